@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/index.ts';
+import { StackError } from '../stack/index.ts';
+import { CliContext, CliError } from './context.ts';
+import { registerConfigCommands } from './commands/config.ts';
+import { registerSchemaCommands } from './commands/schemas.ts';
+import { registerStackCommands } from './commands/stack.ts';
+import { registerTopicCommands } from './commands/topics.ts';
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('tallyline')
+    .description('Usage reports in, record-level events on Kafka, matched usage out to rights holders.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerStackCommands(program, ctx);
+  registerTopicCommands(program, ctx);
+  registerSchemaCommands(program, ctx);
+  registerConfigCommands(program, ctx);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const ctx = new CliContext();
+  try {
+    await buildProgram(ctx).parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof CliError || err instanceof StackError) {
+      process.stderr.write(`tallyline: ${err.message}\n`);
+      return err instanceof CliError ? err.exitCode : 1;
+    }
+    process.stderr.write(`tallyline: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}

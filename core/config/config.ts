@@ -1,0 +1,213 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { repoRoot } from '../paths.ts';
+
+// One validated configuration for every component. Sources, later ones winning:
+// built-in defaults (the local stack), an optional JSON file (TALLYLINE_CONFIG, or
+// tallyline.config.json in the working directory), then TALLYLINE_* environment variables.
+
+const port = z.coerce.number().int().min(1).max(65535);
+const flag = z.preprocess(
+  (v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' || v === '' ? false : v),
+  z.boolean(),
+);
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port');
+const list = <T extends z.ZodTypeAny>(item: T) =>
+  z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    z.array(item).min(1),
+  );
+
+const schema = z.object({
+  kafka: z.object({
+    brokers: list(hostPort).optional(),
+    clientId: z.string().min(1).default('tallyline'),
+    /** prefixed to every topic name: isolates environments and test runs on one cluster */
+    topicPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dot, underscore or hyphen')
+      .default(''),
+    ssl: flag.default(false),
+    /** PEM file of the CA that signed the brokers' certificates, when not a public one */
+    sslCaFile: z.string().optional(),
+    sasl: z
+      .object({
+        mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+        username: z.string().min(1),
+        password: z.string().min(1),
+      })
+      .optional(),
+    /** topic replication factor for `topics apply`: 1 on the local single-node stack */
+    replicationFactor: z.coerce.number().int().min(1).default(1),
+  }),
+  registry: z.object({
+    url: z.string().url().optional(),
+    username: z.string().optional(),
+    password: z.string().optional(),
+  }),
+  redis: z.object({
+    url: z
+      .string()
+      .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+      .optional(),
+    /** key prefix for BullMQ queues and tallyline's own keys */
+    prefix: z.string().min(1).default('tallyline'),
+  }),
+  stack: z.object({
+    /** data of the local services: Kafka logs, registry database, pid and log files */
+    dataDir: z.string().default(path.join(repoRoot, '.tallyline', 'stack')),
+    /** downloaded jars and archives; survives `stack reset` */
+    cacheDir: z.string().default(path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'tallyline')),
+    host: z.string().default('127.0.0.1'),
+    kafkaPort: port.default(19092),
+    controllerPort: port.default(19093),
+    registryPort: port.default(18081),
+    registryManagementPort: port.default(18082),
+    redisPort: port.default(6379),
+    /** JDK for Kafka (17+); default: JAVA_HOME, else `java` on the PATH */
+    javaHome: z.string().optional(),
+    /** JDK for the registry (21+ for Apicurio 3.2 and later); default: the newest found */
+    registryJavaHome: z.string().optional(),
+    kafkaHeap: z.string().regex(/^\d+[mg]$/, 'a heap size such as 1g or 512m').default('1g'),
+    registryHeap: z.string().regex(/^\d+[mg]$/, 'a heap size such as 1g or 512m').default('512m'),
+    startTimeoutSeconds: z.coerce.number().int().min(5).default(180),
+  }),
+  log: z.object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  }),
+});
+
+type Parsed = z.infer<typeof schema>;
+
+/** The resolved configuration: derived addresses filled in from the stack's ports. */
+export type Config = Parsed & {
+  kafka: Parsed['kafka'] & { brokers: string[] };
+  registry: Parsed['registry'] & { url: string };
+  redis: Parsed['redis'] & { url: string };
+};
+
+/** Environment variable → path in the configuration. The single list of what can be set. */
+export const ENVIRONMENT: Record<string, string> = {
+  TALLYLINE_KAFKA_BROKERS: 'kafka.brokers',
+  TALLYLINE_KAFKA_CLIENT_ID: 'kafka.clientId',
+  TALLYLINE_KAFKA_TOPIC_PREFIX: 'kafka.topicPrefix',
+  TALLYLINE_KAFKA_SSL: 'kafka.ssl',
+  TALLYLINE_KAFKA_SSL_CA_FILE: 'kafka.sslCaFile',
+  TALLYLINE_KAFKA_SASL_MECHANISM: 'kafka.sasl.mechanism',
+  TALLYLINE_KAFKA_SASL_USERNAME: 'kafka.sasl.username',
+  TALLYLINE_KAFKA_SASL_PASSWORD: 'kafka.sasl.password',
+  TALLYLINE_KAFKA_REPLICATION_FACTOR: 'kafka.replicationFactor',
+  TALLYLINE_REGISTRY_URL: 'registry.url',
+  TALLYLINE_REGISTRY_USERNAME: 'registry.username',
+  TALLYLINE_REGISTRY_PASSWORD: 'registry.password',
+  TALLYLINE_REDIS_URL: 'redis.url',
+  TALLYLINE_REDIS_PREFIX: 'redis.prefix',
+  TALLYLINE_STACK_DIR: 'stack.dataDir',
+  TALLYLINE_CACHE_DIR: 'stack.cacheDir',
+  TALLYLINE_STACK_HOST: 'stack.host',
+  TALLYLINE_KAFKA_PORT: 'stack.kafkaPort',
+  TALLYLINE_CONTROLLER_PORT: 'stack.controllerPort',
+  TALLYLINE_REGISTRY_PORT: 'stack.registryPort',
+  TALLYLINE_REGISTRY_MANAGEMENT_PORT: 'stack.registryManagementPort',
+  TALLYLINE_REDIS_PORT: 'stack.redisPort',
+  TALLYLINE_JAVA_HOME: 'stack.javaHome',
+  TALLYLINE_REGISTRY_JAVA_HOME: 'stack.registryJavaHome',
+  TALLYLINE_KAFKA_HEAP: 'stack.kafkaHeap',
+  TALLYLINE_REGISTRY_HEAP: 'stack.registryHeap',
+  TALLYLINE_STACK_TIMEOUT: 'stack.startTimeoutSeconds',
+  TALLYLINE_LOG_LEVEL: 'log.level',
+};
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    node[key] = typeof node[key] === 'object' && node[key] !== null ? node[key] : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+function readFileConfig(file: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new Error('expected a JSON object');
+    }
+    return parsed as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError([`config file ${file}: ${(err as Error).message}`]);
+  }
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** explicit file; default TALLYLINE_CONFIG, else ./tallyline.config.json if present */
+  file?: string;
+  /** values that win over everything, e.g. a test's topic prefix */
+  overrides?: Record<string, unknown>;
+}
+
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const file =
+    options.file ??
+    env.TALLYLINE_CONFIG ??
+    (existsSync('tallyline.config.json') ? path.resolve('tallyline.config.json') : undefined);
+  const raw: Record<string, unknown> = file ? readFileConfig(file) : {};
+  for (const section of ['kafka', 'registry', 'redis', 'stack', 'log']) raw[section] ??= {};
+  for (const [name, dotted] of Object.entries(ENVIRONMENT)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(raw, dotted, value);
+  }
+  for (const [dotted, value] of Object.entries(options.overrides ?? {})) setPath(raw, dotted, value);
+
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const byPath = Object.fromEntries(Object.entries(ENVIRONMENT).map(([k, v]) => [v, k]));
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const dotted = issue.path.join('.');
+        const envName = byPath[dotted];
+        const where = envName ? `${dotted} (${envName})` : dotted;
+        const got = issue.path.reduce<unknown>(
+          (node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey],
+          raw,
+        );
+        return `${where}: ${issue.message}${got === undefined ? '' : `, got ${JSON.stringify(got)}`}`;
+      }),
+    );
+  }
+  const c = result.data;
+  return {
+    ...c,
+    kafka: { ...c.kafka, brokers: c.kafka.brokers ?? [`${c.stack.host}:${c.stack.kafkaPort}`] },
+    registry: { ...c.registry, url: c.registry.url ?? `http://${c.stack.host}:${c.stack.registryPort}/apis/ccompat/v7` },
+    redis: { ...c.redis, url: c.redis.url ?? `redis://${c.stack.host}:${c.stack.redisPort}` },
+  };
+}
+
+/** The configuration with secrets masked, for printing. */
+export function describeConfig(config: Config): unknown {
+  return JSON.parse(
+    JSON.stringify(config, (key, value: unknown) =>
+      key === 'password' && typeof value === 'string' ? '***' : value,
+    ),
+  );
+}

@@ -1,0 +1,309 @@
+// The only module that imports kafkajs (eslint enforces it). KafkaJS is no longer
+// maintained, so the rest of tallyline sees only the small interface below; replacing
+// the client means rewriting this folder and nothing else. Findings on KafkaJS 2.2.4
+// against Apache Kafka 4.1 are in docs/kafka-client.md.
+import { readFileSync } from 'node:fs';
+import kafkajs from 'kafkajs';
+import type {
+  Kafka as KjsKafka,
+  KafkaConfig,
+  Admin as KjsAdmin,
+  Producer as KjsProducer,
+  Consumer as KjsConsumer,
+  Transaction as KjsTransaction,
+  SASLOptions,
+  LogEntry,
+  IHeaders,
+  Message as KjsMessage,
+} from 'kafkajs';
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../log/index.ts';
+
+// kafkajs is CommonJS; Node cannot see all of its named exports from ESM.
+const { Kafka, logLevel, Partitioners, ConfigResourceTypes } = kafkajs;
+
+export interface OutgoingMessage {
+  key: string | Buffer | null;
+  value: string | Buffer | null;
+  headers?: Record<string, string | Buffer>;
+  partition?: number;
+}
+
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer | undefined>;
+  timestamp: string;
+}
+
+export interface SentRecord {
+  topic: string;
+  partition: number;
+  baseOffset?: string;
+}
+
+export interface TopicDescription {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** every config entry in force, defaults included, by name */
+  configs: Record<string, string>;
+}
+
+export interface TopicSpecInput {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  configs: Record<string, string>;
+}
+
+export interface PartitionOffsets {
+  partition: number;
+  low: string;
+  high: string;
+}
+
+// KafkaJS logs every retriable error response (coordinator loading, leader moved) at
+// ERROR level from its Connection, then retries and usually succeeds. Those lines are
+// noise; a real failure still reaches the caller as a thrown error.
+function logBridge(logger: Logger) {
+  const log = logger.child({ component: 'kafkajs' });
+  return () =>
+    ({ namespace, level, log: entry }: LogEntry) => {
+      const { message, ...rest } = entry;
+      const fields = { namespace, ...rest };
+      if (level === logLevel.ERROR && namespace === 'Connection' && message.startsWith('Response ')) {
+        log.debug(fields, message);
+      } else if (level === logLevel.ERROR) log.error(fields, message);
+      else if (level === logLevel.WARN) log.warn(fields, message);
+      else if (level === logLevel.INFO) log.debug(fields, message);
+      else log.trace(fields, message);
+    };
+}
+
+function toKjsMessage(m: OutgoingMessage): KjsMessage {
+  return {
+    key: m.key,
+    value: m.value,
+    ...(m.headers ? { headers: m.headers as IHeaders } : {}),
+    ...(m.partition !== undefined ? { partition: m.partition } : {}),
+  };
+}
+
+export function kafkaClientConfig(config: Config, logger: Logger): KafkaConfig {
+  const k = config.kafka;
+  return {
+    clientId: k.clientId,
+    brokers: k.brokers,
+    ssl: k.ssl ? (k.sslCaFile ? { ca: [readFileSync(k.sslCaFile, 'utf8')] } : true) : false,
+    ...(k.sasl ? { sasl: k.sasl as SASLOptions } : {}),
+    connectionTimeout: 3000,
+    requestTimeout: 30000,
+    logLevel: logLevel.INFO,
+    logCreator: logBridge(logger),
+  };
+}
+
+export class KafkaClient {
+  private readonly kafka: KjsKafka;
+
+  constructor(
+    config: Config,
+    private readonly logger: Logger,
+    overrides: Partial<KafkaConfig> = {},
+  ) {
+    this.kafka = new Kafka({ ...kafkaClientConfig(config, logger), ...overrides });
+  }
+
+  /** An idempotent producer; with a transactionalId, a transactional one. */
+  async producer(options: { transactionalId?: string } = {}): Promise<Producer> {
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
+    });
+    await producer.connect();
+    return new Producer(producer);
+  }
+
+  consumer(options: { groupId: string; sessionTimeoutMs?: number }): Consumer {
+    return new Consumer(
+      this.kafka.consumer({
+        groupId: options.groupId,
+        sessionTimeout: options.sessionTimeoutMs ?? 30000,
+        readUncommitted: false,
+      }),
+    );
+  }
+
+  async admin(): Promise<Admin> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    return new Admin(admin);
+  }
+}
+
+export interface TransactionSender {
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  /** commit consumed offsets as part of this transaction (consume-transform-produce) */
+  sendOffsets(groupId: string, topic: string, offsets: { partition: number; offset: string }[]): Promise<void>;
+}
+
+export class Producer {
+  constructor(private readonly producer: KjsProducer) {}
+
+  async send(topic: string, messages: OutgoingMessage[]): Promise<SentRecord[]> {
+    const result = await this.producer.send({ topic, messages: messages.map(toKjsMessage), acks: -1 });
+    return result.map((r) => ({ topic: r.topicName, partition: r.partition, baseOffset: r.baseOffset }));
+  }
+
+  /** Several topics in one request: used to write events and dead letters together. */
+  async sendMany(batches: { topic: string; messages: OutgoingMessage[] }[]): Promise<SentRecord[]> {
+    const result = await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: batches.map((b) => ({ topic: b.topic, messages: b.messages.map(toKjsMessage) })),
+    });
+    return result.map((r) => ({ topic: r.topicName, partition: r.partition, baseOffset: r.baseOffset }));
+  }
+
+  /** Runs `work` in a Kafka transaction: committed if it resolves, aborted if it throws. */
+  async transaction<T>(work: (tx: TransactionSender) => Promise<T>): Promise<T> {
+    const tx: KjsTransaction = await this.producer.transaction();
+    try {
+      const result = await work({
+        send: async (topic, messages) => {
+          await tx.send({ topic, messages: messages.map(toKjsMessage), acks: -1 });
+        },
+        sendOffsets: async (groupId, topic, offsets) => {
+          await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: offsets }] });
+        },
+      });
+      await tx.commit();
+      return result;
+    } catch (err) {
+      await tx.abort().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}
+
+export interface Batch {
+  topic: string;
+  partition: number;
+  messages: IncomingMessage[];
+  /** keeps the group membership alive during long work on one batch */
+  heartbeat(): Promise<void>;
+  /** marks an offset as processed, to be committed */
+  resolveOffset(offset: string): void;
+  isRunning(): boolean;
+}
+
+export class Consumer {
+  constructor(private readonly consumer: KjsConsumer) {}
+
+  async subscribe(topics: string[], options: { fromBeginning?: boolean } = {}): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? true });
+  }
+
+  /** Calls `handle` per batch; offsets of resolved messages are committed after it returns. */
+  async run(handle: (batch: Batch) => Promise<void>): Promise<void> {
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning }) => {
+        await handle({
+          topic: batch.topic,
+          partition: batch.partition,
+          messages: batch.messages.map((m) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            key: m.key,
+            value: m.value,
+            headers: (m.headers ?? {}) as Record<string, Buffer | undefined>,
+            timestamp: m.timestamp,
+          })),
+          heartbeat,
+          resolveOffset,
+          isRunning,
+        });
+      },
+    });
+  }
+
+  async disconnect(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
+
+export class Admin {
+  constructor(private readonly admin: KjsAdmin) {}
+
+  async describeCluster(): Promise<{ clusterId: string; brokers: string[]; controller: number | null }> {
+    const c = await this.admin.describeCluster();
+    return {
+      clusterId: c.clusterId,
+      brokers: c.brokers.map((b) => `${b.host}:${b.port}`),
+      controller: c.controller,
+    };
+  }
+
+  async listTopics(): Promise<string[]> {
+    return this.admin.listTopics();
+  }
+
+  async createTopics(specs: TopicSpecInput[]): Promise<void> {
+    if (specs.length === 0) return;
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: specs.map((s) => ({
+        topic: s.name,
+        numPartitions: s.partitions,
+        replicationFactor: s.replicationFactor,
+        configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  }
+
+  async describeTopics(names: string[]): Promise<TopicDescription[]> {
+    if (names.length === 0) return [];
+    const [metadata, configs] = await Promise.all([
+      this.admin.fetchTopicMetadata({ topics: names }),
+      this.admin.describeConfigs({
+        includeSynonyms: false,
+        resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+      }),
+    ]);
+    return metadata.topics.map((t) => {
+      const resource = configs.resources.find((r) => r.resourceName === t.name);
+      const entries = resource?.configEntries ?? [];
+      return {
+        name: t.name,
+        partitions: t.partitions.length,
+        replicationFactor: t.partitions[0]?.replicas.length ?? 0,
+        configs: Object.fromEntries(entries.map((e) => [e.configName, e.configValue])),
+      };
+    });
+  }
+
+  async deleteTopics(names: string[]): Promise<void> {
+    if (names.length > 0) await this.admin.deleteTopics({ topics: names });
+  }
+
+  async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high }));
+  }
+
+  async disconnect(): Promise<void> {
+    await this.admin.disconnect();
+  }
+}

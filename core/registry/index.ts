@@ -1,0 +1,5 @@
+export { createRegistryClient, isNotFound, valueSubject, Compatibility } from './client.ts';
+export type { SchemaRegistryClient } from './client.ts';
+export { checkSchemas } from './check.ts';
+export type { SchemaReport, SchemaState } from './check.ts';
+export { AvroSerde, SerdeError } from './serde.ts';

@@ -1,0 +1,4 @@
+export { loadSchemas, loadSchema } from './schemas.ts';
+export type { LoadedSchema } from './schemas.ts';
+export { backwardProblems } from './compatibility.ts';
+export type * from './types.ts';

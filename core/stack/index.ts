@@ -1,0 +1,4 @@
+export { stackUp, stackDown, stackStatus, stackReset, StackError } from './stack.ts';
+export type { ServiceStatus, UpResult, DownResult, ResetResult } from './stack.ts';
+export { pinnedVersions } from './downloads.ts';
+export { findJdks, chooseJdk } from './java.ts';
