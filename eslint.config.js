@@ -10,7 +10,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'kafkajs', message: 'Only core/kafka/ may import kafkajs: use the core Kafka module.' }] },
+        {
+          paths: [
+            { name: 'kafkajs', message: 'Only core/kafka/ may import kafkajs: use the core Kafka module.' },
+          ],
+        },
       ],
     },
   },

@@ -65,7 +65,9 @@ const schema = z.object({
     /** data of the local services: Kafka logs, registry database, pid and log files */
     dataDir: z.string().default(path.join(repoRoot, '.tallyline', 'stack')),
     /** downloaded jars and archives; survives `stack reset` */
-    cacheDir: z.string().default(path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'tallyline')),
+    cacheDir: z
+      .string()
+      .default(path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'tallyline')),
     host: z.string().default('127.0.0.1'),
     kafkaPort: port.default(19092),
     controllerPort: port.default(19093),
@@ -76,8 +78,14 @@ const schema = z.object({
     javaHome: z.string().optional(),
     /** JDK for the registry (21+ for Apicurio 3.2 and later); default: the newest found */
     registryJavaHome: z.string().optional(),
-    kafkaHeap: z.string().regex(/^\d+[mg]$/, 'a heap size such as 1g or 512m').default('1g'),
-    registryHeap: z.string().regex(/^\d+[mg]$/, 'a heap size such as 1g or 512m').default('512m'),
+    kafkaHeap: z
+      .string()
+      .regex(/^\d+[mg]$/, 'a heap size such as 1g or 512m')
+      .default('1g'),
+    registryHeap: z
+      .string()
+      .regex(/^\d+[mg]$/, 'a heap size such as 1g or 512m')
+      .default('512m'),
     startTimeoutSeconds: z.coerce.number().int().min(5).default(180),
   }),
   log: z.object({
@@ -198,7 +206,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
   return {
     ...c,
     kafka: { ...c.kafka, brokers: c.kafka.brokers ?? [`${c.stack.host}:${c.stack.kafkaPort}`] },
-    registry: { ...c.registry, url: c.registry.url ?? `http://${c.stack.host}:${c.stack.registryPort}/apis/ccompat/v7` },
+    registry: {
+      ...c.registry,
+      url: c.registry.url ?? `http://${c.stack.host}:${c.stack.registryPort}/apis/ccompat/v7`,
+    },
     redis: { ...c.redis, url: c.redis.url ?? `redis://${c.stack.host}:${c.stack.redisPort}` },
   };
 }

@@ -150,7 +150,11 @@ export class KafkaClient {
 export interface TransactionSender {
   send(topic: string, messages: OutgoingMessage[]): Promise<void>;
   /** commit consumed offsets as part of this transaction (consume-transform-produce) */
-  sendOffsets(groupId: string, topic: string, offsets: { partition: number; offset: string }[]): Promise<void>;
+  sendOffsets(
+    groupId: string,
+    topic: string,
+    offsets: { partition: number; offset: string }[],
+  ): Promise<void>;
 }
 
 export class Producer {

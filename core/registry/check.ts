@@ -31,7 +31,13 @@ export async function checkSchemas(
     const subject = valueSubject(`${options.prefix}${topic.name}`);
     const schema = loadSchema(topic.valueSchema);
     const info = { schemaType: 'AVRO', schema: schema.text };
-    const report: SchemaReport = { subject, schema: topic.valueSchema, state: 'unchanged', id: null, problems: [] };
+    const report: SchemaReport = {
+      subject,
+      schema: topic.valueSchema,
+      state: 'unchanged',
+      id: null,
+      problems: [],
+    };
     reports.push(report);
 
     const exists = await client.getAllVersions(subject).then(

@@ -11,7 +11,9 @@ export function createRegistryClient(config: Config): SchemaRegistryClient {
   return new SchemaRegistryClient({
     baseURLs: [url],
     ...(username
-      ? { basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo: `${username}:${password ?? ''}` } }
+      ? {
+          basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo: `${username}:${password ?? ''}` },
+        }
       : {}),
     maxRetries: 3,
     retriesWaitMs: 200,

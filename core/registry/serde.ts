@@ -48,15 +48,17 @@ export class AvroSerde<N extends SchemaName> {
   ): Promise<AvroSerde<N>> {
     const schema = loadSchema(schemaName);
     const subject = valueSubject(topic);
-    const id = await client.getId(subject, { schemaType: 'AVRO', schema: schema.text }).catch((err: unknown) => {
-      if (isNotFound(err)) {
-        throw new SerdeError(
-          'NOT_REGISTERED',
-          `schema ${schemaName} is not registered under ${subject}: run \`tallyline schemas check\``,
-        );
-      }
-      throw err;
-    });
+    const id = await client
+      .getId(subject, { schemaType: 'AVRO', schema: schema.text })
+      .catch((err: unknown) => {
+        if (isNotFound(err)) {
+          throw new SerdeError(
+            'NOT_REGISTERED',
+            `schema ${schemaName} is not registered under ${subject}: run \`tallyline schemas check\``,
+          );
+        }
+        throw err;
+      });
     return new AvroSerde(client, subject, schemaName, id, schema.type);
   }
 

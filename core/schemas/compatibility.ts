@@ -11,11 +11,15 @@ export function backwardProblems(reader: avro.Type, writer: avro.Type, path = re
   return problems;
 }
 
+type Field = { name: string; aliases: string[]; type: avro.Type; defaultValue(): unknown };
+
 function compare(reader: avro.Type, writer: avro.Type, path: string, out: string[]): void {
-  if (reader instanceof avro.types.RecordType && writer instanceof avro.types.RecordType) {
-    for (const field of reader.fields) {
+  const kind = reader.typeName;
+  if (kind === 'record' && writer.typeName === 'record') {
+    const writerFields = (writer as unknown as { fields: Field[] }).fields;
+    for (const field of (reader as unknown as { fields: Field[] }).fields) {
       const names = [field.name, ...field.aliases];
-      const old = writer.fields.find((f) => names.includes(f.name));
+      const old = writerFields.find((f) => names.includes(f.name));
       const fieldPath = `${path}.${field.name}`;
       if (!old) {
         if (field.defaultValue() === undefined) {
@@ -27,9 +31,28 @@ function compare(reader: avro.Type, writer: avro.Type, path: string, out: string
     }
     return;
   }
+  if (kind === 'array' && writer.typeName === 'array') {
+    const items = (t: avro.Type) => (t as unknown as { itemsType: avro.Type }).itemsType;
+    return compare(items(reader), items(writer), path, out);
+  }
+  if (kind === 'map' && writer.typeName === 'map') {
+    const values = (t: avro.Type) => (t as unknown as { valuesType: avro.Type }).valuesType;
+    return compare(values(reader), values(writer), path, out);
+  }
+  const readerOptional = optionalOf(reader);
+  const writerOptional = optionalOf(writer);
+  if (readerOptional && writerOptional) return compare(readerOptional, writerOptional, path, out);
   try {
     reader.createResolver(writer);
   } catch (err) {
     out.push(`${path}: ${(err as Error).message}`);
   }
+}
+
+/** The non-null branch of a ["null", T] union. */
+function optionalOf(type: avro.Type): avro.Type | null {
+  if (!type.typeName.startsWith('union')) return null;
+  const types = (type as unknown as { types: avro.Type[] }).types;
+  const branches = types.filter((t) => t.typeName !== 'null');
+  return types.length === 2 && branches.length === 1 ? branches[0]! : null;
 }

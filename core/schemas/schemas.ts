@@ -49,7 +49,12 @@ function collectNested(node: Json, namespace: string, add: (fullName: string, no
   }
 }
 
-function inline(node: Json, known: Map<string, { json: Json }>, defined: Set<string>, namespace: string): Json {
+function inline(
+  node: Json,
+  known: Map<string, { json: Json }>,
+  defined: Set<string>,
+  namespace: string,
+): Json {
   if (typeof node === 'string') {
     const full = node.includes('.') ? node : `${namespace}.${node}`;
     const target = known.get(full);
@@ -66,7 +71,9 @@ function inline(node: Json, known: Map<string, { json: Json }>, defined: Set<str
   }
   const out: { [key: string]: Json } = {};
   for (const [key, value] of Object.entries(node)) {
-    out[key] = ['fields', 'type', 'items', 'values'].includes(key) ? inline(value, known, defined, ns) : value;
+    out[key] = ['fields', 'type', 'items', 'values'].includes(key)
+      ? inline(value, known, defined, ns)
+      : value;
   }
   return out;
 }
@@ -85,7 +92,9 @@ export function loadSchemas(): Map<SchemaName, LoadedSchema> {
     result.set(file as SchemaName, {
       name: file as SchemaName,
       text,
-      type: avro.Type.forSchema(self as avro.Schema, { logicalTypes: { 'timestamp-millis': TimestampMillis } }),
+      type: avro.Type.forSchema(self as avro.Schema, {
+        logicalTypes: { 'timestamp-millis': TimestampMillis },
+      }),
     });
   }
   cache = result;

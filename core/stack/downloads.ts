@@ -16,10 +16,19 @@ export function pinnedVersions(): { kafka: string; apicurio: string; apicurioJav
     if (!m) throw new Error(`${pom} has no <${name}> property`);
     return m[1]!;
   };
-  return { kafka: prop('kafka.version'), apicurio: prop('apicurio.version'), apicurioJava17: prop('apicurio.java17.version') };
+  return {
+    kafka: prop('kafka.version'),
+    apicurio: prop('apicurio.version'),
+    apicurioJava17: prop('apicurio.java17.version'),
+  };
 }
 
-async function mavenCopy(profile: string, outputDir: string, properties: Record<string, string>, logFile: string) {
+async function mavenCopy(
+  profile: string,
+  outputDir: string,
+  properties: Record<string, string>,
+  logFile: string,
+) {
   const partial = `${outputDir}.partial`;
   rmSync(partial, { recursive: true, force: true });
   const args = ['-B', '-f', pom, `-P${profile}`, 'dependency:copy-dependencies', `-Doutput.dir=${partial}`];
@@ -30,23 +39,38 @@ async function mavenCopy(profile: string, outputDir: string, properties: Record<
   } catch (err) {
     const e = err as { code?: string; stdout?: string; stderr?: string; message: string };
     writeFileSync(logFile, `${e.stdout ?? ''}${e.stderr ?? ''}`);
-    if (e.code === 'ENOENT') throw new Error('mvn not found: install Apache Maven (it fetches the stack from Maven Central)');
-    throw new Error(`mvn failed fetching ${profile}; see ${logFile}`);
+    if (e.code === 'ENOENT') {
+      throw new Error('mvn not found: install Apache Maven (it fetches the stack from Maven Central)', {
+        cause: err,
+      });
+    }
+    throw new Error(`mvn failed fetching ${profile}; see ${logFile}`, { cause: err });
   }
   renameSync(partial, outputDir);
 }
 
 /** Kafka's jars in the cache, fetched from Maven Central on first use. */
-export async function ensureKafka(cacheDir: string, version: string): Promise<{ libs: string; downloaded: boolean }> {
+export async function ensureKafka(
+  cacheDir: string,
+  version: string,
+): Promise<{ libs: string; downloaded: boolean }> {
   const libs = path.join(cacheDir, `kafka-${version}`, 'libs');
   if (existsSync(libs)) return { libs, downloaded: false };
   mkdirSync(path.dirname(libs), { recursive: true });
-  await mavenCopy('kafka', libs, { 'kafka.version': version }, path.join(cacheDir, `kafka-${version}`, 'mvn.log'));
+  await mavenCopy(
+    'kafka',
+    libs,
+    { 'kafka.version': version },
+    path.join(cacheDir, `kafka-${version}`, 'mvn.log'),
+  );
   return { libs, downloaded: true };
 }
 
 /** Apicurio Registry's Quarkus app in the cache: downloaded tar.gz, extracted. */
-export async function ensureApicurio(cacheDir: string, version: string): Promise<{ app: string; downloaded: boolean }> {
+export async function ensureApicurio(
+  cacheDir: string,
+  version: string,
+): Promise<{ app: string; downloaded: boolean }> {
   const base = path.join(cacheDir, `apicurio-${version}`);
   const app = path.join(base, 'app');
   if (existsSync(path.join(app, 'quarkus-run.jar'))) return { app, downloaded: false };

@@ -30,7 +30,8 @@ export async function kafkaHealth(config: Config): Promise<Health> {
 export async function registryHealth(config: Config): Promise<Health> {
   const { url, username, password } = config.registry;
   const headers: Record<string, string> = {};
-  if (username) headers.authorization = `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}`;
+  if (username)
+    headers.authorization = `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}`;
   try {
     const res = await fetch(`${url}/subjects`, { headers, signal: AbortSignal.timeout(2000) });
     if (!res.ok) return { healthy: false, detail: `GET ${url}/subjects answered ${res.status}` };

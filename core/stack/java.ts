@@ -61,11 +61,16 @@ export function findJdks(env: NodeJS.ProcessEnv = process.env): Jdk[] {
  * The JDK to run a service with: the configured home if given (it must be new enough),
  * else JAVA_HOME / PATH if new enough, else the newest JDK found that is.
  */
-export function chooseJdk(minMajor: number, configured?: string, env: NodeJS.ProcessEnv = process.env): Jdk | null {
+export function chooseJdk(
+  minMajor: number,
+  configured?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Jdk | null {
   if (configured) {
     const jdk = jdkAt(configured);
     if (!jdk) throw new Error(`no java at ${configured}/bin/java`);
-    if (jdk.major < minMajor) throw new Error(`${configured} is Java ${jdk.major}; ${minMajor} or newer is needed`);
+    if (jdk.major < minMajor)
+      throw new Error(`${configured} is Java ${jdk.major}; ${minMajor} or newer is needed`);
     return jdk;
   }
   const all = findJdks(env).filter((j) => j.major >= minMajor);

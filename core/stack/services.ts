@@ -149,7 +149,8 @@ export const registry: Service = {
     let jdk = chooseJdk(21, config.stack.registryJavaHome);
     if (!jdk) {
       jdk = chooseJdk(17);
-      if (!jdk) throw new Error('no Java 17 or newer found (JAVA_HOME, PATH, /usr/lib/jvm); the registry needs one');
+      if (!jdk)
+        throw new Error('no Java 17 or newer found (JAVA_HOME, PATH, /usr/lib/jvm); the registry needs one');
       version = versions.apicurioJava17;
       notes.push(`no JDK 21+ found: running Apicurio ${version}, the last release for Java 17`);
     }
@@ -188,7 +189,8 @@ export const redis: Service = {
   address: (config) => config.redis.url,
   health: redisHealth,
   // redis-server rewrites its process title to "redis-server host:port".
-  process: (config) => managed(config, 'redis', `redis-server ${config.stack.host}:${config.stack.redisPort}`),
+  process: (config) =>
+    managed(config, 'redis', `redis-server ${config.stack.host}:${config.stack.redisPort}`),
   dataDirs: (config) => [path.join(dirOf(config, 'redis'), 'data')],
   async start(config) {
     const dir = dirOf(config, 'redis');
@@ -206,7 +208,18 @@ export const redis: Service = {
     const pid = startDetached(
       proc,
       'redis-server',
-      ['--bind', config.stack.host, '--port', String(config.stack.redisPort), '--save', '', '--appendonly', 'no', '--dir', data],
+      [
+        '--bind',
+        config.stack.host,
+        '--port',
+        String(config.stack.redisPort),
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        data,
+      ],
       { cwd: dir },
     );
     return { pid, version, notes: [] };

@@ -84,7 +84,11 @@ export async function stackUp(
         logFile: service.process(config).logFile,
       });
     } catch (err) {
-      throw new StackError(service.name, null, `${service.name} could not be started: ${(err as Error).message}`);
+      throw new StackError(
+        service.name,
+        null,
+        `${service.name} could not be started: ${(err as Error).message}`,
+      );
     }
     result.seconds = (Date.now() - t0) / 1000;
   }

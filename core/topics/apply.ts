@@ -44,7 +44,9 @@ export async function applyTopics(
       drift.push(`partitions: catalog ${spec.partitions}, cluster ${actual.partitions}`);
     }
     if (actual.replicationFactor !== options.replicationFactor) {
-      drift.push(`replication factor: wanted ${options.replicationFactor}, cluster ${actual.replicationFactor}`);
+      drift.push(
+        `replication factor: wanted ${options.replicationFactor}, cluster ${actual.replicationFactor}`,
+      );
     }
     for (const [name, wanted] of Object.entries(spec.configs)) {
       const got = actual.configs[name];

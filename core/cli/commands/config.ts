@@ -13,6 +13,7 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
     .command('env')
     .description('list the environment variables that set it')
     .action(() => {
-      for (const [name, dotted] of Object.entries(ENVIRONMENT)) process.stdout.write(`${name.padEnd(38)} ${dotted}\n`);
+      for (const [name, dotted] of Object.entries(ENVIRONMENT))
+        process.stdout.write(`${name.padEnd(38)} ${dotted}\n`);
     });
 }

@@ -4,7 +4,9 @@ import type { CliContext } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 
 export function registerSchemaCommands(program: Command, ctx: CliContext): void {
-  const schemas = program.command('schemas').description('Avro schemas (core/schemas/*.avsc) in the schema registry');
+  const schemas = program
+    .command('schemas')
+    .description('Avro schemas (core/schemas/*.avsc) in the schema registry');
 
   schemas
     .command('check')

@@ -58,7 +58,11 @@ export function registerStackCommands(program: Command, ctx: CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const results = await stackDown(ctx.config);
       if (opts.json) printJson({ services: results });
-      else printTable(results.map((r) => ({ service: r.name, result: r.result })), ['service', 'result']);
+      else
+        printTable(
+          results.map((r) => ({ service: r.name, result: r.result })),
+          ['service', 'result'],
+        );
     });
 
   stack
@@ -68,8 +72,13 @@ export function registerStackCommands(program: Command, ctx: CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const result = await stackReset(ctx.config);
       if (opts.json) return printJson(result);
-      printTable(result.down.map((r) => ({ service: r.name, result: r.result })), ['service', 'result']);
+      printTable(
+        result.down.map((r) => ({ service: r.name, result: r.result })),
+        ['service', 'result'],
+      );
       for (const dir of result.removed) process.stdout.write(`removed ${dir}\n`);
-      process.stdout.write(`deleted ${result.redisKeysDeleted} Redis keys\nrun \`tallyline stack up\` to start afresh\n`);
+      process.stdout.write(
+        `deleted ${result.redisKeysDeleted} Redis keys\nrun \`tallyline stack up\` to start afresh\n`,
+      );
     });
 }

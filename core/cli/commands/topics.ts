@@ -19,7 +19,11 @@ export function registerTopicCommands(program: Command, ctx: CliContext): void {
           replicationFactor: ctx.config.kafka.replicationFactor,
         });
         if (opts.json) printJson({ topics: reports });
-        else printTable(reports.map((r) => ({ ...r, drift: r.drift.join('; ') })), ['topic', 'state', 'drift']);
+        else
+          printTable(
+            reports.map((r) => ({ ...r, drift: r.drift.join('; ') })),
+            ['topic', 'state', 'drift'],
+          );
         if (reports.some((r) => r.state === 'drift')) process.exitCode = 1;
       } finally {
         await admin.disconnect();
