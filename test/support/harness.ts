@@ -68,7 +68,8 @@ export async function readMessages(
         .catch(reject);
     });
   } finally {
-    await consumer.disconnect();
+    // A consumer still joining its group can take long to leave; never hang a test on it.
+    await Promise.race([consumer.disconnect(), new Promise((resolve) => setTimeout(resolve, 10000).unref())]);
   }
   return received;
 }
