@@ -26,6 +26,24 @@ const list = <T extends z.ZodTypeAny>(item: T) =>
     z.array(item).min(1),
   );
 
+const jsonList = <T extends z.ZodTypeAny>(item: T) =>
+  z.preprocess((v) => {
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      return v;
+    }
+  }, z.array(item));
+
+const apiKey = z.object({
+  /** the sender (or, for admins, the person or tool) the key identifies */
+  sender: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore or hyphen'),
+  /** SHA-256 of the key, hex; the key itself is never stored */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits (sha256 of the key)'),
+  admin: z.boolean().default(false),
+});
+
 const schema = z.object({
   kafka: z.object({
     brokers: list(hostPort).optional(),
@@ -88,6 +106,42 @@ const schema = z.object({
       .default('512m'),
     startTimeoutSeconds: z.coerce.number().int().min(5).default(180),
   }),
+  ingest: z.object({
+    /** where uploaded files are kept, by content hash */
+    landingDir: z.string().default(path.join(repoRoot, '.tallyline', 'landing')),
+    /** drop folder watched for `<sender>/<files> + .ctrl` deliveries */
+    dropDir: z.string().default(path.join(repoRoot, '.tallyline', 'drop')),
+    apiHost: z.string().default('127.0.0.1'),
+    apiPort: port.default(18080),
+    /** API keys; in the environment as JSON: [{"sender":"X","sha256":"…"}] */
+    apiKeys: jsonList(apiKey).default([]),
+    maxUploadBytes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(8 * 1024 ** 3),
+    /** refuse a .gz whose content expands beyond this many bytes */
+    maxDecompressedBytes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(64 * 1024 ** 3),
+    /** refuse a .gz whose content expands more than this many times (a gzip bomb) */
+    maxCompressionRatio: z.coerce.number().min(1).default(200),
+    maxLineBytes: z.coerce
+      .number()
+      .int()
+      .min(64)
+      .default(1024 * 1024),
+    /** share of bad lines above which a file is flagged systemic */
+    systemicThreshold: z.coerce.number().min(0).max(1).default(0.5),
+    /** lines per Kafka transaction (and so per checkpoint) while splitting */
+    batchLines: z.coerce.number().int().min(1).default(10000),
+    /** BullMQ lock of a split job; a killed worker's job is taken over after about this long */
+    lockMs: z.coerce.number().int().min(1000).default(30000),
+    /** per-sender CSV column mappings, by sender; see ingest/csv/mapping.ts */
+    csvMappings: z.record(z.string(), z.unknown()).default({}),
+  }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   }),
@@ -131,6 +185,18 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_KAFKA_HEAP: 'stack.kafkaHeap',
   TALLYLINE_REGISTRY_HEAP: 'stack.registryHeap',
   TALLYLINE_STACK_TIMEOUT: 'stack.startTimeoutSeconds',
+  TALLYLINE_LANDING_DIR: 'ingest.landingDir',
+  TALLYLINE_DROP_DIR: 'ingest.dropDir',
+  TALLYLINE_API_HOST: 'ingest.apiHost',
+  TALLYLINE_API_PORT: 'ingest.apiPort',
+  TALLYLINE_API_KEYS: 'ingest.apiKeys',
+  TALLYLINE_MAX_UPLOAD_BYTES: 'ingest.maxUploadBytes',
+  TALLYLINE_MAX_DECOMPRESSED_BYTES: 'ingest.maxDecompressedBytes',
+  TALLYLINE_MAX_COMPRESSION_RATIO: 'ingest.maxCompressionRatio',
+  TALLYLINE_MAX_LINE_BYTES: 'ingest.maxLineBytes',
+  TALLYLINE_SYSTEMIC_THRESHOLD: 'ingest.systemicThreshold',
+  TALLYLINE_SPLIT_BATCH_LINES: 'ingest.batchLines',
+  TALLYLINE_SPLIT_LOCK_MS: 'ingest.lockMs',
   TALLYLINE_LOG_LEVEL: 'log.level',
 };
 
@@ -179,7 +245,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     env.TALLYLINE_CONFIG ??
     (existsSync('tallyline.config.json') ? path.resolve('tallyline.config.json') : undefined);
   const raw: Record<string, unknown> = file ? readFileConfig(file) : {};
-  for (const section of ['kafka', 'registry', 'redis', 'stack', 'log']) raw[section] ??= {};
+  for (const section of ['kafka', 'registry', 'redis', 'stack', 'ingest', 'log']) raw[section] ??= {};
   for (const [name, dotted] of Object.entries(ENVIRONMENT)) {
     const value = env[name];
     if (value !== undefined && value !== '') setPath(raw, dotted, value);

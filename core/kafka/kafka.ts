@@ -307,6 +307,16 @@ export class Admin {
     return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high }));
   }
 
+  /** The committed offsets of a consumer group on one topic (-1 where none). */
+  async groupOffsets(groupId: string, topic: string): Promise<{ partition: number; offset: string }[]> {
+    const [result] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    return (result?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }));
+  }
+
+  async deleteGroups(groupIds: string[]): Promise<void> {
+    if (groupIds.length > 0) await this.admin.deleteGroups(groupIds);
+  }
+
   async disconnect(): Promise<void> {
     await this.admin.disconnect();
   }

@@ -1,0 +1,37 @@
+import { readLineBatches, type LineReaderOptions } from '../lines/line-reader.ts';
+import { DsrSplitter, type DsrSplitterOptions } from './splitter.ts';
+import type { FileSummary, LineOutcome } from './types.ts';
+
+/**
+ * Splits a decompressed DSR byte stream into one outcome per physical line, yielded in
+ * arrays (one per input chunk: one await per chunk, not per line), and returns the file
+ * summary when the stream ends. `maxLineBytes` bounds both the line reader and the splitter.
+ * Check the summary's `fileError` (or `splitter.fileError` early) to refuse a non-DSR file.
+ */
+export async function* splitDsrBatches(
+  source: AsyncIterable<Uint8Array | string>,
+  options: DsrSplitterOptions,
+): AsyncGenerator<LineOutcome[], FileSummary, undefined> {
+  const splitter = new DsrSplitter(options);
+  const readerOptions: LineReaderOptions = {};
+  if (options.maxLineBytes !== undefined) readerOptions.maxLineBytes = options.maxLineBytes;
+  for await (const batch of readLineBatches(source, readerOptions)) {
+    const out: LineOutcome[] = new Array<LineOutcome>(batch.length);
+    for (let i = 0; i < batch.length; i++) out[i] = splitter.accept(batch[i] as (typeof batch)[number]);
+    yield out;
+  }
+  return splitter.finish();
+}
+
+/** Like splitDsrBatches, one outcome at a time. */
+export async function* splitDsrStream(
+  source: AsyncIterable<Uint8Array | string>,
+  options: DsrSplitterOptions,
+): AsyncGenerator<LineOutcome, FileSummary, undefined> {
+  const batches = splitDsrBatches(source, options);
+  for (;;) {
+    const next = await batches.next();
+    if (next.done) return next.value;
+    yield* next.value;
+  }
+}

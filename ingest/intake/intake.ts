@@ -1,0 +1,128 @@
+import type { Readable } from 'node:stream';
+import { parseDsrFileName } from '../dsr/index.ts';
+import { fileEvent } from '../files/file-events.ts';
+import type { FileFormat, FileRecord, ReportPart } from '../files/file-store.ts';
+import { LandingError } from '../landing/landing-store.ts';
+import type { IngestRuntime } from '../runtime.ts';
+
+// The one way a file comes in, whatever brought it (HTTP upload, drop folder, CLI): store
+// it by content, derive its id, refuse it for file-level faults, record it, queue the split.
+
+export type IntakeErrorCode = 'BAD_FILE_NAME' | 'TOO_LARGE' | 'GZIP_BOMB' | 'BAD_GZIP';
+
+export class IntakeError extends Error {
+  constructor(
+    readonly code: IntakeErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'IntakeError';
+  }
+}
+
+export interface IntakeResult {
+  /** accepted: queued for splitting; duplicate: this content came before; rejected: refused */
+  status: 'accepted' | 'duplicate' | 'rejected';
+  file: FileRecord;
+}
+
+/** The file id: derived from the SHA-256 of the content, so a re-upload gets the same id. */
+export function fileIdOf(sha256: string): string {
+  return sha256.slice(0, 32);
+}
+
+const SAFE_NAME = /^[^/\\\0]{1,255}$/;
+
+/** The format of a file by its name, or why it cannot be taken. */
+export function classify(
+  fileName: string,
+  sender: string,
+  csvSenders: string[],
+): { format: FileFormat; report: ReportPart | null } | { reason: string } {
+  const base = fileName.replace(/\.gz$/i, '');
+  if (/^DSR_/i.test(base)) {
+    const name = parseDsrFileName(fileName);
+    if (!name.ok)
+      return { reason: `file name ${JSON.stringify(fileName)} is not a DSR file name: ${name.reason}` };
+    const { fileNumber, numberOfFiles } = name.value;
+    const report =
+      numberOfFiles !== null && numberOfFiles > 1 && fileNumber !== null
+        ? { key: base.replace(/_\d+of\d+_/i, '_xofy_'), part: fileNumber, of: numberOfFiles }
+        : null;
+    return { format: 'DSR', report };
+  }
+  if (/\.(csv|tsv|txt)$/i.test(base)) {
+    if (csvSenders.includes(sender)) return { format: 'CSV', report: null };
+    return { reason: `no CSV column mapping is configured for sender ${sender} (ingest.csvMappings)` };
+  }
+  return {
+    reason: `file name ${JSON.stringify(fileName)} is neither a DSR report (DSR_<Recipient>_<Sender>_…tsv) nor a CSV/TSV usage file`,
+  };
+}
+
+export class Intake {
+  constructor(private readonly rt: IngestRuntime) {}
+
+  async accept(body: Readable, fileName: string, sender: string): Promise<IntakeResult> {
+    if (!SAFE_NAME.test(fileName)) {
+      body.resume();
+      throw new IntakeError(
+        'BAD_FILE_NAME',
+        `file name ${JSON.stringify(fileName)}: 1 to 255 characters, no slashes`,
+      );
+    }
+    const { ingest } = this.rt.config;
+    const stored = await this.rt.landing
+      .put(body, {
+        compressed: /\.gz$/i.test(fileName),
+        limits: {
+          maxUploadBytes: ingest.maxUploadBytes,
+          maxDecompressedBytes: ingest.maxDecompressedBytes,
+          maxCompressionRatio: ingest.maxCompressionRatio,
+        },
+      })
+      .catch((err: unknown) => {
+        if (err instanceof LandingError) throw new IntakeError(err.code, err.message);
+        throw err;
+      });
+    const fileId = fileIdOf(stored.sha256);
+    const existing = await this.rt.files.get(fileId);
+    if (existing) return { status: 'duplicate', file: existing };
+
+    const kind = classify(fileName, sender, Object.keys(ingest.csvMappings));
+    const now = new Date().toISOString();
+    const record: FileRecord = {
+      fileId,
+      fileName,
+      sender,
+      sha256: stored.sha256,
+      landingKey: stored.key,
+      storedBytes: stored.storedBytes,
+      contentBytes: stored.contentBytes,
+      compressed: stored.compressed,
+      format: 'format' in kind ? kind.format : 'DSR',
+      state: 'format' in kind ? 'received' : 'rejected',
+      receivedAt: now,
+      startedAt: null,
+      completedAt: 'format' in kind ? null : now,
+      progress: { lines: 0, percent: 0 },
+      counts: null,
+      footerCheck: null,
+      systemic: false,
+      warnings: [],
+      reason: 'reason' in kind ? kind.reason : null,
+      report: 'format' in kind ? kind.report : null,
+    };
+    if (!(await this.rt.files.create(record))) {
+      return { status: 'duplicate', file: (await this.rt.files.get(fileId))! };
+    }
+    const producer = await this.rt.producer();
+    if ('reason' in kind) {
+      await this.rt.fileEvents.publish(producer, fileEvent(record, 'REJECTED', { reason: kind.reason }));
+      return { status: 'rejected', file: record };
+    }
+    await this.rt.fileEvents.publish(producer, fileEvent(record, 'RECEIVED'));
+    await this.rt.queue.add(fileId);
+    return { status: 'accepted', file: record };
+  }
+}

@@ -1,0 +1,65 @@
+import type { Config } from '../../core/config/index.ts';
+import type { LineCounts } from '../../core/schemas/types.ts';
+import { compareWithHead, DsrSplitter, parseDsrFileName, type LineOutcome } from '../dsr/index.ts';
+import { readLineBatches } from '../lines/index.ts';
+import type { FileFormat } from '../files/file-store.ts';
+
+export type { LineOutcome };
+
+/** What a parser says of a whole file once it has read it. */
+export interface ParseSummary {
+  /** a file-level fault: the file is refused, not split */
+  fileError: string | null;
+  counts: LineCounts;
+  footerCheck: string | null;
+  warnings: string[];
+}
+
+export interface ParseOptions {
+  fileId: string;
+  sender: string;
+  fileName: string;
+  config: Config;
+}
+
+/**
+ * The parser for a format, as batches of outcomes (one per line, in line order) and a
+ * summary at the end. A parser stops early, with `fileError` set, as soon as it knows the
+ * file is not of its format, so that nothing of such a file is ever published.
+ */
+export function parseFile(
+  format: FileFormat,
+  source: AsyncIterable<Uint8Array>,
+  options: ParseOptions,
+): AsyncGenerator<LineOutcome[], ParseSummary> {
+  switch (format) {
+    case 'DSR':
+      return parseDsr(source, options);
+    case 'CSV':
+      throw new Error('CSV splitting is not wired in yet');
+  }
+}
+
+async function* parseDsr(
+  source: AsyncIterable<Uint8Array>,
+  options: ParseOptions,
+): AsyncGenerator<LineOutcome[], ParseSummary> {
+  const maxLineBytes = options.config.ingest.maxLineBytes;
+  const splitter = new DsrSplitter({ fileId: options.fileId, sender: options.sender, maxLineBytes });
+  for await (const lines of readLineBatches(source, { maxLineBytes })) {
+    const out = new Array<LineOutcome>(lines.length);
+    for (let i = 0; i < lines.length; i++) out[i] = splitter.accept(lines[i]!);
+    if (splitter.fileError) break;
+    yield out;
+  }
+  const summary = splitter.finish();
+  const warnings = [...summary.warnings];
+  const name = parseDsrFileName(options.fileName);
+  if (name.ok && summary.head) warnings.unshift(...compareWithHead(name.value, summary.head));
+  return {
+    fileError: summary.fileError,
+    counts: summary.counts,
+    footerCheck: summary.footerCheck,
+    warnings,
+  };
+}

@@ -1,0 +1,62 @@
+import { Queue, Worker, UnrecoverableError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../core/config/index.ts';
+
+export const SPLIT_QUEUE = 'split';
+
+export interface SplitJob {
+  fileId: string;
+}
+
+export { UnrecoverableError };
+
+/**
+ * One BullMQ job per file, its id the file id (so a file is never queued twice). Failures
+ * are retried with backoff: only infrastructure errors fail a job, since bad data is
+ * dead-lettered, never thrown.
+ */
+export class SplitQueue {
+  private readonly queue: Queue<SplitJob>;
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly config: Config,
+  ) {
+    this.queue = new Queue<SplitJob>(SPLIT_QUEUE, { connection, prefix: config.redis.prefix });
+  }
+
+  async add(fileId: string): Promise<void> {
+    await this.queue.add(
+      'split',
+      { fileId },
+      {
+        jobId: fileId,
+        attempts: 8,
+        backoff: { type: 'exponential', delay: 2000 },
+        removeOnComplete: { count: 10000 },
+        removeOnFail: { count: 10000 },
+      },
+    );
+  }
+
+  /** Starts a worker in this process; `process` does the work of one job. */
+  worker(process: (job: Job<SplitJob>) => Promise<unknown>): Worker<SplitJob> {
+    const lockDuration = this.config.ingest.lockMs;
+    return new Worker<SplitJob>(SPLIT_QUEUE, process, {
+      connection: this.connection.duplicate({ maxRetriesPerRequest: null }),
+      prefix: this.config.redis.prefix,
+      concurrency: 1,
+      lockDuration,
+      stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+      maxStalledCount: 5,
+    });
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,220 @@
+import { Transform } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { deadLetterHeaders } from '../../core/dlq/index.ts';
+import type { OutgoingMessage } from '../../core/kafka/index.ts';
+import type { FileEvent } from '../../core/schemas/types.ts';
+import { fileEvent } from '../files/file-events.ts';
+import type { FileRecord } from '../files/file-store.ts';
+import type { IngestRuntime } from '../runtime.ts';
+import { parseFile, type LineOutcome, type ParseSummary } from './parse.ts';
+
+// Splitting one file: every line becomes a usage event, a dead letter or a context line.
+//
+// Resumable and exactly-once: events are written in Kafka transactions of `batchLines`
+// lines, and each transaction also commits, as the consumer-group offset of a group named
+// after the file, the number of the last line it covers (the checkpoint). A worker killed
+// mid-file leaves at most one open transaction, which Kafka aborts when the next worker
+// opens the file's transactional producer; that worker reads the checkpoint, parses the file
+// again from the start (parsing is cheap and the parser's state depends on what came
+// before) and publishes only the lines after it. A second checkpoint partition marks the
+// file done, so a worker killed after the last commit publishes nothing twice either.
+// Consumers read with read_committed (the Kafka module's default).
+
+const LINES = 0;
+const DONE = 1;
+
+export type SplitOutcome = 'split' | 'rejected' | 'already-done';
+
+export interface SplitProgress {
+  lines: number;
+  percent: number;
+}
+
+function checkpointGroup(rt: IngestRuntime, fileId: string): string {
+  return `${rt.config.kafka.topicPrefix}tallyline.split.${fileId}`;
+}
+
+async function readCheckpoint(rt: IngestRuntime, fileId: string): Promise<{ line: number; done: boolean }> {
+  const admin = await rt.kafka.admin();
+  try {
+    const offsets = await admin.groupOffsets(checkpointGroup(rt, fileId), rt.topic('usage.files'));
+    const at = (p: number) => Number(offsets.find((o) => o.partition === p)?.offset ?? -1);
+    return { line: Math.max(0, at(LINES)), done: at(DONE) === 1 };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function openContent(
+  rt: IngestRuntime,
+  record: FileRecord,
+  onBytes: (n: number) => void,
+): AsyncIterable<Uint8Array> {
+  const raw = rt.landing.open(record.landingKey);
+  const counting = new Transform({
+    transform(chunk: Buffer, _e, done) {
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
+  const content = record.compressed ? raw.pipe(createGunzip()) : raw;
+  content.on('error', (err) => counting.destroy(err));
+  return content.pipe(counting);
+}
+
+export async function splitFile(
+  rt: IngestRuntime,
+  fileId: string,
+  onProgress: (p: SplitProgress) => Promise<void> = async () => undefined,
+): Promise<SplitOutcome> {
+  const record = await rt.files.get(fileId);
+  if (!record) throw new Error(`no file ${fileId} in the file store`);
+  if (record.state === 'split' || record.state === 'rejected') return 'already-done';
+
+  const checkpoint = await readCheckpoint(rt, fileId);
+  const group = checkpointGroup(rt, fileId);
+  const filesTopic = rt.topic('usage.files');
+  const producer = await rt.kafka.producer({ transactionalId: group });
+  const startedAt = record.startedAt ?? new Date().toISOString();
+  await rt.files.update(fileId, { state: 'splitting', startedAt });
+
+  let bytes = 0;
+  const source = openContent(rt, record, (n) => (bytes += n));
+  const percent = () => Math.min(100, Math.round((bytes / Math.max(record.contentBytes, 1)) * 1000) / 10);
+  const pending = new Batch(rt, record);
+  let started = checkpoint.line > 0;
+  let committedAny = checkpoint.line > 0;
+  let lastLine = 0;
+
+  const commit = async (events: FileEvent[], done = false) => {
+    const lines = pending.take();
+    await producer.transaction(async (tx) => {
+      if (!started) await tx.send(filesTopic, [rt.fileEvents.message(fileEvent(record, 'SPLIT_STARTED'))]);
+      if (lines.usage.length) await tx.send(rt.topic('usage.lines'), lines.usage);
+      if (lines.dead.length) await tx.send(rt.topic('usage.lines.dlq'), lines.dead);
+      if (events.length)
+        await tx.send(
+          filesTopic,
+          events.map((e) => rt.fileEvents.message(e)),
+        );
+      const offsets = [{ partition: LINES, offset: String(lastLine) }];
+      if (done) offsets.push({ partition: DONE, offset: '1' });
+      await tx.sendOffsets(group, filesTopic, offsets);
+    });
+    started = true;
+    committedAny = true;
+  };
+
+  try {
+    const batches = parseFile(record.format, source, {
+      fileId,
+      sender: record.sender,
+      fileName: record.fileName,
+      config: rt.config,
+    });
+    let summary: ParseSummary;
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) {
+        summary = next.value;
+        break;
+      }
+      if (checkpoint.done) continue;
+      for (const outcome of next.value) {
+        if (outcome.lineNumber <= checkpoint.line) continue;
+        lastLine = outcome.lineNumber;
+        pending.add(outcome);
+      }
+      if (pending.lines >= rt.config.ingest.batchLines) {
+        await commit([]);
+        await rt.files.update(fileId, { progress: { lines: lastLine, percent: percent() } });
+        await onProgress({ lines: lastLine, percent: percent() });
+      }
+    }
+
+    if (summary.fileError && !committedAny) {
+      const reason = summary.fileError;
+      await rt.fileEvents.publish(await rt.producer(), fileEvent(record, 'REJECTED', { reason }));
+      await rt.files.update(fileId, { state: 'rejected', reason, completedAt: new Date().toISOString() });
+      return 'rejected';
+    }
+    const counts = summary.counts;
+    const bad = counts.deadLettered / Math.max(1, counts.emitted + counts.deadLettered);
+    const systemic = bad > rt.config.ingest.systemicThreshold;
+    const warnings = [...summary.warnings];
+    if (summary.fileError) warnings.unshift(`file-level fault after line ${lastLine}: ${summary.fileError}`);
+    if (systemic) {
+      warnings.unshift(
+        `systemic: ${(bad * 100).toFixed(1)} % of the data lines were dead-lettered (threshold ${rt.config.ingest.systemicThreshold * 100} %)`,
+      );
+    }
+    const completed = fileEvent(record, 'SPLIT_COMPLETED', {
+      counts,
+      footerCheck: summary.footerCheck,
+      systemic,
+      warnings,
+    });
+    if (!checkpoint.done) await commit([completed], true);
+    await rt.files.update(fileId, {
+      state: 'split',
+      counts,
+      footerCheck: summary.footerCheck,
+      systemic,
+      warnings,
+      progress: { lines: counts.lines, percent: 100 },
+      completedAt: new Date().toISOString(),
+    });
+    await onProgress({ lines: counts.lines, percent: 100 });
+    return 'split';
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** The lines parsed since the last commit, ready to send. */
+class Batch {
+  private usage: OutgoingMessage[] = [];
+  private dead: OutgoingMessage[] = [];
+  lines = 0;
+
+  constructor(
+    private readonly rt: IngestRuntime,
+    private readonly record: FileRecord,
+  ) {}
+
+  add(outcome: LineOutcome): void {
+    this.lines++;
+    if (outcome.kind === 'usage') {
+      this.usage.push({ key: outcome.value.lineId, value: this.rt.usageSerde.encode(outcome.value) });
+    } else if (outcome.kind === 'dead') {
+      const now = new Date();
+      const lineId = `${this.record.fileId}:${outcome.lineNumber}`;
+      const headers = deadLetterHeaders({
+        lineId,
+        fileId: this.record.fileId,
+        lineNumber: outcome.lineNumber,
+        stage: outcome.stage,
+        errorClass: outcome.errorClass,
+        message: outcome.message,
+        sender: this.record.sender,
+        fileName: this.record.fileName,
+        ...(outcome.recordType !== undefined ? { recordType: outcome.recordType } : {}),
+        ...(outcome.cell !== undefined ? { cell: outcome.cell } : {}),
+        ...(outcome.rootCauseLine !== undefined ? { rootCauseLine: outcome.rootCauseLine } : {}),
+        byteOffset: outcome.byteOffset,
+        attempt: 1,
+        firstFailure: now,
+        lastFailure: now,
+      });
+      this.dead.push({ key: lineId, value: outcome.bytes, headers });
+    }
+  }
+
+  take(): { usage: OutgoingMessage[]; dead: OutgoingMessage[] } {
+    const out = { usage: this.usage, dead: this.dead };
+    this.usage = [];
+    this.dead = [];
+    this.lines = 0;
+    return out;
+  }
+}

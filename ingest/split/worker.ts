@@ -1,0 +1,19 @@
+import type { Worker } from 'bullmq';
+import type { IngestRuntime } from '../runtime.ts';
+import type { SplitJob } from './queue.ts';
+import { splitFile } from './split-file.ts';
+
+/** A split worker in this process: takes one file at a time from the queue. */
+export function startSplitWorker(rt: IngestRuntime): Worker<SplitJob> {
+  const log = rt.logger.child({ component: 'split-worker' });
+  const worker = rt.queue.worker(async (job) => {
+    const { fileId } = job.data;
+    log.info({ fileId, attempt: job.attemptsMade + 1 }, 'splitting');
+    const outcome = await splitFile(rt, fileId, (progress) => job.updateProgress(progress));
+    log.info({ fileId, outcome }, 'split done');
+    return outcome;
+  });
+  worker.on('failed', (job, err) => log.error({ fileId: job?.data.fileId, err }, 'split failed; will retry'));
+  worker.on('error', (err) => log.error({ err }, 'split worker error'));
+  return worker;
+}
