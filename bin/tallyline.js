@@ -4,4 +4,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../core/cli/main.ts');
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// A command is done when main returns; a client library's lingering timer must not keep it alive.
+process.exit(code);

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import type { Config } from '../core/config/index.ts';
+import { ConfigError, type Config } from '../core/config/index.ts';
+import { parseCsvMapping, type CsvMapping } from './csv/index.ts';
 import { KafkaClient, type Producer } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';
@@ -21,10 +22,20 @@ export class IngestRuntime {
     readonly fileEvents: FileEvents,
     readonly usageSerde: AvroSerde<'UsageLine'>,
     readonly queue: SplitQueue,
+    /** the senders' CSV column mappings, validated */
+    readonly csvMappings: ReadonlyMap<string, CsvMapping>,
     private producerPromise: Promise<Producer> | null = null,
   ) {}
 
   static async create(config: Config, logger: Logger): Promise<IngestRuntime> {
+    const csvMappings = new Map<string, CsvMapping>();
+    for (const [sender, mapping] of Object.entries(config.ingest.csvMappings)) {
+      try {
+        csvMappings.set(sender, parseCsvMapping(mapping));
+      } catch (err) {
+        throw new ConfigError([`ingest.csvMappings.${sender}: ${(err as Error).message}`]);
+      }
+    }
     const prefix = config.kafka.topicPrefix;
     const registry = createRegistryClient(config);
     const [usageSerde, fileSerde] = await Promise.all([
@@ -43,6 +54,7 @@ export class IngestRuntime {
       new FileEvents(topicName(prefix, 'usage.files'), fileSerde),
       usageSerde,
       new SplitQueue(redis, config),
+      csvMappings,
     );
   }
 

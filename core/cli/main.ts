@@ -6,6 +6,7 @@ import { registerConfigCommands } from './commands/config.ts';
 import { registerSchemaCommands } from './commands/schemas.ts';
 import { registerStackCommands } from './commands/stack.ts';
 import { registerTopicCommands } from './commands/topics.ts';
+import { registerIngestCommands } from '../../ingest/cli.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('tallyline')
@@ -16,6 +17,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTopicCommands(program, ctx);
   registerSchemaCommands(program, ctx);
   registerConfigCommands(program, ctx);
+  registerIngestCommands(program, ctx);
   return program;
 }
 

@@ -64,6 +64,11 @@ export class FileStore {
     return true;
   }
 
+  /** Forgets a file's state (a refused file that comes again starts afresh). */
+  async remove(fileId: string): Promise<void> {
+    await this.redis.del(this.key(fileId));
+  }
+
   async get(fileId: string): Promise<FileRecord | null> {
     const raw = await this.redis.get(this.key(fileId));
     return raw === null ? null : (JSON.parse(raw) as FileRecord);

@@ -53,6 +53,9 @@ export function classify(
   }
   if (/\.(csv|tsv|txt)$/i.test(base)) {
     if (csvSenders.includes(sender)) return { format: 'CSV', report: null };
+    // A tab-separated file under another name may still be a DSR flat file: the parser
+    // refuses it with the reason if its first record is not a DSR header.
+    if (/\.tsv$/i.test(base)) return { format: 'DSR', report: null };
     return { reason: `no CSV column mapping is configured for sender ${sender} (ingest.csvMappings)` };
   }
   return {
@@ -87,9 +90,10 @@ export class Intake {
       });
     const fileId = fileIdOf(stored.sha256);
     const existing = await this.rt.files.get(fileId);
-    if (existing) return { status: 'duplicate', file: existing };
+    // A refused file may come again (after a configuration fix, say); anything else is a duplicate.
+    if (existing && existing.state !== 'rejected') return { status: 'duplicate', file: existing };
 
-    const kind = classify(fileName, sender, Object.keys(ingest.csvMappings));
+    const kind = classify(fileName, sender, [...this.rt.csvMappings.keys()]);
     const now = new Date().toISOString();
     const record: FileRecord = {
       fileId,
@@ -113,6 +117,7 @@ export class Intake {
       reason: 'reason' in kind ? kind.reason : null,
       report: 'format' in kind ? kind.report : null,
     };
+    if (existing) await this.rt.files.remove(fileId);
     if (!(await this.rt.files.create(record))) {
       return { status: 'duplicate', file: (await this.rt.files.get(fileId))! };
     }

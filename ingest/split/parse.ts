@@ -2,6 +2,7 @@ import type { Config } from '../../core/config/index.ts';
 import type { LineCounts } from '../../core/schemas/types.ts';
 import { compareWithHead, DsrSplitter, parseDsrFileName, type LineOutcome } from '../dsr/index.ts';
 import { readLineBatches } from '../lines/index.ts';
+import { CsvSplitter, type CsvMapping } from '../csv/index.ts';
 import type { FileFormat } from '../files/file-store.ts';
 
 export type { LineOutcome };
@@ -20,6 +21,8 @@ export interface ParseOptions {
   sender: string;
   fileName: string;
   config: Config;
+  /** the sender's column mapping, for CSV */
+  csvMapping?: CsvMapping;
 }
 
 /**
@@ -36,7 +39,7 @@ export function parseFile(
     case 'DSR':
       return parseDsr(source, options);
     case 'CSV':
-      throw new Error('CSV splitting is not wired in yet');
+      return parseCsv(source, options);
   }
 }
 
@@ -61,5 +64,34 @@ async function* parseDsr(
     counts: summary.counts,
     footerCheck: summary.footerCheck,
     warnings,
+  };
+}
+
+async function* parseCsv(
+  source: AsyncIterable<Uint8Array>,
+  options: ParseOptions,
+): AsyncGenerator<LineOutcome[], ParseSummary> {
+  if (!options.csvMapping) throw new Error(`no CSV mapping for sender ${options.sender}`);
+  const maxLineBytes = options.config.ingest.maxLineBytes;
+  const splitter = new CsvSplitter({
+    fileId: options.fileId,
+    sender: options.sender,
+    mapping: options.csvMapping,
+    maxLineBytes,
+  });
+  for await (const lines of readLineBatches(source, { maxLineBytes })) {
+    const out: LineOutcome[] = [];
+    for (const line of lines) splitter.push(line, out);
+    if (splitter.fileError && splitter.stopped) break;
+    yield out;
+  }
+  const tail: LineOutcome[] = [];
+  const summary = splitter.finish(tail);
+  if (tail.length) yield tail;
+  return {
+    fileError: summary.fileError,
+    counts: summary.counts,
+    footerCheck: null,
+    warnings: summary.warnings,
   };
 }

@@ -17,6 +17,8 @@ export { UnrecoverableError };
  */
 export class SplitQueue {
   private readonly queue: Queue<SplitJob>;
+  /** connections made for workers: BullMQ leaves connections it was given open */
+  private readonly workerConnections: Redis[] = [];
 
   constructor(
     private readonly connection: Redis,
@@ -42,8 +44,10 @@ export class SplitQueue {
   /** Starts a worker in this process; `process` does the work of one job. */
   worker(process: (job: Job<SplitJob>) => Promise<unknown>): Worker<SplitJob> {
     const lockDuration = this.config.ingest.lockMs;
+    const connection = this.connection.duplicate({ maxRetriesPerRequest: null });
+    this.workerConnections.push(connection);
     return new Worker<SplitJob>(SPLIT_QUEUE, process, {
-      connection: this.connection.duplicate({ maxRetriesPerRequest: null }),
+      connection,
       prefix: this.config.redis.prefix,
       concurrency: 1,
       lockDuration,
@@ -58,5 +62,6 @@ export class SplitQueue {
 
   async close(): Promise<void> {
     await this.queue.close();
+    for (const c of this.workerConnections) c.disconnect();
   }
 }

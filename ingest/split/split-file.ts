@@ -111,6 +111,7 @@ export async function splitFile(
       sender: record.sender,
       fileName: record.fileName,
       config: rt.config,
+      ...(rt.csvMappings.has(record.sender) ? { csvMapping: rt.csvMappings.get(record.sender)! } : {}),
     });
     let summary: ParseSummary;
     for (;;) {

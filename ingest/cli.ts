@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { CliError, type CliContext } from '../core/cli/context.ts';
+import { printJson, printTable } from '../core/cli/output.ts';
+import { parseDsrFileName } from './dsr/index.ts';
+import { buildApi } from './api/server.ts';
+import { hashKey } from './api/auth.ts';
+import { fileStatus } from './api/files-routes.ts';
+import { Intake, IntakeError } from './intake/intake.ts';
+import { IngestRuntime } from './runtime.ts';
+import { startSplitWorker } from './split/worker.ts';
+import { DropFolderWatcher } from './watcher/drop-folder.ts';
+
+const FINAL = new Set(['split', 'rejected']);
+
+/** The sender of a file: --sender, else the sender in a DSR file name. */
+function senderOf(file: string, option: string | undefined): string {
+  if (option) return option;
+  const name = parseDsrFileName(path.basename(file));
+  if (name.ok && name.value.sender) return name.value.sender;
+  throw new CliError(`${file}: give --sender (the file name does not name one)`, 2);
+}
+
+export function registerIngestCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('ingest')
+    .description('take usage report files in, through the same intake as the upload API, and split them')
+    .argument('<files...>', 'DSR (.tsv, .tsv.gz) or CSV usage files')
+    .option('--sender <sender>', 'the sender the files come from (default: from a DSR file name)')
+    .option('--wait', 'wait until each file is split (runs a split worker in this process)')
+    .option('--json', 'print one JSON object per file with its state and line counts')
+    .action(async (files: string[], opts: { sender?: string; wait?: boolean; json?: boolean }) => {
+      const rt = await IngestRuntime.create(ctx.config, ctx.logger);
+      const worker = opts.wait ? startSplitWorker(rt) : null;
+      try {
+        const intake = new Intake(rt);
+        const accepted: { fileId: string; fileName: string; status: string }[] = [];
+        let failed = false;
+        for (const file of files) {
+          await stat(file).catch(() => {
+            throw new CliError(`${file}: no such file`, 2);
+          });
+          try {
+            const result = await intake.accept(
+              createReadStream(file),
+              path.basename(file),
+              senderOf(file, opts.sender),
+            );
+            accepted.push({
+              fileId: result.file.fileId,
+              fileName: result.file.fileName,
+              status: result.status,
+            });
+            if (result.status === 'rejected') failed = true;
+            if (!opts.json) {
+              const note = result.status === 'rejected' ? `: ${result.file.reason}` : '';
+              process.stderr.write(
+                `${path.basename(file)}: ${result.status} as ${result.file.fileId}${note}\n`,
+              );
+            }
+          } catch (err) {
+            if (err instanceof IntakeError) throw new CliError(`${file}: ${err.message} (${err.code})`);
+            throw err;
+          }
+        }
+        if (opts.wait) await waitForFiles(rt, accepted, !opts.json);
+        const statuses = await Promise.all(
+          accepted.map(async (a) => fileStatus(rt, (await rt.files.get(a.fileId))!)),
+        );
+        if (opts.json) {
+          for (const s of statuses) process.stdout.write(`${JSON.stringify(s)}\n`);
+        } else {
+          printTable(
+            statuses.map((s) => ({
+              file: s.fileName,
+              fileId: s.fileId,
+              state: s.state,
+              lines: s.counts?.lines,
+              emitted: s.counts?.emitted,
+              deadLettered: s.counts?.deadLettered,
+              context: s.counts?.context,
+              footer: s.footerCheck,
+            })),
+            ['file', 'fileId', 'state', 'lines', 'emitted', 'deadLettered', 'context', 'footer'],
+          );
+          for (const s of statuses) {
+            for (const w of s.warnings) process.stdout.write(`  ${s.fileName}: ${w}\n`);
+            if (s.reason) process.stdout.write(`  ${s.fileName}: rejected: ${s.reason}\n`);
+          }
+        }
+        if (failed || statuses.some((s) => s.state === 'rejected')) process.exitCode = 1;
+      } finally {
+        await worker?.close();
+        await rt.close();
+      }
+    });
+
+  program
+    .command('serve')
+    .description('run the ingest services: the upload API, a split worker and the drop-folder watcher')
+    .option('--no-api', 'do not serve the HTTP API')
+    .option('--no-worker', 'do not run a split worker')
+    .option('--no-watch', 'do not watch the drop folder')
+    .action(async (opts: { api: boolean; worker: boolean; watch: boolean }) => {
+      const rt = await IngestRuntime.create(ctx.config, ctx.logger);
+      const worker = opts.worker ? startSplitWorker(rt) : null;
+      const api = opts.api ? await buildApi(rt) : null;
+      const watcher = opts.watch
+        ? new DropFolderWatcher(ctx.config.ingest.dropDir, new Intake(rt), ctx.logger)
+        : null;
+      if (api) await api.listen({ host: ctx.config.ingest.apiHost, port: ctx.config.ingest.apiPort });
+      watcher?.start();
+      ctx.logger.info(
+        {
+          api: api ? `http://${ctx.config.ingest.apiHost}:${ctx.config.ingest.apiPort}` : null,
+          worker: !!worker,
+          dropDir: watcher ? ctx.config.ingest.dropDir : null,
+        },
+        'tallyline serving',
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      ctx.logger.info('stopping');
+      await watcher?.stop();
+      await api?.close();
+      await worker?.close();
+      await rt.close();
+    });
+
+  const files = program.command('files').description('files taken in, their state and line accounting');
+  files
+    .command('show')
+    .argument('<fileId>')
+    .option('--json', 'print as JSON')
+    .action(async (fileId: string, opts: { json?: boolean }) => {
+      const rt = await IngestRuntime.create(ctx.config, ctx.logger);
+      try {
+        const file = await rt.files.get(fileId);
+        if (!file) throw new CliError(`no file ${fileId}`);
+        const s = await fileStatus(rt, file);
+        if (opts.json) printJson(s);
+        else
+          for (const [k, v] of Object.entries(s))
+            process.stdout.write(
+              `${k.padEnd(12)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`,
+            );
+      } finally {
+        await rt.close();
+      }
+    });
+  files
+    .command('list')
+    .option('--sender <sender>', "only this sender's files")
+    .option('--json', 'print as JSON')
+    .action(async (opts: { sender?: string; json?: boolean }) => {
+      const rt = await IngestRuntime.create(ctx.config, ctx.logger);
+      try {
+        const list = await Promise.all(
+          (await rt.files.list(opts.sender ? { sender: opts.sender } : {})).map((f) => fileStatus(rt, f)),
+        );
+        if (opts.json) return printJson({ files: list });
+        printTable(
+          list.map((f) => ({
+            fileId: f.fileId,
+            file: f.fileName,
+            sender: f.sender,
+            state: f.state,
+            lines: f.counts?.lines,
+            dead: f.counts?.deadLettered,
+          })),
+          ['fileId', 'file', 'sender', 'state', 'lines', 'dead'],
+        );
+      } finally {
+        await rt.close();
+      }
+    });
+
+  program
+    .command('keys')
+    .description('API keys')
+    .command('new')
+    .description('make a new API key; prints the key once, and the entry for ingest.apiKeys (its hash)')
+    .requiredOption('--sender <sender>', 'the sender the key identifies')
+    .option('--admin', 'the key sees and uploads for every sender')
+    .action((opts: { sender: string; admin?: boolean }) => {
+      const key = `tl_${randomBytes(24).toString('base64url')}`;
+      printJson({ key, entry: { sender: opts.sender, sha256: hashKey(key), admin: opts.admin ?? false } });
+    });
+}
+
+async function waitForFiles(
+  rt: IngestRuntime,
+  files: { fileId: string; fileName: string }[],
+  bar: boolean,
+): Promise<void> {
+  const multibar = bar
+    ? new cliProgress.MultiBar(
+        { format: '{bar} {percentage}% | {lines} lines | {file}', hideCursor: true, clearOnComplete: false },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const bars = new Map(
+    files.map((f) => [f.fileId, multibar?.create(100, 0, { file: f.fileName, lines: 0 })]),
+  );
+  try {
+    for (;;) {
+      const records = await Promise.all(files.map((f) => rt.files.get(f.fileId)));
+      for (const r of records) {
+        if (r) bars.get(r.fileId)?.update(r.progress.percent, { file: r.fileName, lines: r.progress.lines });
+      }
+      if (records.every((r) => r && FINAL.has(r.state))) return;
+      await sleep(250);
+    }
+  } finally {
+    multibar?.stop();
+  }
+}
