@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { repoRoot } from '../../core/paths.ts';
+import { hashKey } from '../../ingest/api/auth.ts';
+import { buildApi } from '../../ingest/api/server.ts';
+import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
+
+const keys = { alpha: 'key-alpha-123', beta: 'key-beta-456', admin: 'key-admin-789' };
+const config = configFrom(
+  ingestEnv('api', {
+    TALLYLINE_API_KEYS: JSON.stringify([
+      { sender: 'ALPHA', sha256: hashKey(keys.alpha) },
+      { sender: 'BETA', sha256: hashKey(keys.beta) },
+      { sender: 'ops', sha256: hashKey(keys.admin), admin: true },
+    ]),
+    TALLYLINE_MAX_UPLOAD_BYTES: '200000',
+    TALLYLINE_MAX_COMPRESSION_RATIO: '50',
+  }),
+);
+let h: IngestHarness;
+let app: FastifyInstance;
+let base: string;
+
+const reports = path.join(repoRoot, 'fixtures/reports');
+const dsrName = readdirSync(reports).find((n) => n.includes('2020-06-01') && n.endsWith('.tsv'))!;
+const dsr = readFileSync(path.join(reports, dsrName));
+
+function upload(key: string | null, body: Buffer, fileName: string) {
+  const headers: Record<string, string> = {
+    'content-type': 'application/octet-stream',
+    'x-file-name': fileName,
+  };
+  if (key) headers.authorization = `Bearer ${key}`;
+  return fetch(`${base}/v1/files`, { method: 'POST', headers, body });
+}
+const get = (key: string, url: string) =>
+  fetch(`${base}${url}`, { headers: { authorization: `Bearer ${key}` } });
+
+before(async () => {
+  h = await IngestHarness.start(config);
+  app = await buildApi(h.rt);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address() as { port: number };
+  base = `http://127.0.0.1:${address.port}`;
+});
+after(async () => {
+  await app.close();
+  await h.stop();
+});
+
+test('an upload answers 202 with the file id and a status URL; the status shows the accounting', async () => {
+  const res = await upload(keys.alpha, dsr, dsrName);
+  assert.equal(res.status, 202);
+  const body = (await res.json()) as { fileId: string; statusUrl: string; status: string };
+  assert.equal(body.status, 'accepted');
+  assert.equal(body.statusUrl, `/v1/files/${body.fileId}`);
+  await h.waitForFile(body.fileId);
+  const status = (await (await get(keys.alpha, body.statusUrl)).json()) as {
+    state: string;
+    counts: { lines: number; emitted: number; deadLettered: number; context: number };
+  };
+  assert.equal(status.state, 'split');
+  assert.equal(
+    status.counts.lines,
+    status.counts.emitted + status.counts.deadLettered + status.counts.context,
+  );
+
+  const again = (await (await upload(keys.alpha, dsr, dsrName)).json()) as { fileId: string; status: string };
+  assert.deepEqual([again.status, again.fileId], ['duplicate', body.fileId]);
+});
+
+test('multipart uploads go the same way', async () => {
+  const form = new FormData();
+  form.append('file', new Blob([gzipSync(dsr)]), `${dsrName}.gz`);
+  const res = await fetch(`${base}/v1/files`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${keys.beta}` },
+    body: form,
+  });
+  assert.equal(res.status, 202);
+  const body = (await res.json()) as { fileId: string; status: string };
+  // The same content, compressed: same id, so a duplicate.
+  const first = (await (await get(keys.admin, '/v1/files?sender=ALPHA')).json()) as {
+    files: { fileId: string }[];
+  };
+  assert.equal(body.fileId, first.files[0]!.fileId);
+});
+
+test('no key is 401, an unknown key is 401', async () => {
+  const none = await upload(null, dsr, dsrName);
+  assert.equal(none.status, 401);
+  assert.equal(((await none.json()) as { code: string }).code, 'NO_API_KEY');
+  assert.equal((await upload('wrong', dsr, dsrName)).status, 401);
+  assert.equal((await fetch(`${base}/v1/files`)).status, 401);
+});
+
+test("another sender's file is 404, and a sender lists only its own; an admin sees all", async () => {
+  const alphaFiles = (await (await get(keys.alpha, '/v1/files')).json()) as {
+    files: { fileId: string; sender: string }[];
+  };
+  assert.ok(alphaFiles.files.length > 0);
+  const id = alphaFiles.files[0]!.fileId;
+  const res = await get(keys.beta, `/v1/files/${id}`);
+  assert.equal(res.status, 404);
+  const betaFiles = (await (await get(keys.beta, '/v1/files')).json()) as { files: { sender: string }[] };
+  assert.ok(betaFiles.files.every((f) => f.sender === 'BETA'));
+  assert.equal((await get(keys.admin, `/v1/files/${id}`)).status, 200);
+});
+
+test('an oversize upload is 413', async () => {
+  const res = await upload(keys.alpha, Buffer.alloc(300000, 'a'), 'DSR_big.tsv');
+  assert.equal(res.status, 413);
+  assert.match(((await res.json()) as { message: string }).message, /200000/);
+});
+
+test('a gzip bomb is refused with a clear reason', async () => {
+  const bomb = gzipSync(Buffer.alloc(10_000_000));
+  assert.ok(bomb.length < 200000);
+  const res = await upload(keys.alpha, bomb, `${dsrName.replace('.tsv', '_bomb.tsv')}.gz`);
+  assert.equal(res.status, 422);
+  const body = (await res.json()) as { code: string; message: string };
+  assert.equal(body.code, 'GZIP_BOMB');
+  assert.match(body.message, /expands more than 50 times/);
+});
+
+test('a file name that is missing or not a DSR name is refused with the reason', async () => {
+  const res = await fetch(`${base}/v1/files`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${keys.alpha}`, 'content-type': 'application/octet-stream' },
+    body: dsr,
+  });
+  assert.equal(res.status, 400);
+  assert.equal(((await res.json()) as { code: string }).code, 'NO_FILE_NAME');
+  const bad = await upload(keys.alpha, Buffer.from('HEAD\n'), 'DSR_nonsense.tsv');
+  assert.equal(bad.status, 422);
+  assert.match(((await bad.json()) as { message: string }).message, /not a DSR file name/);
+});
+
+test('the OpenAPI document lists the routes', async () => {
+  const doc = (await (await fetch(`${base}/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+  assert.deepEqual(Object.keys(doc.paths).sort(), ['/v1/files', '/v1/files/{id}']);
+});
