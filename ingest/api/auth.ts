@@ -44,14 +44,12 @@ export const apiKeyAuth = fp<{ keys: ApiKeyEntry[] }>(
       if ((request.routeOptions.config as { public?: boolean } | undefined)?.public) return;
       const key = keyOf(request);
       if (!key) {
-        return reply
-          .code(401)
-          .send({
-            statusCode: 401,
-            code: 'NO_API_KEY',
-            error: 'Unauthorized',
-            message: 'send an API key: Authorization: Bearer <key>',
-          });
+        return reply.code(401).send({
+          statusCode: 401,
+          code: 'NO_API_KEY',
+          error: 'Unauthorized',
+          message: 'send an API key: Authorization: Bearer <key>',
+        });
       }
       const digest = Buffer.from(hashKey(key), 'hex');
       const match = keys.find((k) => timingSafeEqual(k.digest, digest));

@@ -37,6 +37,10 @@ export class FileEvents {
     return { key: event.fileId, value: this.serde.encode(event) };
   }
 
+  decode(value: Buffer): Promise<FileEvent> {
+    return this.serde.decode(value);
+  }
+
   async publish(target: Producer | TransactionSender, event: FileEvent): Promise<void> {
     await target.send(this.topic, [this.message(event)]);
   }

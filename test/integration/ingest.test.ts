@@ -76,7 +76,7 @@ test('a report with 1 % corrupt lines: exactly those lines and their orphans are
     assert.ok(d.message.length > 10);
   }
 
-  const events = await readMessages(config, h.rt.topic('usage.lines'), truth.expected.emitted);
+  const events = await readMessages(config, h.rt.topic('usage.lines'), truth.expected.emitted, 30000, 2000);
   const serde = await AvroSerde.forTopic(
     createRegistryClient(config),
     h.rt.topic('usage.lines'),

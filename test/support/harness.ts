@@ -43,6 +43,8 @@ export async function readMessages(
   topic: string,
   count: number,
   timeoutMs = 30000,
+  /** after `count` arrived, keep reading this long, to catch any extra (duplicate) records */
+  settleMs = 0,
 ): Promise<IncomingMessage[]> {
   const consumer = new KafkaClient(config, logger).consumer({
     groupId: `test-reader-${randomBytes(4).toString('hex')}`,
@@ -62,7 +64,7 @@ export async function readMessages(
           for (const m of batch.messages) batch.resolveOffset(m.offset);
           if (received.length >= count) {
             clearTimeout(timer);
-            resolve();
+            setTimeout(resolve, settleMs);
           }
         })
         .catch(reject);

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { repoRoot } from '../../core/paths.ts';
+import { generateDsrBuffer } from '../../fixtures/index.ts';
+import { Intake } from '../../ingest/intake/intake.ts';
+import { readMessages } from '../support/harness.ts';
+import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
+
+// A split worker killed with SIGKILL in the middle of a file, then started again, must end
+// with exact counts and no line published twice.
+
+const env = ingestEnv('resume', {
+  TALLYLINE_SPLIT_BATCH_LINES: '2000',
+  TALLYLINE_SPLIT_LOCK_MS: '3000',
+  TALLYLINE_LOG_LEVEL: 'warn',
+});
+const config = configFrom(env);
+let h: IngestHarness;
+const children: ChildProcess[] = [];
+
+function startWorker(): ChildProcess {
+  const child = spawn('node', [path.join(repoRoot, 'bin/tallyline.js'), 'serve', '--no-api', '--no-watch'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+
+before(async () => {
+  h = await IngestHarness.start(config, { worker: false });
+});
+after(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await h.stop();
+});
+
+test('a worker killed mid-file and restarted finishes it with exact counts and no duplicate line ids', async () => {
+  const { fileName, truth, content } = generateDsrBuffer({
+    seed: 11,
+    usageLines: 60000,
+    corruptionRate: 0.01,
+  });
+  const { file } = await new Intake(h.rt).accept(Readable.from([content]), fileName, 'RESUME');
+
+  const first = startWorker();
+  // Kill once some transactions have committed but well before the end.
+  for (;;) {
+    const r = await h.rt.files.get(file.fileId);
+    if (r!.progress.lines > 10000) break;
+    assert.notEqual(
+      r!.state,
+      'split',
+      'the file finished before the worker could be killed; use a bigger file',
+    );
+    await sleep(20);
+  }
+  first.kill('SIGKILL');
+  await new Promise((resolve) => first.once('exit', resolve));
+  const atKill = (await h.rt.files.get(file.fileId))!;
+  assert.equal(atKill.state, 'splitting');
+
+  startWorker();
+  const done = await h.waitForFile(file.fileId, 120000);
+  assert.deepEqual(done.counts, { lines: truth.lines, ...truth.expected });
+
+  const events = await readMessages(config, h.rt.topic('usage.lines'), truth.expected.emitted, 60000, 3000);
+  const keys = events.map((m) => m.key!.toString());
+  assert.equal(keys.length, truth.expected.emitted, 'exactly one event per usage line');
+  assert.equal(new Set(keys).size, keys.length, 'no duplicate line ids');
+  const dead = await readMessages(
+    config,
+    h.rt.topic('usage.lines.dlq'),
+    truth.expected.deadLettered,
+    60000,
+    2000,
+  );
+  assert.equal(new Set(dead.map((m) => m.key!.toString())).size, truth.expected.deadLettered);
+  assert.equal(dead.length, truth.expected.deadLettered);
+
+  const fileEvents = await readMessages(config, h.rt.topic('usage.files'), 3, 30000, 2000);
+  const types = await Promise.all(
+    fileEvents.map((m) => h.rt.fileEvents.decode(m.value!).then((e) => e.type)),
+  );
+  assert.deepEqual(types.filter((t) => t === 'SPLIT_COMPLETED').length, 1, 'one completion event');
+  assert.deepEqual(types.filter((t) => t === 'SPLIT_STARTED').length, 1, 'one start event');
+});
