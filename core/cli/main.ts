@@ -3,6 +3,7 @@ import { ConfigError } from '../config/index.ts';
 import { StackError } from '../stack/index.ts';
 import { CliContext, CliError } from './context.ts';
 import { registerConfigCommands } from './commands/config.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 import { registerSchemaCommands } from './commands/schemas.ts';
 import { registerStackCommands } from './commands/stack.ts';
 import { registerTopicCommands } from './commands/topics.ts';
@@ -18,6 +19,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSchemaCommands(program, ctx);
   registerConfigCommands(program, ctx);
   registerIngestCommands(program, ctx);
+  registerDemoCommand(program, ctx);
   return program;
 }
 

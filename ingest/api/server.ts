@@ -9,7 +9,6 @@ import { filesRoutes } from './files-routes.ts';
 export async function buildApi(rt: IngestRuntime): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: rt.logger.child({ component: 'api' }) as FastifyBaseLogger,
-    disableRequestLogging: false,
   });
   await app.register(swagger, {
     openapi: {

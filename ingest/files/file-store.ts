@@ -32,6 +32,8 @@ export interface FileRecord {
   progress: { lines: number; percent: number };
   counts: LineCounts | null;
   footerCheck: string | null;
+  /** dead-lettered lines per error class */
+  deadByClass: Record<string, number>;
   systemic: boolean;
   warnings: string[];
   reason: string | null;

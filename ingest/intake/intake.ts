@@ -112,6 +112,7 @@ export class Intake {
       progress: { lines: 0, percent: 0 },
       counts: null,
       footerCheck: null,
+      deadByClass: {},
       systemic: false,
       warnings: [],
       reason: 'reason' in kind ? kind.reason : null,

@@ -13,6 +13,8 @@ export interface ParseSummary {
   fileError: string | null;
   counts: LineCounts;
   footerCheck: string | null;
+  /** dead-lettered lines per error class */
+  deadByClass: Record<string, number>;
   warnings: string[];
 }
 
@@ -63,6 +65,7 @@ async function* parseDsr(
     fileError: summary.fileError,
     counts: summary.counts,
     footerCheck: summary.footerCheck,
+    deadByClass: summary.deadByClass as Record<string, number>,
     warnings,
   };
 }
@@ -92,6 +95,7 @@ async function* parseCsv(
     fileError: summary.fileError,
     counts: summary.counts,
     footerCheck: null,
+    deadByClass: summary.deadByClass as Record<string, number>,
     warnings: summary.warnings,
   };
 }

@@ -160,6 +160,7 @@ export async function splitFile(
       state: 'split',
       counts,
       footerCheck: summary.footerCheck,
+      deadByClass: summary.deadByClass,
       systemic,
       warnings,
       progress: { lines: counts.lines, percent: 100 },
