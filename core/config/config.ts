@@ -136,7 +136,7 @@ const schema = z.object({
     /** share of bad lines above which a file is flagged systemic */
     systemicThreshold: z.coerce.number().min(0).max(1).default(0.5),
     /** lines per Kafka transaction (and so per checkpoint) while splitting */
-    batchLines: z.coerce.number().int().min(1).default(10000),
+    batchLines: z.coerce.number().int().min(1).default(5000),
     /** BullMQ lock of a split job; a killed worker's job is taken over after about this long */
     lockMs: z.coerce.number().int().min(1000).default(30000),
     /** per-sender CSV column mappings, by sender; see ingest/csv/mapping.ts */

@@ -1,4 +1,4 @@
-export { KafkaClient, Producer, Consumer, Admin } from './kafka.ts';
+export { KafkaClient, Producer, Consumer, Admin, chunkBySize, MAX_CHUNK_BYTES } from './kafka.ts';
 export type {
   OutgoingMessage,
   IncomingMessage,

@@ -84,6 +84,38 @@ function logBridge(logger: Logger) {
     };
 }
 
+/**
+ * KafkaJS puts all of a request's messages for one partition into one record batch and
+ * does not split it by size, so a large send fails with MESSAGE_TOO_LARGE once a batch
+ * passes the broker's message.max.bytes (1 MiB by default). Sends are therefore cut into
+ * chunks of at most this many bytes (a single larger message travels alone).
+ */
+export const MAX_CHUNK_BYTES = 512 * 1024;
+
+function sizeOf(m: OutgoingMessage): number {
+  let n = 64 + (m.key?.length ?? 0) + (m.value?.length ?? 0);
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += k.length + v.length + 8;
+  return n;
+}
+
+export function chunkBySize(messages: OutgoingMessage[], maxBytes = MAX_CHUNK_BYTES): OutgoingMessage[][] {
+  const chunks: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = sizeOf(m);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 function toKjsMessage(m: OutgoingMessage): KjsMessage {
   return {
     key: m.key,
@@ -161,17 +193,14 @@ export class Producer {
   constructor(private readonly producer: KjsProducer) {}
 
   async send(topic: string, messages: OutgoingMessage[]): Promise<SentRecord[]> {
-    const result = await this.producer.send({ topic, messages: messages.map(toKjsMessage), acks: -1 });
-    return result.map((r) => ({ topic: r.topicName, partition: r.partition, baseOffset: r.baseOffset }));
-  }
-
-  /** Several topics in one request: used to write events and dead letters together. */
-  async sendMany(batches: { topic: string; messages: OutgoingMessage[] }[]): Promise<SentRecord[]> {
-    const result = await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: batches.map((b) => ({ topic: b.topic, messages: b.messages.map(toKjsMessage) })),
-    });
-    return result.map((r) => ({ topic: r.topicName, partition: r.partition, baseOffset: r.baseOffset }));
+    const sent: SentRecord[] = [];
+    for (const chunk of chunkBySize(messages)) {
+      const result = await this.producer.send({ topic, messages: chunk.map(toKjsMessage), acks: -1 });
+      sent.push(
+        ...result.map((r) => ({ topic: r.topicName, partition: r.partition, baseOffset: r.baseOffset })),
+      );
+    }
+    return sent;
   }
 
   /** Runs `work` in a Kafka transaction: committed if it resolves, aborted if it throws. */
@@ -180,7 +209,9 @@ export class Producer {
     try {
       const result = await work({
         send: async (topic, messages) => {
-          await tx.send({ topic, messages: messages.map(toKjsMessage), acks: -1 });
+          for (const chunk of chunkBySize(messages)) {
+            await tx.send({ topic, messages: chunk.map(toKjsMessage), acks: -1 });
+          }
         },
         sendOffsets: async (groupId, topic, offsets) => {
           await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: offsets }] });

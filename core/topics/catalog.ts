@@ -38,7 +38,12 @@ export const TOPICS = [
   {
     name: 'usage.lines.dlq',
     partitions: 3,
-    configs: { 'cleanup.policy': 'delete', 'retention.ms': retention(3650) },
+    // A dead line is kept whole, up to ingest.maxLineBytes (1 MiB by default) plus headers.
+    configs: {
+      'cleanup.policy': 'delete',
+      'retention.ms': retention(3650),
+      'max.message.bytes': String(8 * 1024 * 1024),
+    },
     valueSchema: null,
     key: 'lineId',
     purpose: 'poison-pill lines: original bytes, reason in headers',

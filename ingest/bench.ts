@@ -1,0 +1,138 @@
+import { execFile, spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { loadConfig } from '../core/config/index.ts';
+import { KafkaClient } from '../core/kafka/index.ts';
+import type { Logger } from '../core/log/index.ts';
+import { repoRoot } from '../core/paths.ts';
+import { checkSchemas, createRegistryClient } from '../core/registry/index.ts';
+import { deleteKeys } from '../core/stack/stack.ts';
+import { applyTopics } from '../core/topics/index.ts';
+import { writeDsr } from '../fixtures/index.ts';
+import { Intake } from './intake/intake.ts';
+import { IngestRuntime } from './runtime.ts';
+
+const run = promisify(execFile);
+
+export interface IngestBenchResult {
+  usageLines: number;
+  lines: number;
+  fileMB: number;
+  splitSeconds: number;
+  linesPerSecond: number;
+  workerPeakRssMB: number;
+  kcatSeconds: number;
+  kcatLinesPerSecond: number;
+  ratioToKcat: number;
+  countsExact: boolean;
+}
+
+function peakRssMB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/**
+ * Generates a BasicAudioProfile report, splits it with a split worker in its own process
+ * (so its peak RSS is the worker's alone), and pushes the same file's lines raw into a
+ * topic on the same broker with `kcat -P` for comparison.
+ */
+export async function benchIngest(usageLines: number, logger: Logger): Promise<IngestBenchResult> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tallyline-bench-'));
+  const id = `bench.${usageLines}.${Date.now().toString(36)}`;
+  const env = {
+    TALLYLINE_KAFKA_TOPIC_PREFIX: `${id}.`,
+    TALLYLINE_REDIS_PREFIX: `tallyline-${id}`,
+    TALLYLINE_LANDING_DIR: path.join(dir, 'landing'),
+    TALLYLINE_LOG_LEVEL: 'warn',
+  };
+  const config = loadConfig({ env: { ...process.env, ...env } });
+  const admin = await new KafkaClient(config, logger).admin();
+  await applyTopics(admin, { prefix: config.kafka.topicPrefix, replicationFactor: 1 });
+  await checkSchemas(createRegistryClient(config), { prefix: config.kafka.topicPrefix });
+
+  const report = await writeDsr({ seed: 2026, usageLines, corruptionRate: 0.001 }, dir);
+  const fileMB = statSync(report.path).size / 1e6;
+
+  const rt = await IngestRuntime.create(config, logger);
+  const worker = spawn('node', [path.join(repoRoot, 'bin/tallyline.js'), 'serve', '--no-api', '--no-watch'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let file;
+  let peak = 0;
+  try {
+    const accepted = await new Intake(rt).accept(
+      createReadStream(report.path),
+      path.basename(report.path),
+      'BENCH',
+    );
+    for (;;) {
+      peak = Math.max(peak, peakRssMB(worker.pid!));
+      file = await rt.files.get(accepted.file.fileId);
+      if (file?.state === 'split' || file?.state === 'rejected') break;
+      await sleep(500);
+    }
+    peak = Math.max(peak, peakRssMB(worker.pid!));
+  } finally {
+    worker.kill('SIGTERM');
+    await rt.close();
+  }
+  const splitSeconds = (Date.parse(file.completedAt!) - Date.parse(file.startedAt!)) / 1000;
+  const lines = file.counts!.lines;
+
+  // kcat: the same lines, as they are, into a topic with usage.lines' partitions.
+  const kcatTopic = `${config.kafka.topicPrefix}kcat`;
+  await admin.createTopics([{ name: kcatTopic, partitions: 6, replicationFactor: 1, configs: {} }]);
+  const t0 = Date.now();
+  await run(
+    'kcat',
+    [
+      '-P',
+      '-b',
+      config.kafka.brokers.join(','),
+      '-t',
+      kcatTopic,
+      '-X',
+      'enable.idempotence=true',
+      '-l',
+      report.path,
+    ],
+    {
+      maxBuffer: 1 << 20,
+    },
+  ).catch((err: Error & { code?: string }) => {
+    throw new Error(
+      err.code === 'ENOENT' ? 'kcat is not installed: apt-get install kcat' : `kcat failed: ${err.message}`,
+      { cause: err },
+    );
+  });
+  const kcatSeconds = (Date.now() - t0) / 1000;
+
+  await admin.deleteTopics((await admin.listTopics()).filter((t) => t.startsWith(config.kafka.topicPrefix)));
+  await admin.disconnect();
+  await deleteKeys(config.redis.url, `${config.redis.prefix}:*`);
+  await rm(dir, { recursive: true, force: true });
+
+  const linesPerSecond = lines / splitSeconds;
+  const kcatLinesPerSecond = lines / kcatSeconds;
+  return {
+    usageLines,
+    lines,
+    fileMB: Math.round(fileMB),
+    splitSeconds,
+    linesPerSecond: Math.round(linesPerSecond),
+    workerPeakRssMB: Math.round(peak),
+    kcatSeconds,
+    kcatLinesPerSecond: Math.round(kcatLinesPerSecond),
+    ratioToKcat: Math.round((linesPerSecond / kcatLinesPerSecond) * 1000) / 1000,
+    countsExact:
+      file.counts!.lines === report.truth.lines &&
+      file.counts!.emitted === report.truth.expected.emitted &&
+      file.counts!.deadLettered === report.truth.expected.deadLettered,
+  };
+}
