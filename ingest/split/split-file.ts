@@ -86,10 +86,15 @@ export async function splitFile(
   let committedAny = checkpoint.line > 0;
   let lastLine = 0;
 
+  // Commits one batch. What it covers is taken synchronously, so the next batch can be
+  // parsed and encoded while this one is on its way to the broker.
   const commit = async (events: FileEvent[], done = false) => {
     const lines = pending.take();
+    const upTo = lastLine;
+    const first = !started;
+    started = true;
     await producer.transaction(async (tx) => {
-      if (!started) await tx.send(filesTopic, [rt.fileEvents.message(fileEvent(record, 'SPLIT_STARTED'))]);
+      if (first) await tx.send(filesTopic, [rt.fileEvents.message(fileEvent(record, 'SPLIT_STARTED'))]);
       if (lines.usage.length) await tx.send(rt.topic('usage.lines'), lines.usage);
       if (lines.dead.length) await tx.send(rt.topic('usage.lines.dlq'), lines.dead);
       if (events.length)
@@ -97,13 +102,16 @@ export async function splitFile(
           filesTopic,
           events.map((e) => rt.fileEvents.message(e)),
         );
-      const offsets = [{ partition: LINES, offset: String(lastLine) }];
+      const offsets = [{ partition: LINES, offset: String(upTo) }];
       if (done) offsets.push({ partition: DONE, offset: '1' });
       await tx.sendOffsets(group, filesTopic, offsets);
     });
-    started = true;
     committedAny = true;
+    const progress = { lines: upTo, percent: percent() };
+    await rt.files.update(fileId, { progress });
+    await onProgress(progress);
   };
+  let inFlight: Promise<void> | null = null;
 
   try {
     const batches = parseFile(record.format, source, {
@@ -127,11 +135,13 @@ export async function splitFile(
         pending.add(outcome);
       }
       if (pending.lines >= rt.config.ingest.batchLines) {
-        await commit([]);
-        await rt.files.update(fileId, { progress: { lines: lastLine, percent: percent() } });
-        await onProgress({ lines: lastLine, percent: percent() });
+        // One transaction at a time per producer: wait for the previous one, start this one.
+        await inFlight;
+        inFlight = commit([]);
+        inFlight.catch(() => undefined); // awaited (and so thrown) at the next batch or the end
       }
     }
+    await inFlight;
 
     if (summary.fileError && !committedAny) {
       const reason = summary.fileError;
