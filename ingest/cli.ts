@@ -16,7 +16,7 @@ import { IngestRuntime } from './runtime.ts';
 import { startSplitWorker } from './split/worker.ts';
 import { DropFolderWatcher } from './watcher/drop-folder.ts';
 
-const FINAL = new Set(['split', 'rejected']);
+const FINAL = new Set(['split', 'rejected', 'failed']);
 
 /** The sender of a file: --sender, else the sender in a DSR file name. */
 function senderOf(file: string, option: string | undefined): string {
@@ -69,6 +69,9 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
           }
         }
         if (opts.wait) await waitForFiles(rt, accepted, !opts.json);
+        else if (!opts.json && accepted.some((a) => a.status === 'accepted')) {
+          process.stderr.write('queued: a split worker (`tallyline serve`) takes them; or run with --wait\n');
+        }
         const statuses = await Promise.all(
           accepted.map(async (a) => fileStatus(rt, (await rt.files.get(a.fileId))!)),
         );
@@ -93,7 +96,8 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
             if (s.reason) process.stdout.write(`  ${s.fileName}: rejected: ${s.reason}\n`);
           }
         }
-        if (failed || statuses.some((s) => s.state === 'rejected')) process.exitCode = 1;
+        if (failed || statuses.some((s) => s.state === 'rejected' || s.state === 'failed'))
+          process.exitCode = 1;
       } finally {
         await worker?.close();
         await rt.close();
@@ -151,6 +155,24 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
             process.stdout.write(
               `${k.padEnd(12)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`,
             );
+      } finally {
+        await rt.close();
+      }
+    });
+  files
+    .command('retry')
+    .description('queue a failed split again (after the fault is fixed)')
+    .argument('<fileId>')
+    .action(async (fileId: string) => {
+      const rt = await IngestRuntime.create(ctx.config, ctx.logger);
+      try {
+        const file = await rt.files.get(fileId);
+        if (!file) throw new CliError(`no file ${fileId}`);
+        if (file.state !== 'failed')
+          throw new CliError(`file ${fileId} is ${file.state}, not failed: nothing to retry`);
+        await rt.files.update(fileId, { state: 'received', reason: null });
+        if (!(await rt.queue.retry(fileId))) await rt.queue.add(fileId);
+        process.stdout.write(`file ${fileId} queued again\n`);
       } finally {
         await rt.close();
       }

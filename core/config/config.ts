@@ -140,7 +140,19 @@ const schema = z.object({
     /** BullMQ lock of a split job; a killed worker's job is taken over after about this long */
     lockMs: z.coerce.number().int().min(1000).default(30000),
     /** per-sender CSV column mappings, by sender; see ingest/csv/mapping.ts */
-    csvMappings: z.record(z.string(), z.unknown()).default({}),
+    csvMappings: z
+      .preprocess(
+        (v) => {
+          if (typeof v !== 'string') return v;
+          try {
+            return JSON.parse(v) as unknown;
+          } catch {
+            return v;
+          }
+        },
+        z.record(z.string(), z.unknown()),
+      )
+      .default({}),
   }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -197,6 +209,7 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_SYSTEMIC_THRESHOLD: 'ingest.systemicThreshold',
   TALLYLINE_SPLIT_BATCH_LINES: 'ingest.batchLines',
   TALLYLINE_SPLIT_LOCK_MS: 'ingest.lockMs',
+  TALLYLINE_CSV_MAPPINGS: 'ingest.csvMappings',
   TALLYLINE_LOG_LEVEL: 'log.level',
 };
 

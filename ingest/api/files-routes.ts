@@ -32,7 +32,7 @@ const fileSchema = {
     fileName: { type: 'string' },
     sender: { type: 'string' },
     format: { type: 'string' },
-    state: { type: 'string', enum: ['received', 'splitting', 'split', 'rejected'] },
+    state: { type: 'string', enum: ['received', 'splitting', 'split', 'rejected', 'failed'] },
     receivedAt: { type: 'string' },
     startedAt: { type: ['string', 'null'] },
     completedAt: { type: ['string', 'null'] },

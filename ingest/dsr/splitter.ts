@@ -163,6 +163,32 @@ class Block {
   ) {}
 }
 
+/** A kind of reference a usage line makes into its block, for `unresolved`. */
+interface RefKind {
+  noun: 'resource' | 'release';
+  /** the usage cell holding the reference */
+  cell: 'TransactedResource' | 'TransactedRelease';
+  /** the cell of the referenced record that defines it */
+  refName: 'ResourceReference' | 'ReleaseReference';
+  known: 'resources' | 'releases';
+  dead: 'deadResources' | 'deadReleases';
+}
+
+const RESOURCE_REF: RefKind = {
+  noun: 'resource',
+  cell: 'TransactedResource',
+  refName: 'ResourceReference',
+  known: 'resources',
+  dead: 'deadResources',
+};
+const RELEASE_REF: RefKind = {
+  noun: 'release',
+  cell: 'TransactedRelease',
+  refName: 'ReleaseReference',
+  known: 'releases',
+  dead: 'deadReleases',
+};
+
 /** Positions of the cells a usage record is built from, per layout. */
 interface UsageCells {
   block: number;
@@ -1216,7 +1242,7 @@ export class DsrSplitter {
       if (resRef !== '') {
         const entry = b.resources.get(resRef);
         if (entry === undefined)
-          return this.missingResource(line, L, b, resRef, `TransactedResource, cell ${u.res + 1}`);
+          return this.unresolved(line, L, b, RESOURCE_REF, resRef, `TransactedResource, cell ${u.res + 1}`);
         if (entry.workDead !== null) {
           return this.orphan(
             line,
@@ -1311,33 +1337,39 @@ export class DsrSplitter {
     });
   }
 
-  private missingResource(
+  /**
+   * The dead letter for a usage line whose `ref` (cited at `where`) names no readable resource or
+   * release of block `b`: orphaned when that definition, or an unreadable line that may have been
+   * it, was dead-lettered; an unknown reference otherwise.
+   */
+  private unresolved(
     line: InputLine,
     L: RecordLayout,
     b: Block,
+    kind: RefKind,
     ref: string,
     where: string,
   ): DeadOutcome {
-    const dead = b.deadResources.get(ref);
+    const { noun, cell } = kind;
+    const dead = b[kind.dead].get(ref);
     if (dead !== undefined)
-      return this.orphan(line, L, `resource ${ref} (${where}) in block ${b.id}`, dead, 'TransactedResource');
+      return this.orphan(line, L, `${noun} ${ref} (${where}) in block ${b.id}`, dead, cell);
     if (b.unkeyedDead !== null) {
       return this.orphan(
         line,
         L,
-        `resource ${ref} (${where}) is not defined by any readable line of block ${b.id}; the likely definition`,
+        `${noun} ${ref} (${where}) is not defined by any readable line of block ${b.id}; the likely definition`,
         b.unkeyedDead,
-        'TransactedResource',
+        cell,
       );
     }
+    const known = b[kind.known];
     return this.dead(line, L.written, {
       stage: 'validate',
       errorClass: 'UNKNOWN_REFERENCE',
-      cell: 'TransactedResource',
-      message: `${L.written} refers to resource ${q(ref)} (${where}), but block ${b.id} has no resource with that ResourceReference${
-        b.resources.size > 0
-          ? ` (its resources: ${listFirst(b.resources.keys())})`
-          : ' (the block has no resource records)'
+      cell,
+      message: `${L.written} refers to ${noun} ${q(ref)} (${where}), but block ${b.id} has no ${noun} with that ${kind.refName}${
+        known.size > 0 ? ` (its ${noun}s: ${listFirst(known.keys())})` : ` (the block has no ${noun} records)`
       }`,
     });
   }
@@ -1351,29 +1383,7 @@ export class DsrSplitter {
   ): ReleaseEntry | DeadOutcome {
     const entry = b.releases.get(ref);
     if (entry !== undefined) return entry;
-    const where = `TransactedRelease, cell ${u.rel + 1}`;
-    const dead = b.deadReleases.get(ref);
-    if (dead !== undefined)
-      return this.orphan(line, L, `release ${ref} (${where}) in block ${b.id}`, dead, 'TransactedRelease');
-    if (b.unkeyedDead !== null) {
-      return this.orphan(
-        line,
-        L,
-        `release ${ref} (${where}) is not defined by any readable line of block ${b.id}; the likely definition`,
-        b.unkeyedDead,
-        'TransactedRelease',
-      );
-    }
-    return this.dead(line, L.written, {
-      stage: 'validate',
-      errorClass: 'UNKNOWN_REFERENCE',
-      cell: 'TransactedRelease',
-      message: `${L.written} refers to release ${q(ref)} (${where}), but block ${b.id} has no release with that ReleaseReference${
-        b.releases.size > 0
-          ? ` (its releases: ${listFirst(b.releases.keys())})`
-          : ' (the block has no release records)'
-      }`,
-    });
+    return this.unresolved(line, L, b, RELEASE_REF, ref, `TransactedRelease, cell ${u.rel + 1}`);
   }
 
   /** All resources of a release in its block: the whole block for a head release, UsedResources for a sub-release. */
@@ -1411,10 +1421,11 @@ export class DsrSplitter {
     for (const ref of rel.usedResources) {
       const e = b.resources.get(ref);
       if (e === undefined)
-        return this.missingResource(
+        return this.unresolved(
           line,
           L,
           b,
+          RESOURCE_REF,
           ref,
           `UsedResources of sub-release ${rel.release.releaseRef}, line ${rel.lineNumber}`,
         );

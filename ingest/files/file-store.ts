@@ -4,7 +4,8 @@ import type { LineCounts } from '../../core/schemas/types.ts';
 // The queryable state of every file (GET /v1/files). The durable history is the
 // usage.files topic; this is the fast view of it, kept in Redis next to the split queue.
 
-export type FileState = 'received' | 'splitting' | 'split' | 'rejected';
+/** failed: the split gave up after its retries (an infrastructure fault); `tallyline files retry` */
+export type FileState = 'received' | 'splitting' | 'split' | 'rejected' | 'failed';
 export type FileFormat = 'DSR' | 'CSV';
 
 export interface ReportPart {

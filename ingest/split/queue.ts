@@ -56,6 +56,14 @@ export class SplitQueue {
     });
   }
 
+  /** Puts a failed split back in the queue; false if the file's job is not a failed one. */
+  async retry(fileId: string): Promise<boolean> {
+    const job = await this.queue.getJob(fileId);
+    if (!job || !(await job.isFailed())) return false;
+    await job.retry();
+    return true;
+  }
+
   async counts(): Promise<Record<string, number>> {
     return this.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
   }

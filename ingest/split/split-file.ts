@@ -7,6 +7,7 @@ import { fileEvent } from '../files/file-events.ts';
 import type { FileRecord } from '../files/file-store.ts';
 import type { IngestRuntime } from '../runtime.ts';
 import { parseFile, type LineOutcome, type ParseSummary } from './parse.ts';
+import { UnrecoverableError } from './queue.ts';
 
 // Splitting one file: every line becomes a usage event, a dead letter or a context line.
 //
@@ -70,6 +71,10 @@ export async function splitFile(
   const record = await rt.files.get(fileId);
   if (!record) throw new Error(`no file ${fileId} in the file store`);
   if (record.state === 'split' || record.state === 'rejected') return 'already-done';
+  if (!(await rt.landing.exists(record.landingKey))) {
+    // Retrying cannot bring the content back: fail now, with the reason.
+    throw new UnrecoverableError(`the landing store has no content ${record.landingKey} for file ${fileId}`);
+  }
 
   const checkpoint = await readCheckpoint(rt, fileId);
   const group = checkpointGroup(rt, fileId);

@@ -13,7 +13,20 @@ export function startSplitWorker(rt: IngestRuntime): Worker<SplitJob> {
     log.info({ fileId, outcome }, 'split done');
     return outcome;
   });
-  worker.on('failed', (job, err) => log.error({ fileId: job?.data.fileId, err }, 'split failed; will retry'));
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    log.error(
+      { fileId: job.data.fileId, attempt: job.attemptsMade, err },
+      final ? 'split failed' : 'split failed; will retry',
+    );
+    if (final) {
+      const reason = `split failed after ${job.attemptsMade} attempt(s): ${err.message}; once fixed: tallyline files retry ${job.data.fileId}`;
+      void rt.files
+        .update(job.data.fileId, { state: 'failed', reason })
+        .catch((e: unknown) => log.error({ err: e }, 'could not record the failure'));
+    }
+  });
   worker.on('error', (err) => log.error({ err }, 'split worker error'));
   return worker;
 }

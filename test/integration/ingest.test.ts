@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { createReadStream, readdirSync, readFileSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { parseDeadLetterHeaders } from '../../core/dlq/index.ts';
 import { repoRoot } from '../../core/paths.ts';
 import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
 import { Intake } from '../../ingest/intake/intake.ts';
+import { startSplitWorker } from '../../ingest/split/worker.ts';
 import { readMessages } from '../support/harness.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 
@@ -94,6 +96,15 @@ test('a report with 1 % corrupt lines: exactly those lines and their orphans are
   assert.ok(withContext.summary!.commercialModel);
 });
 
+test('a gzip-compressed report (.tsv.gz) is split like the plain one', async () => {
+  const { fileName, truth, content } = generateDsrBuffer({ seed: 8, usageLines: 3000, corruptionRate: 0.01 });
+  const result = await intake.accept(Readable.from([gzipSync(content)]), `${fileName}.gz`, 'GZ');
+  assert.equal(result.file.compressed, true);
+  const file = await h.waitForFile(result.file.fileId);
+  assert.equal(file.state, 'split', file.reason ?? '');
+  assert.deepEqual(file.counts, { lines: truth.lines, ...truth.expected });
+});
+
 test('a duplicate upload returns the same file id and starts no second split', async () => {
   const fixture = readdirSync(path.join(repoRoot, 'fixtures/reports')).find(
     (n) => n.includes('2020-06-01') && n.endsWith('.tsv'),
@@ -120,4 +131,34 @@ test('a file that is not DSR is refused with the reason, and nothing of it is pu
   const refused = await intake.accept(Readable.from([Buffer.from('x')]), 'DSR_broken.tsv', 'X');
   assert.equal(refused.status, 'rejected');
   assert.match(refused.file.reason ?? '', /not a DSR file name/);
+});
+
+test('a split that cannot be done fails with the reason, and can be retried once fixed', async () => {
+  const { fileName, truth, content } = generateDsrBuffer({ seed: 9, usageLines: 200 });
+  const noWorker = await IngestHarness.start(configFrom(ingestEnv('retry')), { worker: false });
+  try {
+    const rt = noWorker.rt;
+    const result = await new Intake(rt).accept(Readable.from([content]), fileName, 'RETRY');
+    const stored = path.join(
+      rt.config.ingest.landingDir,
+      result.file.landingKey.slice(0, 2),
+      result.file.landingKey,
+    );
+    renameSync(stored, `${stored}.away`);
+    const worker = startSplitWorker(rt);
+    try {
+      const failed = await noWorker.waitForFile(result.file.fileId);
+      assert.equal(failed.state, 'failed');
+      assert.match(failed.reason ?? '', /landing store has no content .* files retry/);
+      renameSync(`${stored}.away`, stored);
+      await rt.files.update(result.file.fileId, { state: 'received', reason: null });
+      assert.equal(await rt.queue.retry(result.file.fileId), true);
+      const done = await noWorker.waitForFile(result.file.fileId);
+      assert.deepEqual(done.counts, { lines: truth.lines, ...truth.expected });
+    } finally {
+      await worker.close();
+    }
+  } finally {
+    await noWorker.stop();
+  }
 });

@@ -57,7 +57,8 @@ export class IngestHarness {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const file = await this.rt.files.get(fileId);
-      if (file && (file.state === 'split' || file.state === 'rejected')) return file;
+      if (file && (file.state === 'split' || file.state === 'rejected' || file.state === 'failed'))
+        return file;
       if (Date.now() > deadline) throw new Error(`file ${fileId} still ${file?.state} after ${timeoutMs} ms`);
       await sleep(200);
     }
