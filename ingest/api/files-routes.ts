@@ -100,6 +100,15 @@ export async function fileStatus(rt: IngestRuntime, f: FileRecord) {
   };
 }
 
+/** X-File-Name may be percent-encoded (non-ASCII names); a name that is not is taken as it is. */
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
 const STATUS_OF: Record<IntakeError['code'], number> = {
   BAD_FILE_NAME: 400,
   TOO_LARGE: 413,
@@ -184,7 +193,7 @@ export async function filesRoutes(app: FastifyInstance, options: { rt: IngestRun
         }
       }
       try {
-        const result = await intake.accept(body, decodeURIComponent(fileName), sender);
+        const result = await intake.accept(body, decodeName(fileName), sender);
         if (result.status === 'rejected') {
           return fail(reply, 422, 'FILE_REJECTED', result.file.reason ?? 'rejected', {
             fileId: result.file.fileId,
