@@ -8,6 +8,7 @@ import { registerSchemaCommands } from './commands/schemas.ts';
 import { registerStackCommands } from './commands/stack.ts';
 import { registerTopicCommands } from './commands/topics.ts';
 import { registerIngestCommands } from '../../ingest/cli.ts';
+import { registerDlqCommands } from '../../dlq-tools/cli.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('tallyline')
@@ -19,6 +20,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSchemaCommands(program, ctx);
   registerConfigCommands(program, ctx);
   registerIngestCommands(program, ctx);
+  registerDlqCommands(program, ctx);
   registerDemoCommand(program, ctx);
   return program;
 }
@@ -39,7 +41,12 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tallyline: ${err.message}\n`);
       return err instanceof CliError ? err.exitCode : 1;
     }
-    process.stderr.write(`tallyline: ${(err as Error).stack ?? String(err)}\n`);
+    // The message is the story; the stack is for whoever debugs tallyline itself.
+    const debug = process.env.TALLYLINE_LOG_LEVEL === 'debug' || process.env.TALLYLINE_LOG_LEVEL === 'trace';
+    process.stderr.write(
+      `tallyline: ${debug ? ((err as Error).stack ?? String(err)) : (err as Error).message}\n`,
+    );
+    if (!debug) process.stderr.write('(TALLYLINE_LOG_LEVEL=debug shows where)\n');
     return 1;
   }
 }

@@ -177,6 +177,70 @@ export class KafkaClient {
     await admin.connect();
     return new Admin(admin);
   }
+
+  /**
+   * Every committed record of a topic, from the beginning to its end as of the call: for
+   * tools that look at a whole topic (the dead letters, say). Reads with a throwaway group,
+   * deleted afterwards. Aborted records and transaction markers are never delivered, so a
+   * partition also counts as read once nothing has arrived for `idleMs`.
+   */
+  async readAll(
+    topic: string,
+    options: { idleMs?: number; timeoutMs?: number } = {},
+  ): Promise<IncomingMessage[]> {
+    const idleMs = options.idleMs ?? 1500;
+    const admin = await this.admin();
+    if (!(await admin.listTopics()).includes(topic)) {
+      await admin.disconnect();
+      throw new Error(`topic ${topic} does not exist: run \`tallyline topics apply\``);
+    }
+    const groupId = `tallyline-reader-${Math.random().toString(36).slice(2)}`;
+    const ends = new Map((await admin.topicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
+    const lows = new Map((await admin.topicOffsets(topic)).map((o) => [o.partition, Number(o.low)]));
+    const received: IncomingMessage[] = [];
+    if ([...ends].every(([p, high]) => high <= (lows.get(p) ?? 0))) {
+      await admin.disconnect();
+      return received;
+    }
+    const seen = new Map<number, number>();
+    const consumer = this.consumer({ groupId });
+    try {
+      await consumer.subscribe([topic], { fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const deadline = setTimeout(
+          () => reject(new Error(`reading ${topic}: not at its end after ${options.timeoutMs ?? 120000} ms`)),
+          options.timeoutMs ?? 120000,
+        );
+        let idle: NodeJS.Timeout | null = null;
+        const finish = () => {
+          clearTimeout(deadline);
+          if (idle) clearTimeout(idle);
+          resolve();
+        };
+        const armIdle = (ms: number) => {
+          if (idle) clearTimeout(idle);
+          idle = setTimeout(finish, ms);
+        };
+        // Joining the group takes a few seconds before the first batch.
+        armIdle(Math.max(idleMs, 15000));
+        consumer
+          .run(async (batch) => {
+            received.push(...batch.messages);
+            for (const m of batch.messages) batch.resolveOffset(m.offset);
+            const last = batch.messages.at(-1);
+            if (last) seen.set(batch.partition, Number(last.offset));
+            if ([...ends].every(([p, high]) => (seen.get(p) ?? (lows.get(p) ?? 0) - 1) + 1 >= high)) finish();
+            else armIdle(idleMs);
+          })
+          .catch(reject);
+      });
+    } finally {
+      await Promise.race([consumer.disconnect(), new Promise((r) => setTimeout(r, 10000).unref())]);
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+      await admin.disconnect();
+    }
+    return received;
+  }
 }
 
 export interface TransactionSender {
