@@ -159,49 +159,24 @@ export function parseDsrFileName(nameOrPath: string): FileNameResult {
   if ((parts[0] ?? '').toUpperCase() !== 'DSR') {
     return { ok: false, reason: `file name ${JSON.stringify(fileName)} does not start with DSR_` };
   }
-  const warnings: string[] = [];
-  let recipient: string;
-  let sender: string;
-  let service: string;
-  let periodText: string;
-  let territory: string;
-  let xofy: string;
-  let created: string;
-  if (parts.length === 8) {
-    [, recipient, sender, service, periodText, territory, xofy, created] = parts as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-  } else if (parts.length === 7) {
-    [, recipient, sender, service, periodText, territory, created] = parts as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    xofy = '';
-    if (XOFY.test(territory)) {
-      // DSR_R_S_Svc_2020-06_1of1_… : the territory element is missing altogether (not left empty)
-      warnings.push(
-        `the territory element is missing (expected an empty element "__" when omitted); "${territory}" read as x of y`,
-      );
-      xofy = territory;
-      territory = '';
-    }
-  } else {
+  if (parts.length !== 8 && parts.length !== 7) {
     return {
       ok: false,
       reason: `file name ${JSON.stringify(fileName)} has ${parts.length} underscore-separated elements; expected 8 (DSR_Recipient_Sender_Service_Period_Territory_xofy_Created) or 7 without xofy`,
     };
+  }
+  const warnings: string[] = [];
+  const [, recipient, sender, service, periodText] = parts as [string, string, string, string, string];
+  let territory = parts[5] as string;
+  let xofy = parts.length === 8 ? (parts[6] as string) : '';
+  const created = parts[parts.length - 1] as string;
+  if (parts.length === 7 && XOFY.test(territory)) {
+    // DSR_R_S_Svc_2020-06_1of1_… : the territory element is missing altogether (not left empty)
+    warnings.push(
+      `the territory element is missing (expected an empty element "__" when omitted); "${territory}" read as x of y`,
+    );
+    xofy = territory;
+    territory = '';
   }
 
   let period: DsrPeriod | null = null;

@@ -1017,13 +1017,24 @@ export class DsrSplitter {
     return this.context(n, L.written);
   }
 
-  private releaseLine(line: InputLine, L: RecordLayout, raw: string[], vals: string[]): LineOutcome {
-    const n = line.lineNumber;
+  /**
+   * Start of a release, resource or work record: enters the block it names (or stays in the
+   * current one when it names none), validates it and notes a short line. Returns the block, or
+   * the record's dead letter when it is invalid or there is no block.
+   */
+  private blockRecord(line: InputLine, L: RecordLayout, vals: string[]): Block | DeadOutcome {
     const blockId = key(vals, pos(L, 'BlockId'));
-    const b = blockId === '' ? this.block : this.enterBlock(blockId, n);
+    const b = blockId === '' ? this.block : this.enterBlock(blockId, line.lineNumber);
     const fault = this.validate(L, vals);
     if (fault !== null || b === null) return this.deadContext(line, L, vals, fault ?? noBlock(L));
-    if (this.total < L.width) this.noteShort(n, L, vals);
+    if (this.total < L.width) this.noteShort(line.lineNumber, L, vals);
+    return b;
+  }
+
+  private releaseLine(line: InputLine, L: RecordLayout, raw: string[], vals: string[]): LineOutcome {
+    const n = line.lineNumber;
+    const b = this.blockRecord(line, L, vals);
+    if (!(b instanceof Block)) return b;
     const ref = key(vals, pos(L, 'ReleaseReference'));
     const release: Release = {
       releaseRef: ref,
@@ -1054,11 +1065,8 @@ export class DsrSplitter {
 
   private resourceLine(line: InputLine, L: RecordLayout, raw: string[], vals: string[]): LineOutcome {
     const n = line.lineNumber;
-    const blockId = key(vals, pos(L, 'BlockId'));
-    const b = blockId === '' ? this.block : this.enterBlock(blockId, n);
-    const fault = this.validate(L, vals);
-    if (fault !== null || b === null) return this.deadContext(line, L, vals, fault ?? noBlock(L));
-    if (this.total < L.width) this.noteShort(n, L, vals);
+    const b = this.blockRecord(line, L, vals);
+    if (!(b instanceof Block)) return b;
     const ref = key(vals, pos(L, 'ResourceReference'));
     const isrcValues = multiValues(cell(raw, pos(L, 'ISRC')));
     let isrc: string | null = null;
@@ -1109,11 +1117,8 @@ export class DsrSplitter {
 
   private workLine(line: InputLine, L: RecordLayout, raw: string[], vals: string[]): LineOutcome {
     const n = line.lineNumber;
-    const blockId = key(vals, pos(L, 'BlockId'));
-    const b = blockId === '' ? this.block : this.enterBlock(blockId, n);
-    const fault = this.validate(L, vals);
-    if (fault !== null || b === null) return this.deadContext(line, L, vals, fault ?? noBlock(L));
-    if (this.total < L.width) this.noteShort(n, L, vals);
+    const b = this.blockRecord(line, L, vals);
+    if (!(b instanceof Block)) return b;
     const refAt = pos(L, 'ResourceReference');
     const ref = key(vals, refAt);
     const target = this.workTarget(b, L, vals);
