@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { CliError, type CliContext } from '../core/cli/context.ts';
@@ -11,18 +13,20 @@ import {
   type DeadLetterFilter,
   type DeadLetterState,
 } from './dead-letters.ts';
+import { FileStore } from '../ingest/files/file-store.ts';
+import { resendRequest } from './resend-request.ts';
 
-async function withDeadLetters<T>(ctx: CliContext, work: (d: DeadLetters) => Promise<T>): Promise<T> {
+async function withDeadLetters<T>(
+  ctx: CliContext,
+  work: (d: DeadLetters, files: FileStore) => Promise<T>,
+): Promise<T> {
   const redis = new Redis(ctx.config.redis.url, { maxRetriesPerRequest: 1 });
   try {
     const kafka = new KafkaClient(ctx.config, ctx.logger);
+    const topic = topicName(ctx.config.kafka.topicPrefix, 'usage.lines.dlq');
     return await work(
-      new DeadLetters(
-        kafka,
-        redis,
-        topicName(ctx.config.kafka.topicPrefix, 'usage.lines.dlq'),
-        ctx.config.redis.prefix,
-      ),
+      new DeadLetters(kafka, redis, topic, ctx.config.redis.prefix),
+      new FileStore(redis, ctx.config.redis.prefix),
     );
   } finally {
     redis.disconnect();
@@ -131,6 +135,38 @@ export function registerDlqCommands(program: Command, ctx: CliContext): void {
       out('line    ' + JSON.stringify(item.raw.toString('utf8')));
       for (const c of cells)
         out(`  ${c.name === item.cell ? '>' : ' '} ${c.name.padEnd(32)} ${JSON.stringify(c.value)}`);
+    });
+
+  dlq
+    .command('request')
+    .description(
+      "write the re-send request for a file's open dead lines (TSV modelled on DDEX CDM discrepancies, and a summary); they become requested",
+    )
+    .requiredOption('--file <fileId>', 'the file')
+    .option('--out <dir>', 'where to write', '.')
+    .option('--json', 'print what was written as JSON')
+    .action(async (opts: { file: string; out: string; json?: boolean }) => {
+      const written = await withDeadLetters(ctx, async (d, files) => {
+        const file = await files.get(opts.file);
+        if (!file) throw new CliError(`no file ${opts.file}`);
+        const items = await d.list({ fileId: opts.file, state: 'open' });
+        if (items.length === 0)
+          throw new CliError(`file ${opts.file} has no open dead letters: nothing to request`);
+        const { tsv, summary } = resendRequest({ ...file, messageId: file.messageId ?? null }, items);
+        await mkdir(opts.out, { recursive: true });
+        const base = path.join(opts.out, `RESEND_${file.fileName.replace(/\.(tsv|csv|txt)(\.gz)?$/i, '')}`);
+        await writeFile(`${base}.tsv`, tsv);
+        await writeFile(`${base}.txt`, summary);
+        await d.setState(
+          items.map((i) => i.lineId),
+          'requested',
+        );
+        return { fileId: file.fileId, lines: items.length, tsv: `${base}.tsv`, summary: `${base}.txt` };
+      });
+      if (opts.json) return printJson(written);
+      process.stdout.write(
+        `${written.lines} line(s) requested from the sender:\n  ${written.tsv}\n  ${written.summary}\n`,
+      );
     });
 
   dlq

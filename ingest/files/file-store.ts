@@ -35,6 +35,8 @@ export interface FileRecord {
   footerCheck: string | null;
   /** dead-lettered lines per error class */
   deadByClass: Record<string, number>;
+  /** DSR HEAD MessageId, once split */
+  messageId?: string | null;
   systemic: boolean;
   warnings: string[];
   reason: string | null;

@@ -15,6 +15,8 @@ export interface ParseSummary {
   footerCheck: string | null;
   /** dead-lettered lines per error class */
   deadByClass: Record<string, number>;
+  /** the sender's id of the message (DSR HEAD MessageId), for requests back to the sender */
+  messageId: string | null;
   warnings: string[];
 }
 
@@ -66,6 +68,7 @@ async function* parseDsr(
     counts: summary.counts,
     footerCheck: summary.footerCheck,
     deadByClass: summary.deadByClass as Record<string, number>,
+    messageId: summary.head?.messageId ?? null,
     warnings,
   };
 }
@@ -96,6 +99,7 @@ async function* parseCsv(
     counts: summary.counts,
     footerCheck: null,
     deadByClass: summary.deadByClass as Record<string, number>,
+    messageId: null,
     warnings: summary.warnings,
   };
 }

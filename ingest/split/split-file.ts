@@ -176,6 +176,7 @@ export async function splitFile(
       counts,
       footerCheck: summary.footerCheck,
       deadByClass: summary.deadByClass,
+      messageId: summary.messageId,
       systemic,
       warnings,
       progress: { lines: counts.lines, percent: 100 },
