@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { CliError, type CliContext } from '../core/cli/context.ts';
@@ -14,7 +12,7 @@ import {
   type DeadLetterState,
 } from './dead-letters.ts';
 import { FileStore } from '../ingest/files/file-store.ts';
-import { resendRequest } from './resend-request.ts';
+import { writeResendRequest } from './resend-request.ts';
 
 async function withDeadLetters<T>(
   ctx: CliContext,
@@ -147,21 +145,10 @@ export function registerDlqCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print what was written as JSON')
     .action(async (opts: { file: string; out: string; json?: boolean }) => {
       const written = await withDeadLetters(ctx, async (d, files) => {
-        const file = await files.get(opts.file);
-        if (!file) throw new CliError(`no file ${opts.file}`);
-        const items = await d.list({ fileId: opts.file, state: 'open' });
-        if (items.length === 0)
-          throw new CliError(`file ${opts.file} has no open dead letters: nothing to request`);
-        const { tsv, summary } = resendRequest({ ...file, messageId: file.messageId ?? null }, items);
-        await mkdir(opts.out, { recursive: true });
-        const base = path.join(opts.out, `RESEND_${file.fileName.replace(/\.(tsv|csv|txt)(\.gz)?$/i, '')}`);
-        await writeFile(`${base}.tsv`, tsv);
-        await writeFile(`${base}.txt`, summary);
-        await d.setState(
-          items.map((i) => i.lineId),
-          'requested',
-        );
-        return { fileId: file.fileId, lines: items.length, tsv: `${base}.tsv`, summary: `${base}.txt` };
+        if (!(await files.get(opts.file))) throw new CliError(`no file ${opts.file}`);
+        const result = await writeResendRequest(d, files, opts.file, opts.out);
+        if (!result) throw new CliError(`file ${opts.file} has no open dead letters: nothing to request`);
+        return result;
       });
       if (opts.json) return printJson(written);
       process.stdout.write(

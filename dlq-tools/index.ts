@@ -1,5 +1,5 @@
 export { DeadLetters, deadLetterStats, cellsOf } from './dead-letters.ts';
 export type { DeadLetterItem, DeadLetterFilter, DeadLetterState } from './dead-letters.ts';
 export { registerDlqCommands } from './cli.ts';
-export { resendRequest, RESEND_COLUMNS } from './resend-request.ts';
-export type { ResendFile } from './resend-request.ts';
+export { resendRequest, writeResendRequest, RESEND_COLUMNS } from './resend-request.ts';
+export type { ResendFile, WrittenRequest } from './resend-request.ts';

@@ -1,4 +1,7 @@
-import { cellsOf, type DeadLetterItem } from './dead-letters.ts';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FileStore } from '../ingest/files/file-store.ts';
+import { cellsOf, type DeadLetterItem, type DeadLetters } from './dead-letters.ts';
 
 // A re-send request to a sender for the lines of one report that could not be used. There
 // is no standard for it; the closest model is the DDEX CDM discrepancy record (CDD1:
@@ -68,4 +71,37 @@ export function resendRequest(
     .filter((l, i, all) => l !== '' || all[i - 1] !== '')
     .join('\n');
   return { tsv, summary: `${summary}\n` };
+}
+
+export interface WrittenRequest {
+  fileId: string;
+  lines: number;
+  tsv: string;
+  summary: string;
+}
+
+/**
+ * Writes the re-send request for a file's open dead lines into `outDir` and marks them
+ * requested. Null when the file has no open dead lines.
+ */
+export async function writeResendRequest(
+  deadLetters: DeadLetters,
+  files: FileStore,
+  fileId: string,
+  outDir: string,
+): Promise<WrittenRequest | null> {
+  const file = await files.get(fileId);
+  if (!file) throw new Error(`no file ${fileId}`);
+  const items = await deadLetters.list({ fileId, state: 'open' });
+  if (items.length === 0) return null;
+  const { tsv, summary } = resendRequest({ ...file, messageId: file.messageId ?? null }, items);
+  await mkdir(outDir, { recursive: true });
+  const base = path.join(outDir, `RESEND_${file.fileName.replace(/\.(tsv|csv|txt)(\.gz)?$/i, '')}`);
+  await writeFile(`${base}.tsv`, tsv);
+  await writeFile(`${base}.txt`, summary);
+  await deadLetters.setState(
+    items.map((i) => i.lineId),
+    'requested',
+  );
+  return { fileId, lines: items.length, tsv: `${base}.tsv`, summary: `${base}.txt` };
 }

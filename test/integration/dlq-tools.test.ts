@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { cellsOf, deadLetterStats, DeadLetters } from '../../dlq-tools/index.ts';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { cellsOf, deadLetterStats, DeadLetters, writeResendRequest } from '../../dlq-tools/index.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
 import { Intake } from '../../ingest/intake/intake.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
@@ -64,4 +66,22 @@ test('dlq stats count by class, stage, sender, file and state; states are kept',
   await dlq.setState([items[0]!.lineId], 'requested');
   assert.equal((await dlq.list({ fileId, state: 'requested' })).length, 1);
   assert.equal((await dlq.list({ fileId, state: 'open' })).length, stats.total - 1);
+});
+
+test('dlq request writes the re-send request for the open lines and marks them requested', async () => {
+  const out = mkdtempSync(`${tmpdir()}/resend-`);
+  const open = await dlq.list({ fileId, state: 'open' });
+  const written = await writeResendRequest(dlq, h.rt.files, fileId, out);
+  assert.equal(written!.lines, open.length);
+  const rows = readFileSync(written!.tsv, 'utf8').trimEnd().split('\n').slice(1);
+  assert.deepEqual(
+    rows.map((r) => Number(r.split('\t')[2])),
+    open.map((d) => d.lineNumber),
+  );
+  assert.ok(
+    rows.every((r) => r.split('\t')[1] !== ''),
+    'the MessageId of the report is on every row',
+  );
+  assert.equal((await dlq.list({ fileId, state: 'open' })).length, 0);
+  assert.equal(await writeResendRequest(dlq, h.rt.files, fileId, out), null, 'nothing left to request');
 });

@@ -13,6 +13,7 @@ import { repoRoot } from '../../paths.ts';
 import { checkSchemas, createRegistryClient } from '../../registry/index.ts';
 import { stackUp } from '../../stack/index.ts';
 import { applyTopics } from '../../topics/index.ts';
+import { DeadLetters, deadLetterStats, writeResendRequest } from '../../../dlq-tools/index.ts';
 import type { CliContext } from '../context.ts';
 import { printTable } from '../output.ts';
 
@@ -133,7 +134,30 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         say(
           `\nEvents are on ${rt.topic('usage.lines')}, bad lines with their reasons on ${rt.topic('usage.lines.dlq')}.`,
         );
-        say('Details of a file: npx tallyline files show <fileId>');
+        const deadLetters = new DeadLetters(
+          rt.kafka,
+          rt.redis,
+          rt.topic('usage.lines.dlq'),
+          config.redis.prefix,
+        );
+        const stats = deadLetterStats(await deadLetters.list());
+        say(
+          `\n== dead letters: ${stats.total} in all, by reason: ${Object.entries(stats.byErrorClass)
+            .map(([c, n]) => `${c} ${n}`)
+            .join(', ')}`,
+        );
+        const outDir = path.join(repoRoot, '.tallyline', 'requests');
+        for (const s of statuses.filter((f) => (f.counts?.deadLettered ?? 0) > 0)) {
+          const written = await writeResendRequest(deadLetters, rt.files, s.fileId, outDir);
+          say(
+            written
+              ? `  re-send request for ${s.fileName}: ${written.lines} line(s), ${written.tsv} and .txt`
+              : `  ${s.fileName}: its dead lines were requested from the sender before (npx tallyline dlq list --file ${s.fileId})`,
+          );
+        }
+        say(
+          '\nDetails of a file: npx tallyline files show <fileId>; of a bad line: npx tallyline dlq show <lineId>',
+        );
       } finally {
         await api.close();
         await worker.close();
