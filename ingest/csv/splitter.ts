@@ -939,31 +939,6 @@ function positive(v: number | undefined, dflt: number, name: string): number {
   return x;
 }
 
-/**
- * Where the value of a text or code column goes (the other kinds are parsed and set in place):
- * the resource, the release or the usage line, and the property there.
- */
-type TextTarget =
-  | { on: 'resource'; key: 'title' | 'subTitle' | 'dspResourceId' | 'resourceType' }
-  | { on: 'release'; key: 'title' | 'label' | 'icpn' | 'dspReleaseId' }
-  | { on: 'line'; key: 'territory' | 'currency' | 'salesTransactionId' | 'useType' | 'commercialModel' };
-
-const TEXT_TARGET: Partial<Record<CsvTargetField, TextTarget>> = {
-  title: { on: 'resource', key: 'title' },
-  subTitle: { on: 'resource', key: 'subTitle' },
-  dspResourceId: { on: 'resource', key: 'dspResourceId' },
-  resourceType: { on: 'resource', key: 'resourceType' },
-  releaseTitle: { on: 'release', key: 'title' },
-  label: { on: 'release', key: 'label' },
-  icpn: { on: 'release', key: 'icpn' },
-  dspReleaseId: { on: 'release', key: 'dspReleaseId' },
-  territory: { on: 'line', key: 'territory' },
-  currency: { on: 'line', key: 'currency' },
-  salesTransactionId: { on: 'line', key: 'salesTransactionId' },
-  useType: { on: 'line', key: 'useType' },
-  commercialModel: { on: 'line', key: 'commercialModel' },
-};
-
 function assign(
   value: UsageLine,
   resource: Resource | null,
@@ -971,11 +946,49 @@ function assign(
   field: CsvTargetField,
   v: string,
 ): void {
-  const t = TEXT_TARGET[field];
-  if (t === undefined) throw new Error(`no target for ${field}`);
-  if (t.on === 'resource') (resource as Resource)[t.key] = v;
-  else if (t.on === 'release') (release as Release)[t.key] = v;
-  else value[t.key] = v;
+  switch (field) {
+    case 'title':
+      (resource as Resource).title = v;
+      return;
+    case 'subTitle':
+      (resource as Resource).subTitle = v;
+      return;
+    case 'dspResourceId':
+      (resource as Resource).dspResourceId = v;
+      return;
+    case 'resourceType':
+      (resource as Resource).resourceType = v;
+      return;
+    case 'releaseTitle':
+      (release as Release).title = v;
+      return;
+    case 'label':
+      (release as Release).label = v;
+      return;
+    case 'icpn':
+      (release as Release).icpn = v;
+      return;
+    case 'dspReleaseId':
+      (release as Release).dspReleaseId = v;
+      return;
+    case 'territory':
+      value.territory = v;
+      return;
+    case 'currency':
+      value.currency = v;
+      return;
+    case 'salesTransactionId':
+      value.salesTransactionId = v;
+      return;
+    case 'useType':
+      value.useType = v;
+      return;
+    case 'commercialModel':
+      value.commercialModel = v;
+      return;
+    default:
+      throw new Error(`no target for ${field}`);
+  }
 }
 
 /**

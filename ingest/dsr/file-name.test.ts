@@ -47,43 +47,18 @@ test('the UGC sample name: quarter period, party names instead of DPIDs', () => 
 });
 
 test('period forms', () => {
-  assert.deepEqual(parsePeriod('2020-06'), {
-    text: '2020-06',
-    kind: 'month',
-    start: '2020-06-01',
-    end: '2020-06-30',
-  });
-  assert.deepEqual(parsePeriod('2020-02'), {
-    text: '2020-02',
-    kind: 'month',
-    start: '2020-02-01',
-    end: '2020-02-29',
-  });
-  assert.deepEqual(parsePeriod('2019'), {
-    text: '2019',
-    kind: 'year',
-    start: '2019-01-01',
-    end: '2019-12-31',
-  });
-  assert.deepEqual(parsePeriod('2020-06-15'), {
-    text: '2020-06-15',
-    kind: 'day',
-    start: '2020-06-15',
-    end: '2020-06-15',
-  });
-  assert.deepEqual(parsePeriod('2015-Q1'), {
-    text: '2015-Q1',
-    kind: 'quarter',
-    start: '2015-01-01',
-    end: '2015-03-31',
-  });
-  // ISO week 1 of 2020 starts on Monday 30 December 2019
-  assert.deepEqual(parsePeriod('2020-W01'), {
-    text: '2020-W01',
-    kind: 'week',
-    start: '2019-12-30',
-    end: '2020-01-05',
-  });
+  const cases: Array<[string, string, string, string]> = [
+    // text, kind, start, end
+    ['2020-06', 'month', '2020-06-01', '2020-06-30'],
+    ['2020-02', 'month', '2020-02-01', '2020-02-29'],
+    ['2019', 'year', '2019-01-01', '2019-12-31'],
+    ['2020-06-15', 'day', '2020-06-15', '2020-06-15'],
+    ['2015-Q1', 'quarter', '2015-01-01', '2015-03-31'],
+    // ISO week 1 of 2020 starts on Monday 30 December 2019
+    ['2020-W01', 'week', '2019-12-30', '2020-01-05'],
+  ];
+  for (const [text, kind, start, end] of cases)
+    assert.deepEqual(parsePeriod(text), { text, kind, start, end });
   assert.equal(parsePeriod('2020-W53')?.start, '2020-12-28');
   assert.equal(parsePeriod('2021-W53'), null);
   assert.equal(parsePeriod('2020-13'), null);
