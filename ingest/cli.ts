@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { CliError, type CliContext } from '../core/cli/context.ts';
 import { printJson, printTable } from '../core/cli/output.ts';
+import { FINAL_STATES, printAccounting } from './files/accounting.ts';
 import { parseDsrFileName } from './dsr/index.ts';
 import { buildApi } from './api/server.ts';
 import { hashKey } from './api/auth.ts';
@@ -15,8 +16,6 @@ import { Intake, IntakeError } from './intake/intake.ts';
 import { IngestRuntime } from './runtime.ts';
 import { startSplitWorker } from './split/worker.ts';
 import { DropFolderWatcher } from './watcher/drop-folder.ts';
-
-const FINAL = new Set(['split', 'rejected', 'failed']);
 
 /** The sender of a file: --sender, else the sender in a DSR file name. */
 function senderOf(file: string, option: string | undefined): string {
@@ -78,23 +77,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
         if (opts.json) {
           for (const s of statuses) process.stdout.write(`${JSON.stringify(s)}\n`);
         } else {
-          printTable(
-            statuses.map((s) => ({
-              file: s.fileName,
-              fileId: s.fileId,
-              state: s.state,
-              lines: s.counts?.lines,
-              emitted: s.counts?.emitted,
-              deadLettered: s.counts?.deadLettered,
-              context: s.counts?.context,
-              footer: s.footerCheck,
-            })),
-            ['file', 'fileId', 'state', 'lines', 'emitted', 'deadLettered', 'context', 'footer'],
-          );
-          for (const s of statuses) {
-            for (const w of s.warnings) process.stdout.write(`  ${s.fileName}: ${w}\n`);
-            if (s.reason) process.stdout.write(`  ${s.fileName}: rejected: ${s.reason}\n`);
-          }
+          printAccounting(statuses, { warnings: true });
         }
         if (failed || statuses.some((s) => s.state === 'rejected' || s.state === 'failed'))
           process.exitCode = 1;
@@ -237,7 +220,7 @@ async function waitForFiles(
       for (const r of records) {
         if (r) bars.get(r.fileId)?.update(r.progress.percent, { file: r.fileName, lines: r.progress.lines });
       }
-      if (records.every((r) => r && FINAL.has(r.state))) return;
+      if (records.every((r) => r && FINAL_STATES.has(r.state))) return;
       await sleep(250);
     }
   } finally {

@@ -95,3 +95,20 @@ test('an unreadable config file names the file', () => {
   writeFileSync(file, '[1,2]');
   assert.throws(() => loadConfig({ file, env: {} }), /bad\.json: expected a JSON object/);
 });
+
+test('structured settings come from the environment as JSON, and are validated', () => {
+  const key = { sender: 'S1', sha256: 'a'.repeat(64) };
+  const c = loadConfig({
+    env: env({ TALLYLINE_API_KEYS: JSON.stringify([key]), TALLYLINE_CSV_MAPPINGS: '{"S1":{"columns":{}}}' }),
+  });
+  assert.deepEqual(c.ingest.apiKeys, [{ ...key, admin: false }]);
+  assert.deepEqual(Object.keys(c.ingest.csvMappings), ['S1']);
+  assert.throws(
+    () => loadConfig({ env: env({ TALLYLINE_API_KEYS: '[{"sender":"S1","sha256":"not-hex"}]' }) }),
+    /ingest\.apiKeys\.0\.sha256.*64 lower-case hex digits/,
+  );
+  assert.throws(
+    () => loadConfig({ env: env({ TALLYLINE_API_KEYS: 'not json' }) }),
+    /ingest\.apiKeys \(TALLYLINE_API_KEYS\)/,
+  );
+});

@@ -26,7 +26,8 @@ const list = <T extends z.ZodTypeAny>(item: T) =>
     z.array(item).min(1),
   );
 
-const jsonList = <T extends z.ZodTypeAny>(item: T) =>
+/** A structured value that may come from an environment variable as JSON text. */
+const fromJson = <T extends z.ZodTypeAny>(type: T) =>
   z.preprocess((v) => {
     if (typeof v !== 'string') return v;
     try {
@@ -34,7 +35,7 @@ const jsonList = <T extends z.ZodTypeAny>(item: T) =>
     } catch {
       return v;
     }
-  }, z.array(item));
+  }, type);
 
 const apiKey = z.object({
   /** the sender (or, for admins, the person or tool) the key identifies */
@@ -114,7 +115,7 @@ const schema = z.object({
     apiHost: z.string().default('127.0.0.1'),
     apiPort: port.default(18080),
     /** API keys; in the environment as JSON: [{"sender":"X","sha256":"…"}] */
-    apiKeys: jsonList(apiKey).default([]),
+    apiKeys: fromJson(z.array(apiKey)).default([]),
     maxUploadBytes: z.coerce
       .number()
       .int()
@@ -140,19 +141,7 @@ const schema = z.object({
     /** BullMQ lock of a split job; a killed worker's job is taken over after about this long */
     lockMs: z.coerce.number().int().min(1000).default(30000),
     /** per-sender CSV column mappings, by sender; see ingest/csv/mapping.ts */
-    csvMappings: z
-      .preprocess(
-        (v) => {
-          if (typeof v !== 'string') return v;
-          try {
-            return JSON.parse(v) as unknown;
-          } catch {
-            return v;
-          }
-        },
-        z.record(z.string(), z.unknown()),
-      )
-      .default({}),
+    csvMappings: fromJson(z.record(z.string(), z.unknown())).default({}),
   }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -15,21 +15,11 @@ import { stackUp } from '../../stack/index.ts';
 import { applyTopics } from '../../topics/index.ts';
 import { DeadLetters, deadLetterStats, writeResendRequest } from '../../../dlq-tools/index.ts';
 import type { CliContext } from '../context.ts';
-import { printTable } from '../output.ts';
+import { FINAL_STATES, printAccounting, type AccountedFile } from '../../../ingest/files/accounting.ts';
 
 const reportsDir = path.join(repoRoot, 'fixtures', 'reports');
 
-interface Status {
-  fileId: string;
-  fileName: string;
-  sender: string;
-  state: string;
-  counts: { lines: number; emitted: number; deadLettered: number; context: number } | null;
-  footerCheck: string | null;
-  deadByClass: Record<string, number>;
-  reason: string | null;
-  warnings: string[];
-}
+type Status = AccountedFile;
 
 /**
  * The main job on the local stack: stack up, topics and schemas, the ingest API and a split
@@ -102,7 +92,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
             const status = (await (
               await fetch(`${base}/v1/files/${body.fileId}`, { headers: { authorization: `Bearer ${key}` } })
             ).json()) as Status;
-            if (status.state === 'split' || status.state === 'rejected') {
+            if (FINAL_STATES.has(status.state)) {
               statuses.push(status);
               break;
             }
@@ -110,27 +100,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           }
         }
         say('== accounting per file (lines = emitted + deadLettered + context)');
-        printTable(
-          statuses.map((s) => ({
-            file: s.fileName.length > 60 ? `${s.fileName.slice(0, 57)}...` : s.fileName,
-            sender: s.sender,
-            state: s.state,
-            lines: s.counts?.lines,
-            emitted: s.counts?.emitted,
-            deadLettered: s.counts?.deadLettered,
-            context: s.counts?.context,
-            balanced: s.counts
-              ? s.counts.lines === s.counts.emitted + s.counts.deadLettered + s.counts.context
-              : '',
-            footer: s.footerCheck ?? '',
-          })),
-          ['file', 'sender', 'state', 'lines', 'emitted', 'deadLettered', 'context', 'balanced', 'footer'],
-        );
-        for (const s of statuses) {
-          if (s.reason) say(`  ${s.fileName}: ${s.reason}`);
-          const dead = Object.entries(s.deadByClass).map(([c, n]) => `${c} ${n}`);
-          if (dead.length) say(`  ${s.fileName}: dead letters by reason: ${dead.join(', ')}`);
-        }
+        printAccounting(statuses);
         say(
           `\nEvents are on ${rt.topic('usage.lines')}, bad lines with their reasons on ${rt.topic('usage.lines.dlq')}.`,
         );
