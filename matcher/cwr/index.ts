@@ -1,0 +1,32 @@
+// CISAC CWR 2.1 / 2.2 works registrations: reference data for matching (works, writers,
+// publishers, shares, performers, ISRC → work links).
+//
+// Read: HDR, GRH, GRT, TRL; NWR, REV, ISW transactions with SPU, OPU, SPT, SWR, OWR, SWT,
+// PWR, ALT, PER, REC, VER, EWT, ORN (order and fields checked). Accepted inside a work
+// transaction but not read: NPN, NWN, NAT, NET, NCT, NVT, NOW, NPR, INS, IND, COM, ARI, XRF.
+// Counted but giving no works: AGR, ACK and EXC transactions. Not read: CWR 3.0 / 3.1.
+
+export {
+  decodeCwr,
+  parseCwr,
+  type CwrCounts,
+  type CwrHeader,
+  type CwrIssue,
+  type CwrParseOptions,
+  type CwrRejection,
+  type CwrResult,
+  type CwrTransaction,
+  type CwrTransactionType,
+} from './parser.ts';
+export {
+  LAYOUTS,
+  layoutOf,
+  parseRecord,
+  readField,
+  CwrRecord,
+  type CwrVersion,
+  type FieldDef,
+  type FieldKind,
+  type RecordLayout,
+} from './records.ts';
+export { societyName } from './societies.ts';

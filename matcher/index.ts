@@ -1,0 +1,3 @@
+// The matcher: reference data (works, ISRC → work links) and the match rules. So far the
+// CWR reader; loading onto ref.works / ref.recordings and matching come next.
+export * from './cwr/index.ts';
