@@ -9,6 +9,7 @@ import { registerStackCommands } from './commands/stack.ts';
 import { registerTopicCommands } from './commands/topics.ts';
 import { registerIngestCommands } from '../../ingest/cli.ts';
 import { registerDlqCommands } from '../../dlq-tools/cli.ts';
+import { registerMatcherCommands } from '../../matcher/cli.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('tallyline')
@@ -21,6 +22,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerConfigCommands(program, ctx);
   registerIngestCommands(program, ctx);
   registerDlqCommands(program, ctx);
+  registerMatcherCommands(program, ctx);
   registerDemoCommand(program, ctx);
   return program;
 }
