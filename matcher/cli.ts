@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { CliError, type CliContext } from '../core/cli/context.ts';
 import { printJson, printTable } from '../core/cli/output.ts';
-import { loadCwrFiles } from './refdata/load-cwr.ts';
+import { loadReferenceFiles } from './refdata/load.ts';
 
 export function registerMatcherCommands(program: Command, ctx: CliContext): void {
   const refdata = program
@@ -12,9 +12,9 @@ export function registerMatcherCommands(program: Command, ctx: CliContext): void
   refdata
     .command('load')
     .description(
-      'load CWR 2.1/2.2 files onto ref.works and ref.recordings; a bad transaction is rejected with its reason and the rest loads (exit 1 if any was rejected or the trailers disagree)',
+      'load CWR 2.1/2.2 files (works, REC links) and CSV link tables (ISRC, ISWC or work id, title) onto ref.works and ref.recordings; a bad transaction or row is rejected with its reason and the rest loads (exit 1 if any was rejected, or the trailers disagree)',
     )
-    .argument('<files...>', 'CWR files (e.g. CW220001DMP_000.V21)')
+    .argument('<files...>', 'CWR files (e.g. CW220001DMP_000.V21) or .csv link tables')
     .requiredOption(
       '--source <name>',
       'who asserts these works and links, e.g. the sending society or publisher',
@@ -29,30 +29,38 @@ export function registerMatcherCommands(program: Command, ctx: CliContext): void
           }),
         })),
       );
-      const reports = await loadCwrFiles(ctx.config, ctx.logger, inputs, opts.source);
+      const reports = await loadReferenceFiles(ctx.config, ctx.logger, inputs, opts.source);
       if (opts.json) printJson({ files: reports });
       else {
         printTable(
           reports.map((r) => ({
             file: r.file,
-            version: r.version,
-            read: r.transactions.read,
-            loaded: r.transactions.loaded,
-            rejected: r.transactions.rejected,
+            format: r.version ? `${r.format} ${r.version}` : r.format,
+            read: r.read,
+            loaded: r.loaded,
+            rejected: r.rejected,
             works: r.worksWritten,
             recordings: r.recordingsWritten,
-            trailers: r.trailerCheck,
+            trailers: r.trailerCheck ?? '',
           })),
-          ['file', 'version', 'read', 'loaded', 'rejected', 'works', 'recordings', 'trailers'],
+          ['file', 'format', 'read', 'loaded', 'rejected', 'works', 'recordings', 'trailers'],
         );
         for (const r of reports) {
-          for (const x of r.rejected) {
+          if (r.fileError) process.stdout.write(`  ${r.file}: not loaded: ${r.fileError}\n`);
+          for (const x of r.rejections) {
+            const where = [x.recordType, x.field].filter(Boolean).join(', ');
             process.stdout.write(
-              `  ${r.file} line ${x.line} (${x.recordType}${x.field ? `, ${x.field}` : ''}): transaction ${x.transactionSequence} rejected: ${x.reason}\n`,
+              `  ${r.file} line ${x.line}${where ? ` (${where})` : ''}: rejected: ${x.reason}\n`,
             );
           }
         }
       }
-      if (reports.some((r) => r.transactions.rejected > 0 || r.trailerCheck !== 'OK')) process.exitCode = 1;
+      if (
+        reports.some(
+          (r) => r.rejected > 0 || r.fileError || (r.trailerCheck !== null && r.trailerCheck !== 'OK'),
+        )
+      ) {
+        process.exitCode = 1;
+      }
     });
 }

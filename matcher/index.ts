@@ -1,6 +1,7 @@
 // The matcher: reference data (works, ISRC → work links) and the match rules. So far the
 // CWR reader; loading onto ref.works / ref.recordings and matching come next.
 export * from './cwr/index.ts';
-export { loadCwrFiles } from './refdata/load-cwr.ts';
-export type { CwrLoadReport } from './refdata/load-cwr.ts';
+export { loadReferenceFiles } from './refdata/load.ts';
+export type { LoadReport, LoadRejection } from './refdata/load.ts';
+export { parseLinkTable } from './refdata/link-table.ts';
 export { registerMatcherCommands } from './cli.ts';

@@ -8,7 +8,7 @@ import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
 import type { RecordingLink, Work } from '../../core/schemas/types.ts';
 import { topicName } from '../../core/topics/index.ts';
 import { buildFile, nwr, rec } from '../../matcher/cwr/test-builders.ts';
-import { loadCwrFiles } from '../../matcher/index.ts';
+import { loadReferenceFiles } from '../../matcher/index.ts';
 import { dropPrefix, logger } from '../support/harness.ts';
 import { configFrom, ingestEnv, provision } from '../support/ingest.ts';
 
@@ -36,15 +36,9 @@ test('the shared CWR samples load onto ref.works with exact counts and the trail
     name,
     bytes: readFileSync(path.join(samples, name)),
   }));
-  const reports = await loadCwrFiles(config, logger, files, 'samples');
+  const reports = await loadReferenceFiles(config, logger, files, 'samples');
   assert.deepEqual(
-    reports.map((r) => [
-      r.file,
-      r.transactions.read,
-      r.transactions.loaded,
-      r.transactions.rejected,
-      r.trailerCheck,
-    ]),
+    reports.map((r) => [r.file, r.read, r.loaded, r.rejected, r.trailerCheck]),
     [
       ['CW220001DMP_000.V21', 1, 1, 0, 'OK'],
       ['nwrexample2.V21', 1, 1, 0, 'OK'],
@@ -64,8 +58,8 @@ test('the shared CWR samples load onto ref.works with exact counts and the trail
 test("two sources linking one ISRC: both links are kept, and a source's reload replaces only its own", async () => {
   const fileFrom = (workNumber: string) =>
     Buffer.from(buildFile([[nwr(0, `SONG ${workNumber}`, workNumber), rec(0, 1, 'gbaht0900445')]]));
-  await loadCwrFiles(config, logger, [{ name: 'a.V21', bytes: fileFrom('A1') }], 'society-a');
-  await loadCwrFiles(config, logger, [{ name: 'b.V21', bytes: fileFrom('B1') }], 'publisher-b');
+  await loadReferenceFiles(config, logger, [{ name: 'a.V21', bytes: fileFrom('A1') }], 'society-a');
+  await loadReferenceFiles(config, logger, [{ name: 'b.V21', bytes: fileFrom('B1') }], 'publisher-b');
   let links = ((await readTopic('ref.recordings', 'RecordingLink')) as Map<string, RecordingLink>).get(
     'GBAHT0900445',
   )!;
@@ -73,7 +67,7 @@ test("two sources linking one ISRC: both links are kept, and a source's reload r
     ['publisher-b', 'publisher-b:B1'],
     ['society-a', 'society-a:A1'],
   ]);
-  await loadCwrFiles(config, logger, [{ name: 'a2.V21', bytes: fileFrom('A2') }], 'society-a');
+  await loadReferenceFiles(config, logger, [{ name: 'a2.V21', bytes: fileFrom('A2') }], 'society-a');
   links = ((await readTopic('ref.recordings', 'RecordingLink')) as Map<string, RecordingLink>).get(
     'GBAHT0900445',
   )!;
@@ -81,4 +75,21 @@ test("two sources linking one ISRC: both links are kept, and a source's reload r
     ['publisher-b', 'publisher-b:B1'],
     ['society-a', 'society-a:A2'],
   ]);
+});
+
+test('a CSV link table adds its links beside the other sources; bad rows are named', async () => {
+  const table = Buffer.from('ISRC,ISWC,Work ID,Title\ngbaht0900445,T-034.524.680-1,,Ca plane\nXX1,,W9,bad\n');
+  const [report] = await loadReferenceFiles(
+    config,
+    logger,
+    [{ name: 'links.csv', bytes: table }],
+    'link-table',
+  );
+  assert.deepEqual([report!.format, report!.read, report!.loaded, report!.rejected], ['CSV', 2, 1, 1]);
+  assert.deepEqual([report!.rejections[0]!.line, report!.rejections[0]!.field], [3, 'ISRC']);
+  const links = ((await readTopic('ref.recordings', 'RecordingLink')) as Map<string, RecordingLink>).get(
+    'GBAHT0900445',
+  )!;
+  assert.deepEqual(links.links.map((l) => l.source).sort(), ['link-table', 'publisher-b', 'society-a']);
+  assert.equal(links.links.find((l) => l.source === 'link-table')!.iswc, 'T0345246801');
 });
