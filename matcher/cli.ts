@@ -3,7 +3,11 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { CliError, type CliContext } from '../core/cli/context.ts';
 import { printJson, printTable } from '../core/cli/output.ts';
+import { Redis } from 'ioredis';
+import { FileStore } from '../ingest/files/file-store.ts';
 import { loadReferenceFiles } from './refdata/load.ts';
+import { MatcherService } from './service/matcher-service.ts';
+import { matchStatus } from './status.ts';
 
 export function registerMatcherCommands(program: Command, ctx: CliContext): void {
   const refdata = program
@@ -61,6 +65,46 @@ export function registerMatcherCommands(program: Command, ctx: CliContext): void
         )
       ) {
         process.exitCode = 1;
+      }
+    });
+
+  const match = program.command('match').description('matching usage lines to works');
+  match
+    .command('serve')
+    .description('run a matcher instance (a member of the matcher consumer group) until stopped')
+    .action(async () => {
+      const service = await MatcherService.start(ctx.config, ctx.logger);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await service.stop();
+    });
+  match
+    .command('status')
+    .description('per file: emitted, matched, unmatched and dead-lettered lines, and matches by method')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const redis = new Redis(ctx.config.redis.url, { maxRetriesPerRequest: 1 });
+      try {
+        const files = new FileStore(redis, ctx.config.redis.prefix);
+        const status = await matchStatus(
+          ctx.config,
+          ctx.logger,
+          async (id) => (await files.get(id))?.counts?.emitted ?? null,
+        );
+        if (opts.json) return printJson(status);
+        printTable(
+          status.map((s) => ({
+            ...s,
+            byMethod: Object.entries(s.byMethod)
+              .map(([k, n]) => `${k} ${n}`)
+              .join(', '),
+          })),
+          ['fileId', 'emitted', 'matched', 'unmatched', 'deadLettered', 'caughtUp', 'byMethod'],
+        );
+      } finally {
+        redis.disconnect();
       }
     });
 }

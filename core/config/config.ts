@@ -143,6 +143,16 @@ const schema = z.object({
     /** per-sender CSV column mappings, by sender; see ingest/csv/mapping.ts */
     csvMappings: fromJson(z.record(z.string(), z.unknown())).default({}),
   }),
+  matcher: z.object({
+    /** link sources, most trusted first; a source not listed ranks after all listed ones */
+    sourcePriority: z
+      .preprocess(
+        (v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v),
+        z.array(z.string().min(1)),
+      )
+      .default([]),
+    groupId: z.string().min(1).default('tallyline-matcher'),
+  }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   }),
@@ -199,6 +209,8 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_SPLIT_BATCH_LINES: 'ingest.batchLines',
   TALLYLINE_SPLIT_LOCK_MS: 'ingest.lockMs',
   TALLYLINE_CSV_MAPPINGS: 'ingest.csvMappings',
+  TALLYLINE_MATCH_SOURCE_PRIORITY: 'matcher.sourcePriority',
+  TALLYLINE_MATCHER_GROUP: 'matcher.groupId',
   TALLYLINE_LOG_LEVEL: 'log.level',
 };
 
@@ -247,7 +259,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     env.TALLYLINE_CONFIG ??
     (existsSync('tallyline.config.json') ? path.resolve('tallyline.config.json') : undefined);
   const raw: Record<string, unknown> = file ? readFileConfig(file) : {};
-  for (const section of ['kafka', 'registry', 'redis', 'stack', 'ingest', 'log']) raw[section] ??= {};
+  for (const section of ['kafka', 'registry', 'redis', 'stack', 'ingest', 'matcher', 'log']) raw[section] ??= {};
   for (const [name, dotted] of Object.entries(ENVIRONMENT)) {
     const value = env[name];
     if (value !== undefined && value !== '') setPath(raw, dotted, value);

@@ -313,9 +313,13 @@ export class Consumer {
     await this.consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? true });
   }
 
-  /** Calls `handle` per batch; offsets of resolved messages are committed after it returns. */
-  async run(handle: (batch: Batch) => Promise<void>): Promise<void> {
+  /**
+   * Calls `handle` per batch; offsets of resolved messages are committed after it returns,
+   * unless `autoCommit` is false (a transactional handler commits them with sendOffsets).
+   */
+  async run(handle: (batch: Batch) => Promise<void>, options: { autoCommit?: boolean } = {}): Promise<void> {
     await this.consumer.run({
+      autoCommit: options.autoCommit ?? true,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning }) => {
         await handle({

@@ -1,0 +1,229 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../../core/config/index.ts';
+import { deadLetterHeaders } from '../../core/dlq/index.ts';
+import {
+  KafkaClient,
+  type Consumer,
+  type IncomingMessage,
+  type OutgoingMessage,
+  type Producer,
+} from '../../core/kafka/index.ts';
+import type { Logger } from '../../core/log/index.ts';
+import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
+import type { MatchedUsage, UnmatchedUsage } from '../../core/schemas/types.ts';
+import { topicName } from '../../core/topics/index.ts';
+import { matchLine } from '../rules/rules.ts';
+import { ReferenceState } from '../state/reference-state.ts';
+
+// One matcher instance: a member of the matcher consumer group on usage.lines, holding all
+// reference data in memory. Each batch of lines is matched and written in one Kafka
+// transaction together with the group's offsets (consume-transform-produce), so a crash or
+// a rebalance never counts a line twice for read_committed readers. KafkaJS cannot fence by
+// consumer generation (KIP-447): each instance has its own transactional id, so a zombie
+// instance that lost its partitions could still commit one last batch twice.
+
+export interface MatcherSerdes {
+  usage: AvroSerde<'UsageLine'>;
+  work: AvroSerde<'Work'>;
+  recording: AvroSerde<'RecordingLink'>;
+  matched: AvroSerde<'MatchedUsage'>;
+  unmatched: AvroSerde<'UnmatchedUsage'>;
+}
+
+export class MatcherService {
+  readonly state = new ReferenceState();
+  private refConsumer: Consumer | null = null;
+  private lineConsumer: Consumer | null = null;
+  private producer: Producer | null = null;
+  /** lines matched and left unmatched by this instance, for logs and tests */
+  readonly processed = { matched: 0, unmatched: 0, deadLettered: 0 };
+
+  private constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+    private readonly kafka: KafkaClient,
+    private readonly serdes: MatcherSerdes,
+  ) {}
+
+  private topic(name: Parameters<typeof topicName>[1]) {
+    return topicName(this.config.kafka.topicPrefix, name);
+  }
+
+  static async start(config: Config, logger: Logger): Promise<MatcherService> {
+    const registry = createRegistryClient(config);
+    const t = (name: Parameters<typeof topicName>[1]) => topicName(config.kafka.topicPrefix, name);
+    const serdes: MatcherSerdes = {
+      usage: await AvroSerde.forTopic(registry, t('usage.lines'), 'UsageLine'),
+      work: await AvroSerde.forTopic(registry, t('ref.works'), 'Work'),
+      recording: await AvroSerde.forTopic(registry, t('ref.recordings'), 'RecordingLink'),
+      matched: await AvroSerde.forTopic(registry, t('usage.matched'), 'MatchedUsage'),
+      unmatched: await AvroSerde.forTopic(registry, t('usage.unmatched'), 'UnmatchedUsage'),
+    };
+    const service = new MatcherService(
+      config,
+      logger.child({ component: 'matcher' }),
+      new KafkaClient(config, logger),
+      serdes,
+    );
+    await service.restore();
+    await service.consumeLines();
+    return service;
+  }
+
+  /** Reads the reference topics to their end, then keeps following them. */
+  private async restore(): Promise<void> {
+    const started = Date.now();
+    const admin = await this.kafka.admin();
+    const ends = new Map<string, number>();
+    for (const name of ['ref.works', 'ref.recordings'] as const) {
+      for (const o of await admin.topicOffsets(this.topic(name))) {
+        if (Number(o.high) > Number(o.low)) ends.set(`${this.topic(name)}:${o.partition}`, Number(o.high));
+      }
+    }
+    await admin.disconnect();
+    // A group of its own per instance: every instance holds all reference data.
+    this.refConsumer = this.kafka.consumer({
+      groupId: `${this.config.matcher.groupId}.ref.${randomBytes(4).toString('hex')}`,
+    });
+    await this.refConsumer.subscribe([this.topic('ref.works'), this.topic('ref.recordings')], {
+      fromBeginning: true,
+    });
+    let restored!: () => void;
+    const done = new Promise<void>((resolve) => (restored = resolve));
+    if (ends.size === 0) restored();
+    void this.refConsumer.run(async (batch) => {
+      for (const m of batch.messages) {
+        await this.applyReference(m);
+        batch.resolveOffset(m.offset);
+      }
+      const last = batch.messages.at(-1);
+      const key = `${batch.topic}:${batch.partition}`;
+      if (last && ends.has(key) && Number(last.offset) + 1 >= ends.get(key)!) ends.delete(key);
+      if (ends.size === 0) restored();
+    });
+    await done;
+    this.logger.info(
+      {
+        works: this.state.works.size,
+        recordings: this.state.recordings.size,
+        seconds: (Date.now() - started) / 1000,
+      },
+      'reference data restored',
+    );
+  }
+
+  private async applyReference(m: IncomingMessage): Promise<void> {
+    const key = m.key?.toString() ?? '';
+    try {
+      if (m.topic === this.topic('ref.works')) {
+        this.state.putWork(key, m.value ? await this.serdes.work.decode(m.value) : null);
+      } else {
+        this.state.putRecording(key, m.value ? (await this.serdes.recording.decode(m.value)).links : null);
+      }
+    } catch (err) {
+      this.logger.error(
+        { topic: m.topic, offset: m.offset, key, err },
+        'reference record skipped: cannot decode',
+      );
+    }
+  }
+
+  private async consumeLines(): Promise<void> {
+    const groupId = this.config.matcher.groupId;
+    this.producer = await this.kafka.producer({
+      transactionalId: `${groupId}.${randomBytes(6).toString('hex')}`,
+    });
+    this.lineConsumer = this.kafka.consumer({ groupId });
+    await this.lineConsumer.subscribe([this.topic('usage.lines')], { fromBeginning: true });
+    const producer = this.producer;
+    void this.lineConsumer.run(
+      async (batch) => {
+        const out = {
+          matched: [] as OutgoingMessage[],
+          unmatched: [] as OutgoingMessage[],
+          dead: [] as OutgoingMessage[],
+        };
+        for (const m of batch.messages) await this.matchMessage(m, out);
+        const last = batch.messages.at(-1);
+        if (!last) return;
+        await producer.transaction(async (tx) => {
+          if (out.matched.length) await tx.send(this.topic('usage.matched'), out.matched);
+          if (out.unmatched.length) await tx.send(this.topic('usage.unmatched'), out.unmatched);
+          if (out.dead.length) await tx.send(this.topic('usage.lines.dlq'), out.dead);
+          await tx.sendOffsets(groupId, batch.topic, [
+            { partition: batch.partition, offset: String(Number(last.offset) + 1) },
+          ]);
+        });
+        for (const m of batch.messages) batch.resolveOffset(m.offset);
+        this.processed.matched += out.matched.length;
+        this.processed.unmatched += out.unmatched.length;
+        this.processed.deadLettered += out.dead.length;
+      },
+      { autoCommit: false },
+    );
+  }
+
+  private async matchMessage(
+    m: IncomingMessage,
+    out: { matched: OutgoingMessage[]; unmatched: OutgoingMessage[]; dead: OutgoingMessage[] },
+  ): Promise<void> {
+    const key = m.key?.toString() ?? '';
+    try {
+      const line = await this.serdes.usage.decode(m.value ?? Buffer.alloc(0));
+      const result = matchLine(line, this.state, this.config.matcher.sourcePriority);
+      if (result.kind === 'matched') {
+        const value: MatchedUsage = {
+          lineId: line.lineId,
+          fileId: line.fileId,
+          line,
+          workId: result.work.workId,
+          iswc: result.work.iswc,
+          writers: result.work.writers,
+          publishers: result.work.publishers,
+          method: result.method,
+          confidence: result.confidence,
+          linkSource: result.linkSource,
+          rematch: false,
+        };
+        out.matched.push({ key: value.workId, value: this.serdes.matched.encode(value) });
+      } else {
+        const value: UnmatchedUsage = {
+          lineId: line.lineId,
+          fileId: line.fileId,
+          line,
+          rulesTried: result.rulesTried,
+          reason: result.reason,
+          bestCandidateWorkId: null,
+          bestCandidateScore: null,
+        };
+        out.unmatched.push({ key: line.lineId, value: this.serdes.unmatched.encode(value) });
+      }
+    } catch (err) {
+      // Never stall on one record: it goes to the dead letters with where it came from.
+      const [fileId = '', lineNumber = '0'] = key.split(':');
+      const now = new Date();
+      out.dead.push({
+        key,
+        value: m.value,
+        headers: deadLetterHeaders({
+          lineId: key,
+          fileId,
+          lineNumber: Number(lineNumber) || 0,
+          stage: 'match',
+          errorClass: (err as { code?: string }).code ?? 'MATCH_FAILED',
+          message: (err as Error).message,
+          source: { topic: m.topic, partition: m.partition, offset: m.offset },
+          attempt: 1,
+          firstFailure: now,
+          lastFailure: now,
+        }),
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.lineConsumer?.disconnect();
+    await this.refConsumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+}

@@ -1,0 +1,37 @@
+import type { Link, Work } from '../../core/schemas/types.ts';
+
+/**
+ * All reference data, held in memory by each matcher instance (like a global table): works
+ * by id and by ISWC, and every source's links by ISRC. Built from the compacted topics and
+ * kept current from them; a null value (tombstone) deletes.
+ */
+export class ReferenceState {
+  readonly works = new Map<string, Work>();
+  private readonly byIswc = new Map<string, Set<string>>();
+  readonly recordings = new Map<string, Link[]>();
+
+  putWork(workId: string, work: Work | null): void {
+    const old = this.works.get(workId);
+    if (old?.iswc) this.byIswc.get(old.iswc)?.delete(workId);
+    if (!work) {
+      this.works.delete(workId);
+      return;
+    }
+    this.works.set(workId, work);
+    if (work.iswc) {
+      const ids = this.byIswc.get(work.iswc) ?? new Set<string>();
+      ids.add(workId);
+      this.byIswc.set(work.iswc, ids);
+    }
+  }
+
+  putRecording(isrc: string, links: Link[] | null): void {
+    if (links) this.recordings.set(isrc, links);
+    else this.recordings.delete(isrc);
+  }
+
+  /** Works registered with this ISWC, in a stable order. */
+  worksWithIswc(iswc: string): Work[] {
+    return [...(this.byIswc.get(iswc) ?? [])].sort().map((id) => this.works.get(id)!);
+  }
+}

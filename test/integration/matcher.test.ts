@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
+import type { UsageLine } from '../../core/schemas/types.ts';
+import { generateDsrBuffer } from '../../fixtures/index.ts';
+import { Intake } from '../../ingest/intake/intake.ts';
+import { buildFile, nwr, rec } from '../../matcher/cwr/test-builders.ts';
+import { loadReferenceFiles, MatcherService, matchStatus } from '../../matcher/index.ts';
+import { logger } from '../support/harness.ts';
+import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
+
+const config = configFrom(ingestEnv('matcher', { TALLYLINE_MATCHER_GROUP: `test-matcher-${Date.now()}` }));
+let h: IngestHarness;
+let matcher: MatcherService | null = null;
+
+before(async () => {
+  h = await IngestHarness.start(config);
+});
+after(async () => {
+  await matcher?.stop();
+  await h.stop();
+});
+
+test('a loaded catalog, an ingested report: the lines whose ISRC the catalog links are matched, the rest unmatched, every line counted once', async () => {
+  const report = generateDsrBuffer({ seed: 41, usageLines: 400, corruptionRate: 0.01 });
+  const { file } = await new Intake(h.rt).accept(Readable.from([report.content]), report.fileName, 'MATCH');
+  const split = await h.waitForFile(file.fileId);
+  const emitted = split.counts!.emitted;
+
+  const serde = await AvroSerde.forTopic(
+    createRegistryClient(config),
+    h.rt.topic('usage.lines'),
+    'UsageLine',
+  );
+  const lines: UsageLine[] = [];
+  for (const m of await h.rt.kafka.readAll(h.rt.topic('usage.lines')))
+    lines.push(await serde.decode(m.value!));
+  const single = lines.filter((l) => l.resources.length === 1 && l.resources[0]!.isrc);
+  const catalogIsrcs = [...new Set(single.map((l) => l.resources[0]!.isrc!))].slice(0, 8);
+  const works = catalogIsrcs.map((isrc, i) => [nwr(i, `WORK ${i}`, `WN${i}`), rec(i, 1, isrc)]);
+  const [loaded] = await loadReferenceFiles(
+    config,
+    logger,
+    [{ name: 'catalog.V21', bytes: Buffer.from(buildFile(works)) }],
+    'catalog',
+  );
+  assert.equal(loaded!.loaded, catalogIsrcs.length);
+
+  matcher = await MatcherService.start(config, logger);
+  assert.equal(matcher.state.recordings.size, catalogIsrcs.length, 'reference data restored before matching');
+
+  const expected = single.filter((l) => catalogIsrcs.includes(l.resources[0]!.isrc!));
+  let status;
+  for (let i = 0; i < 120; i++) {
+    [status] = await matchStatus(config, logger, async () => emitted);
+    if (status?.caughtUp) break;
+    await sleep(500);
+  }
+  assert.ok(status?.caughtUp, `caught up: ${JSON.stringify(status)}`);
+  assert.equal(status.matched, expected.length);
+  assert.equal(status.unmatched, emitted - expected.length);
+  assert.equal(status.deadLettered, 0);
+  assert.deepEqual(status.byMethod, { ISRC_LINK: expected.length });
+
+  const matchedSerde = await AvroSerde.forTopic(
+    createRegistryClient(config),
+    h.rt.topic('usage.matched'),
+    'MatchedUsage',
+  );
+  for (const m of await h.rt.kafka.readAll(h.rt.topic('usage.matched'))) {
+    const v = await matchedSerde.decode(m.value!);
+    const i = catalogIsrcs.indexOf(v.line.resources[0]!.isrc!);
+    assert.equal(v.workId, `catalog:WN${i}`, `${v.lineId} → the work its ISRC is linked to`);
+    assert.equal(v.linkSource, 'catalog');
+    assert.equal(m.key!.toString(), v.workId);
+  }
+});
