@@ -72,8 +72,12 @@ export function registerMatcherCommands(program: Command, ctx: CliContext): void
   match
     .command('serve')
     .description('run a matcher instance (a member of the matcher consumer group) until stopped')
-    .action(async () => {
-      const service = await MatcherService.start(ctx.config, ctx.logger);
+    .option(
+      '--no-rematch',
+      'do not re-match waiting lines on new reference data (run it on one instance only)',
+    )
+    .action(async (opts: { rematch: boolean }) => {
+      const service = await MatcherService.start(ctx.config, ctx.logger, { rematch: opts.rematch });
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

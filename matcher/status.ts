@@ -42,7 +42,7 @@ export async function matchStatus(
   };
   for (const m of await kafka.readAll(t('usage.matched'))) {
     const v = await matchedSerde.decode(m.value!);
-    of(v.fileId).matched.set(v.lineId, v.method);
+    of(v.fileId).matched.set(v.lineId, v.rematch ? `${v.method} (re-match)` : v.method);
   }
   for (const m of await kafka.readAll(t('usage.unmatched'))) {
     const v = await unmatchedSerde.decode(m.value!);
@@ -60,6 +60,8 @@ export async function matchStatus(
   for (const [fileId, f] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     const byMethod: Record<string, number> = {};
     for (const method of f.matched.values()) byMethod[method] = (byMethod[method] ?? 0) + 1;
+    // A line that went unmatched and was re-matched later counts once, as matched.
+    for (const id of f.matched.keys()) f.unmatched.delete(id);
     const emitted = await emittedOf(fileId);
     out.push({
       fileId,

@@ -147,7 +147,13 @@ const schema = z.object({
     /** link sources, most trusted first; a source not listed ranks after all listed ones */
     sourcePriority: z
       .preprocess(
-        (v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v),
+        (v) =>
+          typeof v === 'string'
+            ? v
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean)
+            : v,
         z.array(z.string().min(1)),
       )
       .default([]),
@@ -259,7 +265,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
     env.TALLYLINE_CONFIG ??
     (existsSync('tallyline.config.json') ? path.resolve('tallyline.config.json') : undefined);
   const raw: Record<string, unknown> = file ? readFileConfig(file) : {};
-  for (const section of ['kafka', 'registry', 'redis', 'stack', 'ingest', 'matcher', 'log']) raw[section] ??= {};
+  for (const section of ['kafka', 'registry', 'redis', 'stack', 'ingest', 'matcher', 'log'])
+    raw[section] ??= {};
   for (const [name, dotted] of Object.entries(ENVIRONMENT)) {
     const value = env[name];
     if (value !== undefined && value !== '') setPath(raw, dotted, value);

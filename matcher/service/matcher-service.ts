@@ -14,6 +14,7 @@ import type { MatchedUsage, UnmatchedUsage } from '../../core/schemas/types.ts';
 import { topicName } from '../../core/topics/index.ts';
 import { matchLine } from '../rules/rules.ts';
 import { ReferenceState } from '../state/reference-state.ts';
+import { Rematcher } from './rematcher.ts';
 
 // One matcher instance: a member of the matcher consumer group on usage.lines, holding all
 // reference data in memory. Each batch of lines is matched and written in one Kafka
@@ -35,6 +36,8 @@ export class MatcherService {
   private refConsumer: Consumer | null = null;
   private lineConsumer: Consumer | null = null;
   private producer: Producer | null = null;
+  private rematcher: Rematcher | null = null;
+  private rematcherProducer: Producer | null = null;
   /** lines matched and left unmatched by this instance, for logs and tests */
   readonly processed = { matched: 0, unmatched: 0, deadLettered: 0 };
 
@@ -49,7 +52,11 @@ export class MatcherService {
     return topicName(this.config.kafka.topicPrefix, name);
   }
 
-  static async start(config: Config, logger: Logger): Promise<MatcherService> {
+  static async start(
+    config: Config,
+    logger: Logger,
+    options: { rematch?: boolean } = {},
+  ): Promise<MatcherService> {
     const registry = createRegistryClient(config);
     const t = (name: Parameters<typeof topicName>[1]) => topicName(config.kafka.topicPrefix, name);
     const serdes: MatcherSerdes = {
@@ -67,6 +74,7 @@ export class MatcherService {
     );
     await service.restore();
     await service.consumeLines();
+    if (options.rematch ?? true) await service.startRematcher();
     return service;
   }
 
@@ -116,9 +124,12 @@ export class MatcherService {
     const key = m.key?.toString() ?? '';
     try {
       if (m.topic === this.topic('ref.works')) {
-        this.state.putWork(key, m.value ? await this.serdes.work.decode(m.value) : null);
+        const work = m.value ? await this.serdes.work.decode(m.value) : null;
+        this.state.putWork(key, work);
+        if (work?.iswc) await this.rematcher?.referenceChanged([{ iswc: work.iswc }]);
       } else {
         this.state.putRecording(key, m.value ? (await this.serdes.recording.decode(m.value)).links : null);
+        if (m.value) await this.rematcher?.referenceChanged([{ isrc: key }]);
       }
     } catch (err) {
       this.logger.error(
@@ -126,6 +137,24 @@ export class MatcherService {
         'reference record skipped: cannot decode',
       );
     }
+  }
+
+  private async startRematcher(): Promise<void> {
+    this.rematcherProducer = await this.kafka.producer();
+    this.rematcher = new Rematcher(
+      this.config,
+      this.logger,
+      this.kafka,
+      this.rematcherProducer,
+      this.state,
+      this.serdes,
+    );
+    await this.rematcher.start();
+  }
+
+  /** line ids this instance re-matched on late reference data */
+  get rematched(): readonly string[] {
+    return this.rematcher?.rematched ?? [];
   }
 
   private async consumeLines(): Promise<void> {
@@ -222,6 +251,8 @@ export class MatcherService {
   }
 
   async stop(): Promise<void> {
+    await this.rematcher?.stop();
+    await this.rematcherProducer?.disconnect();
     await this.lineConsumer?.disconnect();
     await this.refConsumer?.disconnect();
     await this.producer?.disconnect();

@@ -77,3 +77,47 @@ test('a loaded catalog, an ingested report: the lines whose ISRC the catalog lin
     assert.equal(m.key!.toString(), v.workId);
   }
 });
+
+test('a late-arriving link re-matches the lines that waited for it, and each line still counts once', async () => {
+  assert.ok(matcher, 'the matcher of the first test is running');
+  const report = generateDsrBuffer({ seed: 42, usageLines: 120 });
+  const { file } = await new Intake(h.rt).accept(Readable.from([report.content]), report.fileName, 'LATE');
+  const emitted = (await h.waitForFile(file.fileId)).counts!.emitted;
+  const statusOf = async () =>
+    (await matchStatus(config, logger, async () => emitted)).find((s) => s.fileId === file.fileId);
+  let status;
+  for (let i = 0; i < 120 && !status?.caughtUp; i++) {
+    status = await statusOf();
+    if (!status?.caughtUp) await sleep(500);
+  }
+  assert.equal(status?.matched, 0, 'nothing of this report is in the catalog yet');
+
+  const serde = await AvroSerde.forTopic(
+    createRegistryClient(config),
+    h.rt.topic('usage.lines'),
+    'UsageLine',
+  );
+  const lines: UsageLine[] = [];
+  for (const m of await h.rt.kafka.readAll(h.rt.topic('usage.lines'))) {
+    const l = await serde.decode(m.value!);
+    if (l.fileId === file.fileId && l.resources.length === 1 && l.resources[0]!.isrc) lines.push(l);
+  }
+  const isrc = lines[0]!.resources[0]!.isrc!;
+  const waiting = lines.filter((l) => l.resources[0]!.isrc === isrc).length;
+  await loadReferenceFiles(
+    config,
+    logger,
+    [{ name: 'late.V21', bytes: Buffer.from(buildFile([[nwr(0, 'LATE WORK', 'LATE1'), rec(0, 1, isrc)]])) }],
+    'late-catalog',
+  );
+  for (let i = 0; i < 120; i++) {
+    status = await statusOf();
+    if (status?.matched === waiting) break;
+    await sleep(500);
+  }
+  assert.deepEqual(status?.byMethod, { 'ISRC_LINK (re-match)': waiting });
+  assert.equal(status?.unmatched, emitted - waiting, 're-matched lines no longer count as unmatched');
+  assert.equal(status?.caughtUp, true);
+  await sleep(1000);
+  assert.equal((await statusOf())?.matched, waiting, 'a line is re-matched once');
+});
