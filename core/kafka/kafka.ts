@@ -75,7 +75,11 @@ function logBridge(logger: Logger) {
     ({ namespace, level, log: entry }: LogEntry) => {
       const { message, ...rest } = entry;
       const fields = { namespace, ...rest };
-      if (level === logLevel.ERROR && namespace === 'Connection' && message.startsWith('Response ')) {
+      const retried =
+        (namespace === 'Connection' && message.startsWith('Response ')) ||
+        // CONCURRENT_TRANSACTIONS: the previous commit's markers are still being written.
+        message.includes('another concurrent operation on the same transaction');
+      if (level === logLevel.ERROR && retried) {
         log.debug(fields, message);
       } else if (level === logLevel.ERROR) log.error(fields, message);
       else if (level === logLevel.WARN) log.warn(fields, message);

@@ -121,3 +121,48 @@ test('a late-arriving link re-matches the lines that waited for it, and each lin
   await sleep(1000);
   assert.equal((await statusOf())?.matched, waiting, 'a line is re-matched once');
 });
+
+test('two matcher instances in one group share the partitions, and the totals are exact', async () => {
+  const scaleConfig = configFrom({
+    ...ingestEnv('matcher-scale'),
+    TALLYLINE_KAFKA_TOPIC_PREFIX: config.kafka.topicPrefix,
+    TALLYLINE_REDIS_PREFIX: config.redis.prefix,
+    TALLYLINE_LANDING_DIR: config.ingest.landingDir,
+    TALLYLINE_MATCHER_GROUP: `test-matcher-scale-${Date.now()}`,
+  });
+  const first = await MatcherService.start(scaleConfig, logger, { rematch: false });
+  const second = await MatcherService.start(scaleConfig, logger, { rematch: false });
+  await sleep(8000); // let the group settle with both members before the lines come
+  try {
+    // A fresh group reads usage.lines from the start: both earlier reports are re-matched
+    // by this group, which writes to the same output topics; count its own work.
+    const report = generateDsrBuffer({ seed: 43, usageLines: 3000 });
+    const { file } = await new Intake(h.rt).accept(Readable.from([report.content]), report.fileName, 'SCALE');
+    await h.waitForFile(file.fileId);
+    const total = (
+      await h.rt.kafka.admin().then(async (a) => {
+        const offsets = await a.topicOffsets(h.rt.topic('usage.lines'));
+        await a.disconnect();
+        return offsets;
+      })
+    ).length;
+    assert.equal(total, 6, 'usage.lines has 6 partitions to share');
+    const lines = (await h.rt.kafka.readAll(h.rt.topic('usage.lines'))).length;
+    for (let i = 0; i < 240; i++) {
+      const done =
+        first.processed.matched +
+        first.processed.unmatched +
+        second.processed.matched +
+        second.processed.unmatched;
+      if (done >= lines) break;
+      await sleep(500);
+    }
+    const a = first.processed.matched + first.processed.unmatched;
+    const b = second.processed.matched + second.processed.unmatched;
+    assert.ok(a > 0 && b > 0, `both instances did work: ${a} and ${b}`);
+    assert.equal(a + b, lines, 'every line matched or left unmatched exactly once by the group');
+  } finally {
+    await first.stop();
+    await second.stop();
+  }
+});
