@@ -6,7 +6,7 @@ import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
 import type { UsageLine } from '../../core/schemas/types.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
 import { Intake } from '../../ingest/intake/intake.ts';
-import { buildFile, nwr, rec } from '../../matcher/cwr/test-builders.ts';
+import { buildFile, nwr, rec } from '../../fixtures/generate/cwr.ts';
 import { loadReferenceFiles, MatcherService, matchStatus } from '../../matcher/index.ts';
 import { logger } from '../support/harness.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';

@@ -7,7 +7,7 @@ import { repoRoot } from '../../core/paths.ts';
 import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
 import type { RecordingLink, Work } from '../../core/schemas/types.ts';
 import { topicName } from '../../core/topics/index.ts';
-import { buildFile, nwr, rec } from '../../matcher/cwr/test-builders.ts';
+import { buildFile, nwr, rec } from '../../fixtures/generate/cwr.ts';
 import { loadReferenceFiles } from '../../matcher/index.ts';
 import { dropPrefix, logger } from '../support/harness.ts';
 import { configFrom, ingestEnv, provision } from '../support/ingest.ts';

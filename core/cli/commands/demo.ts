@@ -15,6 +15,15 @@ import { stackUp } from '../../stack/index.ts';
 import { applyTopics } from '../../topics/index.ts';
 import { DeadLetters, deadLetterStats, writeResendRequest } from '../../../dlq-tools/index.ts';
 import type { CliContext } from '../context.ts';
+import type { Config } from '../../config/index.ts';
+import {
+  loadReferenceFiles,
+  MatcherService,
+  matchStatus,
+  type FileMatchStatus,
+} from '../../../matcher/index.ts';
+import { printTable } from '../output.ts';
+import { topicName } from '../../topics/index.ts';
 import { FINAL_STATES, printAccounting, type AccountedFile } from '../../../ingest/files/accounting.ts';
 
 const reportsDir = path.join(repoRoot, 'fixtures', 'reports');
@@ -128,10 +137,65 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         say(
           '\nDetails of a file: npx tallyline files show <fileId>; of a bad line: npx tallyline dlq show <lineId>',
         );
+        await demoMatching(config, ctx, statuses, say);
       } finally {
         await api.close();
         await worker.close();
         await rt.close();
       }
     });
+}
+
+/** Loads the fixture catalog, runs a matcher until the demo files are caught up, prints the result. */
+async function demoMatching(
+  config: Config,
+  ctx: CliContext,
+  statuses: Status[],
+  say: (text: string) => void,
+): Promise<void> {
+  const catalogs = readdirSync(reportsDir).filter((n) => /\.V2[12]$/.test(n));
+  const loaded = await loadReferenceFiles(
+    config,
+    ctx.logger,
+    catalogs.map((name) => ({ name, bytes: readFileSync(path.join(reportsDir, name)) })),
+    'fixture-catalog',
+  );
+  say('\n== reference data');
+  for (const r of loaded) {
+    say(
+      `  ${r.file}: ${r.loaded} of ${r.read} transactions loaded, ${r.worksWritten} works, ${r.recordingsWritten} ISRC links, trailers ${r.trailerCheck}`,
+    );
+  }
+  const matcher = await MatcherService.start(config, ctx.logger);
+  try {
+    const wanted = new Map(statuses.filter((s) => s.counts).map((s) => [s.fileId, s]));
+    let status: FileMatchStatus[] = [];
+    for (let i = 0; i < 120; i++) {
+      status = (
+        await matchStatus(config, ctx.logger, async (id) => wanted.get(id)?.counts?.emitted ?? null)
+      ).filter((s) => wanted.has(s.fileId));
+      if (status.length === wanted.size && status.every((s) => s.caughtUp)) break;
+      await sleep(500);
+    }
+    say('== matching per file (emitted = matched + unmatched + deadLettered)');
+    printTable(
+      status.map((s) => ({
+        file: wanted.get(s.fileId)!.fileName.slice(0, 50),
+        emitted: s.emitted,
+        matched: s.matched,
+        unmatched: s.unmatched,
+        deadLettered: s.deadLettered,
+        caughtUp: s.caughtUp,
+        byMethod: Object.entries(s.byMethod)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', '),
+      })),
+      ['file', 'emitted', 'matched', 'unmatched', 'deadLettered', 'caughtUp', 'byMethod'],
+    );
+    say(
+      `Matched lines are on ${topicName(config.kafka.topicPrefix, 'usage.matched')}; npx tallyline match status for more.`,
+    );
+  } finally {
+    await matcher.stop();
+  }
 }
