@@ -1,4 +1,4 @@
-import type { Link, MatchMethod, UsageLine, Work } from '../../core/schemas/types.ts';
+import type { Link, MatchedUsage, MatchMethod, UsageLine, Work } from '../../core/schemas/types.ts';
 import type { ReferenceState } from '../state/reference-state.ts';
 
 // The match rules, in order; the first that decides wins:
@@ -67,4 +67,25 @@ export function matchLine(line: UsageLine, state: ReferenceState, sourcePriority
   } else notes.push('no ISWC');
 
   return { kind: 'unmatched', rulesTried: [...RULES], reason: notes.join('; ') };
+}
+
+/** The usage.matched record of a line a rule matched. */
+export function matchedUsage(
+  line: UsageLine,
+  result: Extract<MatchResult, { kind: 'matched' }>,
+  rematch: boolean,
+): MatchedUsage {
+  return {
+    lineId: line.lineId,
+    fileId: line.fileId,
+    line,
+    workId: result.work.workId,
+    iswc: result.work.iswc,
+    writers: result.work.writers,
+    publishers: result.work.publishers,
+    method: result.method,
+    confidence: result.confidence,
+    linkSource: result.linkSource,
+    rematch,
+  };
 }

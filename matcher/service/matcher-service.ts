@@ -10,9 +10,9 @@ import {
 } from '../../core/kafka/index.ts';
 import type { Logger } from '../../core/log/index.ts';
 import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
-import type { MatchedUsage, UnmatchedUsage } from '../../core/schemas/types.ts';
+import type { UnmatchedUsage } from '../../core/schemas/types.ts';
 import { topicName } from '../../core/topics/index.ts';
-import { matchLine } from '../rules/rules.ts';
+import { matchedUsage, matchLine } from '../rules/rules.ts';
 import { ReferenceState } from '../state/reference-state.ts';
 import { Rematcher } from './rematcher.ts';
 
@@ -201,19 +201,7 @@ export class MatcherService {
       const line = await this.serdes.usage.decode(m.value ?? Buffer.alloc(0));
       const result = matchLine(line, this.state, this.config.matcher.sourcePriority);
       if (result.kind === 'matched') {
-        const value: MatchedUsage = {
-          lineId: line.lineId,
-          fileId: line.fileId,
-          line,
-          workId: result.work.workId,
-          iswc: result.work.iswc,
-          writers: result.work.writers,
-          publishers: result.work.publishers,
-          method: result.method,
-          confidence: result.confidence,
-          linkSource: result.linkSource,
-          rematch: false,
-        };
+        const value = matchedUsage(line, result, false);
         out.matched.push({ key: value.workId, value: this.serdes.matched.encode(value) });
       } else {
         const value: UnmatchedUsage = {

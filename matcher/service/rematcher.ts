@@ -3,9 +3,9 @@ import type { Config } from '../../core/config/index.ts';
 import type { Consumer, KafkaClient, OutgoingMessage, Producer } from '../../core/kafka/index.ts';
 import type { Logger } from '../../core/log/index.ts';
 import type { AvroSerde } from '../../core/registry/index.ts';
-import type { MatchedUsage, UnmatchedUsage } from '../../core/schemas/types.ts';
+import type { UnmatchedUsage } from '../../core/schemas/types.ts';
 import { topicName } from '../../core/topics/index.ts';
-import { matchLine } from '../rules/rules.ts';
+import { matchedUsage, matchLine } from '../rules/rules.ts';
 import type { ReferenceState } from '../state/reference-state.ts';
 
 // Re-match on late reference data. The re-matcher follows usage.unmatched (lines waiting,
@@ -84,19 +84,7 @@ export class Rematcher {
       if (!u) continue;
       const result = matchLine(u.line, this.state, this.config.matcher.sourcePriority);
       if (result.kind !== 'matched') continue;
-      const value: MatchedUsage = {
-        lineId: u.lineId,
-        fileId: u.fileId,
-        line: u.line,
-        workId: result.work.workId,
-        iswc: result.work.iswc,
-        writers: result.work.writers,
-        publishers: result.work.publishers,
-        method: result.method,
-        confidence: result.confidence,
-        linkSource: result.linkSource,
-        rematch: true,
-      };
+      const value = matchedUsage(u.line, result, true);
       out.push({ key: value.workId, value: this.serdes.matched.encode(value) });
       this.settle(id);
       this.rematched.push(id);
