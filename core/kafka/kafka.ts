@@ -199,8 +199,9 @@ export class KafkaClient {
       throw new Error(`topic ${topic} does not exist: run \`tallyline topics apply\``);
     }
     const groupId = `tallyline-reader-${Math.random().toString(36).slice(2)}`;
-    const ends = new Map((await admin.topicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
-    const lows = new Map((await admin.topicOffsets(topic)).map((o) => [o.partition, Number(o.low)]));
+    const offsets = await admin.topicOffsets(topic);
+    const ends = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+    const lows = new Map(offsets.map((o) => [o.partition, Number(o.low)]));
     const received: IncomingMessage[] = [];
     if ([...ends].every(([p, high]) => high <= (lows.get(p) ?? 0))) {
       await admin.disconnect();

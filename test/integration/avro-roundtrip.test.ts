@@ -13,7 +13,7 @@ import {
 import { loadSchema } from '../../core/schemas/index.ts';
 import { sampleUsageLine } from '../../core/schemas/samples.ts';
 import { applyTopics, topicName } from '../../core/topics/index.ts';
-import { dropPrefix, logger, readMessages, testConfig } from '../support/harness.ts';
+import { dropPrefix, logger, testConfig } from '../support/harness.ts';
 
 const config = testConfig('avro');
 const registry = createRegistryClient(config);
@@ -38,7 +38,7 @@ test('a UsageLine round-trips through Kafka and the registry', async () => {
   );
   await producer.disconnect();
 
-  const received = await readMessages(config, usageTopic, 3);
+  const received = await kafka.readAll(usageTopic);
   const decoded = await Promise.all(received.map((m) => serde.decode(m.value!)));
   assert.deepEqual(
     decoded.map((d) => structuredClone(d)).sort((a, b) => a.lineNumber - b.lineNumber),

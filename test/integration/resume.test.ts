@@ -7,7 +7,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot } from '../../core/paths.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
 import { Intake } from '../../ingest/intake/intake.ts';
-import { readMessages } from '../support/harness.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 
 // A split worker killed with SIGKILL in the middle of a file, then started again, must end
@@ -68,21 +67,15 @@ test('a worker killed mid-file and restarted finishes it with exact counts and n
   const done = await h.waitForFile(file.fileId, 120000);
   assert.deepEqual(done.counts, { lines: truth.lines, ...truth.expected });
 
-  const events = await readMessages(config, h.rt.topic('usage.lines'), truth.expected.emitted, 60000, 3000);
+  const events = await h.rt.kafka.readAll(h.rt.topic('usage.lines'));
   const keys = events.map((m) => m.key!.toString());
   assert.equal(keys.length, truth.expected.emitted, 'exactly one event per usage line');
   assert.equal(new Set(keys).size, keys.length, 'no duplicate line ids');
-  const dead = await readMessages(
-    config,
-    h.rt.topic('usage.lines.dlq'),
-    truth.expected.deadLettered,
-    60000,
-    2000,
-  );
+  const dead = await h.rt.kafka.readAll(h.rt.topic('usage.lines.dlq'));
   assert.equal(new Set(dead.map((m) => m.key!.toString())).size, truth.expected.deadLettered);
   assert.equal(dead.length, truth.expected.deadLettered);
 
-  const fileEvents = await readMessages(config, h.rt.topic('usage.files'), 3, 30000, 2000);
+  const fileEvents = await h.rt.kafka.readAll(h.rt.topic('usage.files'));
   const types = await Promise.all(
     fileEvents.map((m) => h.rt.fileEvents.decode(m.value!).then((e) => e.type)),
   );

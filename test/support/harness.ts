@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../core/config/index.ts';
-import { KafkaClient, type IncomingMessage } from '../../core/kafka/index.ts';
+import { KafkaClient } from '../../core/kafka/index.ts';
 import { createLogger } from '../../core/log/index.ts';
 import { createRegistryClient, isNotFound } from '../../core/registry/index.ts';
 
@@ -35,43 +35,4 @@ export async function dropPrefix(config: Config): Promise<void> {
       .deleteSubject(subject, true)
       .catch((e: unknown) => (isNotFound(e) ? [] : Promise.reject(e)));
   }
-}
-
-/** Reads a topic from the beginning until `count` messages arrived (or the timeout). */
-export async function readMessages(
-  config: Config,
-  topic: string,
-  count: number,
-  timeoutMs = 30000,
-  /** after `count` arrived, keep reading this long, to catch any extra (duplicate) records */
-  settleMs = 0,
-): Promise<IncomingMessage[]> {
-  const consumer = new KafkaClient(config, logger).consumer({
-    groupId: `test-reader-${randomBytes(4).toString('hex')}`,
-  });
-  const received: IncomingMessage[] = [];
-  try {
-    await consumer.subscribe([topic], { fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(new Error(`read ${received.length} of ${count} messages from ${topic} in ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      consumer
-        .run(async (batch) => {
-          received.push(...batch.messages);
-          for (const m of batch.messages) batch.resolveOffset(m.offset);
-          if (received.length >= count) {
-            clearTimeout(timer);
-            setTimeout(resolve, settleMs);
-          }
-        })
-        .catch(reject);
-    });
-  } finally {
-    // A consumer still joining its group can take long to leave; never hang a test on it.
-    await Promise.race([consumer.disconnect(), new Promise((resolve) => setTimeout(resolve, 10000).unref())]);
-  }
-  return received;
 }

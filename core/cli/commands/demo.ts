@@ -28,8 +28,6 @@ import { FINAL_STATES, printAccounting, type AccountedFile } from '../../../inge
 
 const reportsDir = path.join(repoRoot, 'fixtures', 'reports');
 
-type Status = AccountedFile;
-
 /**
  * The main job on the local stack: stack up, topics and schemas, the ingest API and a split
  * worker, then the project's fixture reports uploaded over HTTP and each file's accounting.
@@ -81,7 +79,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       const base = `http://${config.ingest.apiHost}:${(api.server.address() as { port: number }).port}`;
       say(`== ingest API at ${base}, split worker running`);
       try {
-        const statuses: Status[] = [];
+        const statuses: AccountedFile[] = [];
         for (const name of names) {
           const parsed = parseDsrFileName(name);
           const sender = parsed.ok && parsed.value.sender ? parsed.value.sender : name.split('_')[0]!;
@@ -100,7 +98,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           for (;;) {
             const status = (await (
               await fetch(`${base}/v1/files/${body.fileId}`, { headers: { authorization: `Bearer ${key}` } })
-            ).json()) as Status;
+            ).json()) as AccountedFile;
             if (FINAL_STATES.has(status.state)) {
               statuses.push(status);
               break;
@@ -150,7 +148,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
 async function demoMatching(
   config: Config,
   ctx: CliContext,
-  statuses: Status[],
+  statuses: AccountedFile[],
   say: (text: string) => void,
 ): Promise<void> {
   const catalogs = readdirSync(reportsDir).filter((n) => /\.V2[12]$/.test(n));
