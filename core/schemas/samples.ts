@@ -100,5 +100,7 @@ export function sampleMatchedUsage(): MatchedUsage {
     confidence: 1,
     linkSource: 'cwr:test',
     rematch: false,
+    partIndex: 0,
+    partCount: 1,
   };
 }

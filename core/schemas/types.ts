@@ -147,6 +147,10 @@ export interface MatchedUsage {
   confidence: number;
   linkSource: string | null;
   rematch: boolean;
+  /** which resource of the line (0-based); release-level lines are matched per resource */
+  partIndex: number;
+  /** parts the line was matched as; usage is spread evenly; de-duplicate by (lineId, partIndex) */
+  partCount: number;
 }
 
 export interface UnmatchedUsage {

@@ -87,5 +87,7 @@ export function matchedUsage(
     confidence: result.confidence,
     linkSource: result.linkSource,
     rematch,
+    partIndex: 0,
+    partCount: 1,
   };
 }
