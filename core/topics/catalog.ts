@@ -49,6 +49,27 @@ export const TOPICS = [
     purpose: 'poison-pill lines: original bytes, reason in headers',
   },
   {
+    name: 'usage.lines.parked',
+    partitions: 3,
+    // Like the dead letters: the line's bytes, the reason and its replays in headers.
+    configs: {
+      'cleanup.policy': 'delete',
+      'retention.ms': retention(3650),
+      'max.message.bytes': String(8 * 1024 * 1024),
+    },
+    valueSchema: null,
+    key: 'lineId',
+    purpose: 'lines that failed --max-replays replays: for a person',
+  },
+  {
+    name: 'dlq.audit',
+    partitions: 1,
+    configs: { 'cleanup.policy': 'delete', 'retention.ms': retention(3650) },
+    valueSchema: null,
+    key: 'fileId or *',
+    purpose: 'JSON audit records of dead-letter replays, corrections and purges',
+  },
+  {
     name: 'ref.works',
     partitions: 3,
     configs: { 'cleanup.policy': 'compact' },
