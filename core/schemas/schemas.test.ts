@@ -7,6 +7,7 @@ import { loadSchema, loadSchemas, logicalTypes } from './schemas.ts';
 
 test('every .avsc loads, under its file name', () => {
   assert.deepEqual([...loadSchemas().keys()].sort(), [
+    'ExportFileWritten',
     'FileEvent',
     'MatchedUsage',
     'RecordingLink',

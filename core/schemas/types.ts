@@ -163,6 +163,20 @@ export interface UnmatchedUsage {
   bestCandidateScore: number | null;
 }
 
+export interface ExportFileWritten {
+  path: string;
+  kind: 'STATEMENT' | 'CLAIM';
+  period: string;
+  rightsHolderId: string | null;
+  reportFileId: string | null;
+  sender: string | null;
+  sha256: string;
+  sizeBytes: number;
+  rows: number;
+  /** per currency; amount is decimal text, exact */
+  totals: { currency: string; usages: number; amount: string }[];
+}
+
 /** Schema name (the .avsc file's base name) to its TypeScript shape. */
 export interface SchemaTypes {
   UsageLine: UsageLine;
@@ -171,6 +185,7 @@ export interface SchemaTypes {
   RecordingLink: RecordingLink;
   MatchedUsage: MatchedUsage;
   UnmatchedUsage: UnmatchedUsage;
+  ExportFileWritten: ExportFileWritten;
 }
 
 export type SchemaName = keyof SchemaTypes;

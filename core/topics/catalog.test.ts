@@ -14,6 +14,7 @@ test('the catalog holds the topics of the architecture, once each', () => {
     'ref.recordings',
     'usage.matched',
     'usage.unmatched',
+    'export.statements',
   ]) {
     assert.ok(names.includes(name as (typeof names)[number]), name);
   }

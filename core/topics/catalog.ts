@@ -101,6 +101,14 @@ export const TOPICS = [
     key: 'lineId',
     purpose: 'usage lines no rule matched',
   },
+  {
+    name: 'export.statements',
+    partitions: 1,
+    configs: { 'cleanup.policy': 'delete', 'retention.ms': retention(3650) },
+    valueSchema: 'ExportFileWritten',
+    key: 'path',
+    purpose: 'one event per statement or claim file the export wrote',
+  },
 ] as const satisfies readonly TopicSpec[];
 
 export type TopicName = (typeof TOPICS)[number]['name'];
