@@ -159,6 +159,14 @@ const schema = z.object({
       .default([]),
     groupId: z.string().min(1).default('tallyline-matcher'),
   }),
+  export: z.object({
+    /** where statements and claims are written, by period */
+    outboxDir: z.string().default(path.join(repoRoot, '.tallyline', 'outbox')),
+    /** the continuous export's consumer group on usage.matched */
+    groupId: z.string().min(1).default('tallyline-export'),
+    /** the continuous export runs once no new matched line has come for this long */
+    quietMs: z.coerce.number().int().min(0).default(2000),
+  }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   }),
@@ -217,6 +225,9 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_CSV_MAPPINGS: 'ingest.csvMappings',
   TALLYLINE_MATCH_SOURCE_PRIORITY: 'matcher.sourcePriority',
   TALLYLINE_MATCHER_GROUP: 'matcher.groupId',
+  TALLYLINE_EXPORT_OUTBOX: 'export.outboxDir',
+  TALLYLINE_EXPORT_GROUP: 'export.groupId',
+  TALLYLINE_EXPORT_QUIET_MS: 'export.quietMs',
   TALLYLINE_LOG_LEVEL: 'log.level',
 };
 
@@ -265,7 +276,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     env.TALLYLINE_CONFIG ??
     (existsSync('tallyline.config.json') ? path.resolve('tallyline.config.json') : undefined);
   const raw: Record<string, unknown> = file ? readFileConfig(file) : {};
-  for (const section of ['kafka', 'registry', 'redis', 'stack', 'ingest', 'matcher', 'log'])
+  for (const section of ['kafka', 'registry', 'redis', 'stack', 'ingest', 'matcher', 'export', 'log'])
     raw[section] ??= {};
   for (const [name, dotted] of Object.entries(ENVIRONMENT)) {
     const value = env[name];
