@@ -158,6 +158,8 @@ const schema = z.object({
       )
       .default([]),
     groupId: z.string().min(1).default('tallyline-matcher'),
+    /** rule 3 (title and writer/artist similarity) matches at or above this confidence */
+    minConfidence: z.coerce.number().min(0).max(1).default(0.9),
   }),
   export: z.object({
     /** where statements and claims are written, by period */
@@ -225,6 +227,7 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_CSV_MAPPINGS: 'ingest.csvMappings',
   TALLYLINE_MATCH_SOURCE_PRIORITY: 'matcher.sourcePriority',
   TALLYLINE_MATCHER_GROUP: 'matcher.groupId',
+  TALLYLINE_MATCH_MIN_CONFIDENCE: 'matcher.minConfidence',
   TALLYLINE_EXPORT_OUTBOX: 'export.outboxDir',
   TALLYLINE_EXPORT_GROUP: 'export.groupId',
   TALLYLINE_EXPORT_QUIET_MS: 'export.quietMs',

@@ -7,6 +7,7 @@ import { topicName } from '../../core/topics/index.ts';
 import type { RecordingLink, Work } from '../../core/schemas/types.ts';
 import { decodeCwr, parseCwr } from '../cwr/index.ts';
 import { parseLinkTable } from './link-table.ts';
+import { mergeSourceLinks } from './links.ts';
 
 export interface LoadRejection {
   line: number;
@@ -130,8 +131,7 @@ export async function loadReferenceFiles(
         works.map((w) => ({ key: w.workId, value: workSerde.encode(w) })),
       );
       const recordings = recordingLinks.map((r) => {
-        const others = (current.get(r.isrc) ?? []).filter((l) => l.source !== source);
-        const links = [...others, ...r.links];
+        const links = mergeSourceLinks(current.get(r.isrc) ?? [], source, r.links);
         current.set(r.isrc, links);
         return { isrc: r.isrc, links };
       });

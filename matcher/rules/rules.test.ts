@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sampleUsageLine, sampleWork } from '../../core/schemas/samples.ts';
+import type { Resource, UsageLine, Work } from '../../core/schemas/types.ts';
 import { ReferenceState } from '../state/reference-state.ts';
-import { matchLine, rankLinks } from './rules.ts';
+import { matchedUsages, matchLine, rankLinks, type MatchOptions, type MatchResult } from './rules.ts';
 
 const t = (d: string) => new Date(d);
+const opts = (sourcePriority: string[] = [], minConfidence = 0.9): MatchOptions => ({
+  sourcePriority,
+  minConfidence,
+});
 function state() {
   const s = new ReferenceState();
   s.putWork('W1', { ...sampleWork('W1'), iswc: 'T0345246801' });
@@ -15,46 +20,217 @@ function state() {
   ]);
   return s;
 }
+const decided = (r: MatchResult) =>
+  r.kind === 'matched' ? r.parts.map((p) => [p.work.workId, p.method, p.linkSource]) : r.reason;
+
+/** A line with one resource: no ISRC or ISWC known, so only rule 3 can decide. */
+function lineWith(resource: Partial<Resource>): UsageLine {
+  const line = sampleUsageLine();
+  line.resources[0] = { ...line.resources[0]!, isrc: null, iswc: null, ...resource };
+  return line;
+}
+function work(workId: string, title: string, writers: string[], extra: Partial<Work> = {}): Work {
+  return {
+    ...sampleWork(workId),
+    iswc: null,
+    title,
+    writers: writers.map((name) => ({ name, ipi: null, role: 'CA', society: null, shareBasisPoints: 5000 })),
+    performers: [],
+    ...extra,
+  };
+}
 
 test('rule 1: the ISRC link of the most trusted source decides', () => {
   const line = sampleUsageLine();
-  const bySociety = matchLine(line, state(), ['society', 'publisher']);
-  assert.deepEqual(
-    bySociety.kind === 'matched' && [bySociety.work.workId, bySociety.method, bySociety.linkSource],
+  assert.deepEqual(decided(matchLine(line, state(), opts(['society', 'publisher']))), [
     ['W1', 'ISRC_LINK', 'society'],
-  );
-  const byPublisher = matchLine(line, state(), ['publisher']);
-  assert.equal(byPublisher.kind === 'matched' && byPublisher.work.workId, 'W2');
+  ]);
+  assert.deepEqual(decided(matchLine(line, state(), opts(['publisher'])))[0]![0], 'W2');
   // No priority given: the newest assertion wins.
   assert.equal(rankLinks(state().recordings.get('GBAHT0900445')!, [])[0]!.source, 'publisher');
 });
 
+test('rule 1: a link from a usage report ranks after every catalog source, listed or not', () => {
+  const links = [
+    { workId: null, iswc: 'T1234567894', title: null, source: 'dsr:SPOTIFY', assertedAt: t('2026-03-01') },
+    { workId: 'W1', iswc: null, title: null, source: 'cwr:unlisted', assertedAt: t('2026-01-01') },
+    { workId: 'W1', iswc: null, title: null, source: 'society', assertedAt: t('2025-01-01') },
+  ];
+  assert.deepEqual(
+    rankLinks(links, ['society']).map((l) => l.source),
+    ['society', 'cwr:unlisted', 'dsr:SPOTIFY'],
+  );
+  // Listed explicitly, it takes its place.
+  assert.equal(rankLinks(links, ['dsr:SPOTIFY', 'society'])[0]!.source, 'dsr:SPOTIFY');
+  // Used when it is the only link of the ISRC.
+  const s = state();
+  s.putRecording('USRC17607839', [links[0]!]);
+  const line = lineWith({ isrc: 'USRC17607839', title: 'nothing alike' });
+  assert.deepEqual(decided(matchLine(line, s, opts(['society']))), [['W2', 'ISRC_LINK', 'dsr:SPOTIFY']]);
+});
+
 test('rule 2: an ISWC in the line, when no link decides', () => {
-  const line = sampleUsageLine();
-  line.resources[0]!.isrc = 'USRC17607839';
-  line.resources[0]!.iswc = 'T1234567894';
-  const r = matchLine(line, state(), []);
-  assert.deepEqual(r.kind === 'matched' && [r.work.workId, r.method, r.linkSource], ['W2', 'ISWC', null]);
+  const line = lineWith({ isrc: 'USRC17607839', iswc: 'T1234567894' });
+  assert.deepEqual(decided(matchLine(line, state(), opts())), [['W2', 'ISWC', null]]);
 });
 
-test('unmatched lines say which rules were tried and why each did not decide', () => {
-  const line = sampleUsageLine();
-  line.resources[0]!.isrc = 'USRC17607839';
-  line.resources[0]!.iswc = null;
-  const r = matchLine(line, state(), []);
+test('unmatched lines say which rules were tried, why each did not decide, and the best candidate', () => {
+  const line = lineWith({ isrc: 'USRC17607839', title: 'Ca plane pour toi', composers: ['Somebody Else'] });
+  const r = matchLine(line, state(), opts());
   assert.equal(r.kind, 'unmatched');
-  assert.deepEqual(r.kind === 'unmatched' && r.rulesTried, ['ISRC_LINK', 'ISWC']);
-  assert.match(r.kind === 'unmatched' ? r.reason : '', /ISRC USRC17607839: no link; no ISWC/);
+  assert.deepEqual(r.kind === 'unmatched' && r.rulesTried, ['ISRC_LINK', 'ISWC', 'TITLE_SIMILARITY']);
+  assert.match(
+    r.kind === 'unmatched' ? r.reason : '',
+    /ISRC USRC17607839: no link; no ISWC; title "ca plane pour toi": best candidate W1 at 0\.\d+ < 0\.9/,
+  );
+  assert.equal(r.kind === 'unmatched' && r.bestCandidate?.workId, 'W1');
+  assert.ok(r.kind === 'unmatched' && r.bestCandidate!.score < 0.9);
 });
 
-test('a tombstone removes a work and its ISWC entry', () => {
+test('a tombstone removes a work, its ISWC entry and its titles', () => {
   const s = state();
   s.putWork('W2', null);
   assert.deepEqual(s.worksWithIswc('T1234567894'), []);
-  const line = sampleUsageLine();
-  assert.equal(
-    matchLine(line, s, ['publisher']).kind === 'matched' &&
-      (matchLine(line, s, ['publisher']) as { work: { workId: string } }).work.workId,
-    'W1',
+  assert.deepEqual(s.titles.candidates('other', 0.5, 10), []);
+  assert.deepEqual(decided(matchLine(sampleUsageLine(), s, opts(['publisher'])))[0]![0], 'W1');
+});
+
+test('rule 3: same song under a version title, writers written the other way round', () => {
+  const s = new ReferenceState();
+  s.putWork('HERE', work('HERE', 'HERE COMES THE SUN', ['HARRISON GEORGE']));
+  const line = lineWith({ title: 'Here Comes The Sun - Remastered 2009', composers: ['George Harrison'] });
+  const r = matchLine(line, s, opts());
+  assert.deepEqual(decided(r), [['HERE', 'TITLE_SIMILARITY', null]]);
+  assert.equal(r.kind === 'matched' && r.parts[0]!.confidence, 1);
+});
+
+test('rule 3: a near title (a typo) with the same writers matches, below 1', () => {
+  const s = new ReferenceState();
+  s.putWork('Y', work('Y', 'YESTERDAY', ['LENNON JOHN WINSTON', 'MCCARTNEY PAUL JAMES']));
+  const r = matchLine(
+    lineWith({ title: 'Yesterdy', composers: ['Paul McCartney', 'John Lennon'] }),
+    s,
+    opts(),
   );
+  assert.equal(r.kind, 'matched');
+  const confidence = r.kind === 'matched' ? r.parts[0]!.confidence : 0;
+  assert.ok(confidence >= 0.9 && confidence < 1, String(confidence));
+});
+
+test('rule 3: a near-miss title with different writers does not match', () => {
+  const s = new ReferenceState();
+  s.putWork('LMD', work('LMD', 'LOVE ME DO', ['LENNON JOHN', 'MCCARTNEY PAUL']));
+  s.putWork('LMT', work('LMT', 'LOVE ME TENDER', ['PRESLEY ELVIS', 'MATSON VERA']));
+  const r = matchLine(lineWith({ title: 'Love Me Too', composers: ['Jane Songwriter'] }), s, opts());
+  assert.equal(r.kind, 'unmatched');
+  // The same title with other writers is another song too.
+  const same = matchLine(lineWith({ title: 'Love Me Do', composers: ['Jane Songwriter'] }), s, opts());
+  assert.equal(same.kind, 'unmatched');
+  assert.equal(same.kind === 'unmatched' && same.bestCandidate?.workId, 'LMD');
+});
+
+test('rule 3: of two works with the same title, the writers choose', () => {
+  const s = new ReferenceState();
+  s.putWork('A', work('A', 'HOME', ['BUBLE MICHAEL', 'FOSTER AMY', 'CHANG ALAN']));
+  s.putWork('B', work('B', 'HOME', ['PHILLIPS PHILLIP', 'HOLDEN GREG', 'PEDERSEN DREW']));
+  const r = matchLine(lineWith({ title: 'Home', composers: ['Greg Holden', 'Drew Pedersen'] }), s, opts());
+  assert.deepEqual(decided(r), [['B', 'TITLE_SIMILARITY', null]]);
+});
+
+test('rule 3: without writers the performers count; a title alone never decides', () => {
+  const s = new ReferenceState();
+  s.putWork('C', work('C', 'CA PLANE POUR MOI', [], { performers: ['PLASTIC BERTRAND'] }));
+  const byArtist = lineWith({
+    title: 'Ça plane pour moi',
+    composers: [],
+    displayArtists: ['Plastic Bertrand'],
+  });
+  assert.deepEqual(decided(matchLine(byArtist, s, opts())), [['C', 'TITLE_SIMILARITY', null]]);
+  const alone = lineWith({ title: 'Ça plane pour moi', composers: [], displayArtists: [] });
+  const r = matchLine(alone, s, opts());
+  assert.equal(r.kind, 'unmatched');
+  assert.equal(r.kind === 'unmatched' && r.bestCandidate?.score, 0.75);
+});
+
+test('rule 3: the threshold is the configured confidence', () => {
+  const s = new ReferenceState();
+  s.putWork('Y', work('Y', 'YESTERDAY', ['MCCARTNEY PAUL']));
+  const line = lineWith({ title: 'Yesterday', composers: ['Paul Mc Cartney'] });
+  const r = matchLine(line, s, opts([], 0));
+  const confidence = r.kind === 'matched' ? r.parts[0]!.confidence : 0;
+  assert.ok(confidence > 0.9 && confidence < 1, String(confidence));
+  assert.equal(matchLine(line, s, opts([], confidence)).kind, 'matched');
+  assert.equal(matchLine(line, s, opts([], confidence + 0.001)).kind, 'unmatched');
+});
+
+test('rule 3: two different works equally close leave the line unmatched as ambiguous', () => {
+  const s = new ReferenceState();
+  s.putWork('A', work('A', 'HOME', ['SMITH JOHN']));
+  s.putWork('B', work('B', 'HOME', ['SMITH JOHN']));
+  const r = matchLine(lineWith({ title: 'Home', composers: ['John Smith'] }), s, opts());
+  assert.match(r.kind === 'unmatched' ? r.reason : '', /ambiguous, A at 1 and B at 1/);
+  // The same work registered twice (one ISWC) is not ambiguous.
+  s.putWork('A', work('A', 'HOME', ['SMITH JOHN'], { iswc: 'T0345246801' }));
+  s.putWork('B', work('B', 'HOME', ['SMITH JOHN'], { iswc: 'T0345246801' }));
+  assert.deepEqual(decided(matchLine(lineWith({ title: 'Home', composers: ['John Smith'] }), s, opts())), [
+    ['A', 'TITLE_SIMILARITY', null],
+  ]);
+});
+
+test('rule 3 finds works by their alternative titles', () => {
+  const s = new ReferenceState();
+  s.putWork(
+    'S',
+    work('S', 'SATISFACTION', ['JAGGER MICK', 'RICHARDS KEITH'], {
+      alternativeTitles: ["(I CAN'T GET NO) SATISFACTION"],
+    }),
+  );
+  const line = lineWith({
+    title: "(I Can't Get No) Satisfaction - Mono Version",
+    composers: ['Jagger', 'Richards'],
+  });
+  assert.deepEqual(decided(matchLine(line, s, opts())), [['S', 'TITLE_SIMILARITY', null]]);
+});
+
+test('release level: one part per resource when every resource matches', () => {
+  const s = state();
+  const line = sampleUsageLine();
+  line.resources.push({ ...line.resources[0]!, resourceRef: 'R2', isrc: null, iswc: 'T1234567894' });
+  const r = matchLine(line, s, opts(['society']));
+  assert.deepEqual(decided(r), [
+    ['W1', 'ISRC_LINK', 'society'],
+    ['W2', 'ISWC', null],
+  ]);
+  const records = r.kind === 'matched' ? matchedUsages(line, r, false) : [];
+  assert.deepEqual(
+    records.map((m) => [m.lineId, m.workId, m.partIndex, m.partCount]),
+    [
+      [line.lineId, 'W1', 0, 2],
+      [line.lineId, 'W2', 1, 2],
+    ],
+  );
+});
+
+test('release level: one resource not matched leaves the whole line unmatched, naming it', () => {
+  const line = sampleUsageLine();
+  line.resources.push({
+    ...line.resources[0]!,
+    resourceRef: 'R2',
+    isrc: 'USRC17607839',
+    iswc: null,
+    title: 'Unknown song',
+  });
+  const r = matchLine(line, state(), opts(['society']));
+  assert.equal(r.kind, 'unmatched');
+  assert.match(
+    r.kind === 'unmatched' ? r.reason : '',
+    /^usage reported at release level over 2 resources; 1 not matched: resource 2 \(R2\): ISRC USRC17607839: no link; no ISWC; /,
+  );
+});
+
+test('a line that names no resource is unmatched and says so', () => {
+  const line = sampleUsageLine();
+  line.resources = [];
+  const r = matchLine(line, state(), opts());
+  assert.deepEqual(r.kind === 'unmatched' && [r.rulesTried, r.reason], [[], 'the line names no resource']);
 });

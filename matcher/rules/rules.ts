@@ -1,23 +1,67 @@
-import type { Link, MatchedUsage, MatchMethod, UsageLine, Work } from '../../core/schemas/types.ts';
+import type { Link, MatchedUsage, MatchMethod, Resource, UsageLine, Work } from '../../core/schemas/types.ts';
 import type { ReferenceState } from '../state/reference-state.ts';
+import { isUsageReportSource } from '../refdata/usage-links.ts';
+import { normaliseTitle } from './normalise.ts';
+import { peopleSimilarity } from './similarity.ts';
 
-// The match rules, in order; the first that decides wins:
-//   1. ISRC → work through the link sources, the most trusted source first;
+// The match rules, in order, for each resource of a line; the first that decides wins:
+//   1. ISRC → work through the link sources, the most trusted source first (links supplied
+//      inside usage reports rank after every catalog source);
 //   2. an ISWC given in the line (already check-digit verified at ingest), known in ref.works;
-//   (3. title and writer/artist similarity: not built yet)
-//   otherwise unmatched, with the rules tried.
+//   3. normalised title plus writer (or, without writers, artist) similarity, at or above
+//      the configured confidence;
+//   otherwise unmatched, with the rules tried and the best candidate's score.
+// A line reported at release level names several resources: it matches only if every one
+// does, as one part per resource.
+
+export interface MatchOptions {
+  /** link sources, most trusted first */
+  sourcePriority: string[];
+  /** rule 3 decides at or above this confidence */
+  minConfidence: number;
+}
+
+export interface MatchedPart {
+  /** index of the resource in line.resources */
+  resourceIndex: number;
+  work: Work;
+  method: MatchMethod;
+  confidence: number;
+  linkSource: string | null;
+}
+
+export interface Candidate {
+  workId: string;
+  score: number;
+}
 
 export type MatchResult =
-  | { kind: 'matched'; work: Work; method: MatchMethod; confidence: number; linkSource: string | null }
-  | { kind: 'unmatched'; rulesTried: string[]; reason: string };
+  | { kind: 'matched'; parts: MatchedPart[] }
+  | { kind: 'unmatched'; rulesTried: string[]; reason: string; bestCandidate: Candidate | null };
 
-export const RULES = ['ISRC_LINK', 'ISWC'] as const;
+export const RULES = ['ISRC_LINK', 'ISWC', 'TITLE_SIMILARITY'] as const;
 
-/** Ranks sources: listed ones by position, others after them, ties by newest assertion. */
+// Rule 3's confidence: TITLE_WEIGHT × title similarity + (1 − TITLE_WEIGHT) × people
+// similarity. Without people on either side the title alone counts TITLE_ONLY_FACTOR of
+// itself, which stays below any sensible threshold: a title alone never decides.
+export const TITLE_WEIGHT = 0.6;
+export const TITLE_ONLY_FACTOR = 0.75;
+/** Candidates whose best title is less similar than this are not scored. */
+const MIN_TITLE_SIMILARITY = 0.6;
+/** Candidates, after those with the very same title, scored per resource. */
+const CANDIDATES_SCORED = 10;
+/** Two different works closer than this at the top leave the resource unmatched (ambiguous). */
+const AMBIGUITY_MARGIN = 0.02;
+
+/**
+ * Ranks sources: listed ones by position, then unlisted catalog sources, then unlisted
+ * sources from usage reports; ties by newest assertion.
+ */
 export function rankLinks(links: Link[], sourcePriority: string[]): Link[] {
   const rank = (l: Link) => {
     const i = sourcePriority.indexOf(l.source);
-    return i < 0 ? sourcePriority.length : i;
+    if (i >= 0) return i;
+    return sourcePriority.length + (isUsageReportSource(l.source) ? 1 : 0);
   };
   return [...links].sort(
     (a, b) =>
@@ -33,25 +77,91 @@ function workOfLink(link: Link, state: ReferenceState): Work | null {
   return null;
 }
 
-export function matchLine(line: UsageLine, state: ReferenceState, sourcePriority: string[]): MatchResult {
-  if (line.resources.length !== 1) {
-    return {
-      kind: 'unmatched',
-      rulesTried: [],
-      reason:
-        line.resources.length === 0
-          ? 'the line names no resource'
-          : `usage reported at release level over ${line.resources.length} resources: spreading it over their works is not built yet`,
-    };
+/** Rule 3's confidence that this resource is a use of this work, given their titles' similarity. */
+export function similarityConfidence(titleSimilarity: number, resource: Resource, work: Work): number {
+  // Writers identify a work; performers only when the line or the work names no writer.
+  const people =
+    peopleSimilarity(
+      resource.composers,
+      work.writers.map((w) => w.name),
+    ) ?? peopleSimilarity(resource.displayArtists, work.performers);
+  const confidence =
+    people === null
+      ? TITLE_ONLY_FACTOR * titleSimilarity
+      : TITLE_WEIGHT * titleSimilarity + (1 - TITLE_WEIGHT) * people;
+  return Math.round(confidence * 10000) / 10000;
+}
+
+type ResourceResult =
+  | { kind: 'matched'; part: MatchedPart }
+  | { kind: 'unmatched'; notes: string[]; bestCandidate: Candidate | null };
+
+function matchBySimilarity(
+  resource: Resource,
+  resourceIndex: number,
+  state: ReferenceState,
+  minConfidence: number,
+  notes: string[],
+): ResourceResult {
+  const title = resource.title ? normaliseTitle(resource.title) : '';
+  if (!title) {
+    notes.push('no title');
+    return { kind: 'unmatched', notes, bestCandidate: null };
   }
-  const resource = line.resources[0]!;
+  const scored = state.titles
+    .candidates(title, MIN_TITLE_SIMILARITY, CANDIDATES_SCORED)
+    .map((c) => {
+      const work = state.works.get(c.workId)!;
+      return { work, score: similarityConfidence(c.titleSimilarity, resource, work) };
+    })
+    .sort((a, b) => b.score - a.score || a.work.workId.localeCompare(b.work.workId));
+  const [best, ...rest] = scored;
+  if (!best) {
+    notes.push(`title "${title}": no similar title`);
+    return { kind: 'unmatched', notes, bestCandidate: null };
+  }
+  const bestCandidate = { workId: best.work.workId, score: best.score };
+  if (best.score < minConfidence) {
+    notes.push(`title "${title}": best candidate ${best.work.workId} at ${best.score} < ${minConfidence}`);
+    return { kind: 'unmatched', notes, bestCandidate };
+  }
+  const rival = rest.find((r) => !best.work.iswc || r.work.iswc !== best.work.iswc);
+  if (rival && rival.score >= minConfidence && best.score - rival.score < AMBIGUITY_MARGIN) {
+    notes.push(
+      `title "${title}": ambiguous, ${best.work.workId} at ${best.score} and ${rival.work.workId} at ${rival.score}`,
+    );
+    return { kind: 'unmatched', notes, bestCandidate };
+  }
+  return {
+    kind: 'matched',
+    part: {
+      resourceIndex,
+      work: best.work,
+      method: 'TITLE_SIMILARITY',
+      confidence: best.score,
+      linkSource: null,
+    },
+  };
+}
+
+/** Rules 1 to 3 for one resource. */
+export function matchResource(
+  resource: Resource,
+  resourceIndex: number,
+  state: ReferenceState,
+  options: MatchOptions,
+): ResourceResult {
   const notes: string[] = [];
+  const matched = (work: Work, method: MatchMethod, linkSource: string | null): ResourceResult => ({
+    kind: 'matched',
+    part: { resourceIndex, work, method, confidence: 1, linkSource },
+  });
 
   if (resource.isrc) {
     const links = state.recordings.get(resource.isrc) ?? [];
-    for (const link of rankLinks(links, sourcePriority)) {
+    for (const link of rankLinks(links, options.sourcePriority)) {
       const work = workOfLink(link, state);
-      if (work) return { kind: 'matched', work, method: 'ISRC_LINK', confidence: 1, linkSource: link.source };
+      if (work) return matched(work, 'ISRC_LINK', link.source);
     }
     notes.push(
       links.length
@@ -62,32 +172,58 @@ export function matchLine(line: UsageLine, state: ReferenceState, sourcePriority
 
   if (resource.iswc) {
     const [work] = state.worksWithIswc(resource.iswc);
-    if (work) return { kind: 'matched', work, method: 'ISWC', confidence: 1, linkSource: null };
+    if (work) return matched(work, 'ISWC', null);
     notes.push(`ISWC ${resource.iswc}: no known work`);
   } else notes.push('no ISWC');
 
-  return { kind: 'unmatched', rulesTried: [...RULES], reason: notes.join('; ') };
+  return matchBySimilarity(resource, resourceIndex, state, options.minConfidence, notes);
 }
 
-/** The usage.matched record of a line a rule matched. */
-export function matchedUsage(
+/** Matches a line: every resource it names must match; a pure function of the state. */
+export function matchLine(line: UsageLine, state: ReferenceState, options: MatchOptions): MatchResult {
+  if (line.resources.length === 0) {
+    return { kind: 'unmatched', rulesTried: [], reason: 'the line names no resource', bestCandidate: null };
+  }
+  const results = line.resources.map((r, i) => matchResource(r, i, state, options));
+  const parts = results.flatMap((r) => (r.kind === 'matched' ? [r.part] : []));
+  if (parts.length === results.length) return { kind: 'matched', parts };
+
+  const failed = results.flatMap((r, i) => (r.kind === 'unmatched' ? [{ r, i }] : []));
+  const reason =
+    line.resources.length === 1
+      ? failed[0]!.r.notes.join('; ')
+      : `usage reported at release level over ${line.resources.length} resources; ` +
+        `${failed.length} not matched: ` +
+        failed
+          .map(({ r, i }) => `resource ${resourceName(line.resources[i]!, i)}: ${r.notes.join('; ')}`)
+          .join(' | ');
+  // The best candidate of the first resource that failed (the record has room for one).
+  return { kind: 'unmatched', rulesTried: [...RULES], reason, bestCandidate: failed[0]!.r.bestCandidate };
+}
+
+function resourceName(r: Resource, index: number): string {
+  return `${index + 1} (${r.resourceRef ?? r.isrc ?? r.title ?? 'unnamed'})`;
+}
+
+/** The usage.matched records of a matched line: one per resource (part). */
+export function matchedUsages(
   line: UsageLine,
   result: Extract<MatchResult, { kind: 'matched' }>,
   rematch: boolean,
-): MatchedUsage {
-  return {
+): MatchedUsage[] {
+  return result.parts.map((part) => ({
     lineId: line.lineId,
     fileId: line.fileId,
     line,
-    workId: result.work.workId,
-    iswc: result.work.iswc,
-    writers: result.work.writers,
-    publishers: result.work.publishers,
-    method: result.method,
-    confidence: result.confidence,
-    linkSource: result.linkSource,
+    workId: part.work.workId,
+    iswc: part.work.iswc,
+    writers: part.work.writers,
+    publishers: part.work.publishers,
+    method: part.method,
+    confidence: part.confidence,
+    linkSource: part.linkSource,
     rematch,
-    partIndex: 0,
-    partCount: 1,
-  };
+    partIndex: part.resourceIndex,
+    partCount: result.parts.length,
+  }));
 }

@@ -10,9 +10,10 @@ import {
 } from '../../core/kafka/index.ts';
 import type { Logger } from '../../core/log/index.ts';
 import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
-import type { UnmatchedUsage } from '../../core/schemas/types.ts';
+import type { Link, UnmatchedUsage } from '../../core/schemas/types.ts';
 import { topicName } from '../../core/topics/index.ts';
-import { matchedUsage, matchLine } from '../rules/rules.ts';
+import { linksAssertedBy, withUsageLink } from '../refdata/usage-links.ts';
+import { matchedUsages, matchLine } from '../rules/rules.ts';
 import { ReferenceState } from '../state/reference-state.ts';
 import { Rematcher } from './rematcher.ts';
 
@@ -22,6 +23,13 @@ import { Rematcher } from './rematcher.ts';
 // a rebalance never counts a line twice for read_committed readers. KafkaJS cannot fence by
 // consumer generation (KIP-447): each instance has its own transactional id, so a zombie
 // instance that lost its partitions could still commit one last batch twice.
+//
+// Links supplied inside usage reports (a resource with both ISRC and ISWC) are written to
+// ref.recordings in the same transaction, merged with the ISRC's links as this instance
+// holds them: so they are recorded exactly once with the lines that asserted them, and
+// every instance (and the re-matcher) learns them from the topic like any other link. Two
+// writers of one ISRC at the same moment (another instance, `refdata load`) can overwrite
+// such a link; the sender's next line with that ISRC and ISWC writes it again.
 
 export interface MatcherSerdes {
   usage: AvroSerde<'UsageLine'>;
@@ -29,6 +37,14 @@ export interface MatcherSerdes {
   recording: AvroSerde<'RecordingLink'>;
   matched: AvroSerde<'MatchedUsage'>;
   unmatched: AvroSerde<'UnmatchedUsage'>;
+}
+
+interface MatchOutput {
+  matched: OutgoingMessage[];
+  unmatched: OutgoingMessage[];
+  dead: OutgoingMessage[];
+  /** links asserted by usage reports in this batch: the ISRC's merged links */
+  links: Map<string, Link[]>;
 }
 
 export class MatcherService {
@@ -167,11 +183,7 @@ export class MatcherService {
     const producer = this.producer;
     void this.lineConsumer.run(
       async (batch) => {
-        const out = {
-          matched: [] as OutgoingMessage[],
-          unmatched: [] as OutgoingMessage[],
-          dead: [] as OutgoingMessage[],
-        };
+        const out: MatchOutput = { matched: [], unmatched: [], dead: [], links: new Map() };
         for (const m of batch.messages) await this.matchMessage(m, out);
         const last = batch.messages.at(-1);
         if (!last) return;
@@ -179,11 +191,22 @@ export class MatcherService {
           if (out.matched.length) await tx.send(this.topic('usage.matched'), out.matched);
           if (out.unmatched.length) await tx.send(this.topic('usage.unmatched'), out.unmatched);
           if (out.dead.length) await tx.send(this.topic('usage.lines.dlq'), out.dead);
+          if (out.links.size) {
+            await tx.send(
+              this.topic('ref.recordings'),
+              [...out.links].map(([isrc, links]) => ({
+                key: isrc,
+                value: this.serdes.recording.encode({ isrc, links }),
+              })),
+            );
+          }
           await tx.sendOffsets(groupId, batch.topic, [
             { partition: batch.partition, offset: String(Number(last.offset) + 1) },
           ]);
         });
         for (const m of batch.messages) batch.resolveOffset(m.offset);
+        // Known before the topic hands them back, so the next batch does not write them again.
+        for (const [isrc, links] of out.links) this.state.putRecording(isrc, links);
         this.processed.matched += out.matched.length;
         this.processed.unmatched += out.unmatched.length;
         this.processed.deadLettered += out.dead.length;
@@ -192,17 +215,19 @@ export class MatcherService {
     );
   }
 
-  private async matchMessage(
-    m: IncomingMessage,
-    out: { matched: OutgoingMessage[]; unmatched: OutgoingMessage[]; dead: OutgoingMessage[] },
-  ): Promise<void> {
+  private async matchMessage(m: IncomingMessage, out: MatchOutput): Promise<void> {
     const key = m.key?.toString() ?? '';
     try {
       const line = await this.serdes.usage.decode(m.value ?? Buffer.alloc(0));
-      const result = matchLine(line, this.state, this.config.matcher.sourcePriority);
+      const result = matchLine(line, this.state, this.config.matcher);
+      for (const [isrc, link] of linksAssertedBy(line, new Date())) {
+        const merged = withUsageLink(out.links.get(isrc) ?? this.state.recordings.get(isrc) ?? [], link);
+        if (merged) out.links.set(isrc, merged);
+      }
       if (result.kind === 'matched') {
-        const value = matchedUsage(line, result, false);
-        out.matched.push({ key: value.workId, value: this.serdes.matched.encode(value) });
+        for (const value of matchedUsages(line, result, false)) {
+          out.matched.push({ key: value.workId, value: this.serdes.matched.encode(value) });
+        }
       } else {
         const value: UnmatchedUsage = {
           lineId: line.lineId,
@@ -210,8 +235,8 @@ export class MatcherService {
           line,
           rulesTried: result.rulesTried,
           reason: result.reason,
-          bestCandidateWorkId: null,
-          bestCandidateScore: null,
+          bestCandidateWorkId: result.bestCandidate?.workId ?? null,
+          bestCandidateScore: result.bestCandidate?.score ?? null,
         };
         out.unmatched.push({ key: line.lineId, value: this.serdes.unmatched.encode(value) });
       }

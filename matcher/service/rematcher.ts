@@ -5,7 +5,7 @@ import type { Logger } from '../../core/log/index.ts';
 import type { AvroSerde } from '../../core/registry/index.ts';
 import type { UnmatchedUsage } from '../../core/schemas/types.ts';
 import { topicName } from '../../core/topics/index.ts';
-import { matchedUsage, matchLine } from '../rules/rules.ts';
+import { matchedUsages, matchLine } from '../rules/rules.ts';
 import type { ReferenceState } from '../state/reference-state.ts';
 
 // Re-match on late reference data. The re-matcher follows usage.unmatched (lines waiting,
@@ -82,10 +82,11 @@ export class Rematcher {
     for (const id of lineIds) {
       const u = this.waiting.get(id);
       if (!u) continue;
-      const result = matchLine(u.line, this.state, this.config.matcher.sourcePriority);
+      const result = matchLine(u.line, this.state, this.config.matcher);
       if (result.kind !== 'matched') continue;
-      const value = matchedUsage(u.line, result, true);
-      out.push({ key: value.workId, value: this.serdes.matched.encode(value) });
+      for (const value of matchedUsages(u.line, result, true)) {
+        out.push({ key: value.workId, value: this.serdes.matched.encode(value) });
+      }
       this.settle(id);
       this.rematched.push(id);
     }

@@ -1,16 +1,19 @@
 import type { Link, Work } from '../../core/schemas/types.ts';
+import { TitleIndex } from './title-index.ts';
 
 /**
  * All reference data, held in memory by each matcher instance (like a global table): works
- * by id and by ISWC, and every source's links by ISRC. Built from the compacted topics and
+ * by id, by ISWC and by title (for rule 3), and every source's links by ISRC. Built from the compacted topics and
  * kept current from them; a null value (tombstone) deletes.
  */
 export class ReferenceState {
   readonly works = new Map<string, Work>();
   private readonly byIswc = new Map<string, Set<string>>();
   readonly recordings = new Map<string, Link[]>();
+  readonly titles = new TitleIndex();
 
   putWork(workId: string, work: Work | null): void {
+    this.titles.put(workId, work);
     const old = this.works.get(workId);
     if (old?.iswc) this.byIswc.get(old.iswc)?.delete(workId);
     if (!work) {

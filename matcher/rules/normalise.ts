@@ -1,0 +1,62 @@
+// Normalisation of titles and names before they are compared (rule 3). Both sides — the
+// usage line and the reference work — go through the same functions, so what is dropped
+// here is dropped from both.
+
+// Letters NFKD does not decompose into a base letter and a mark.
+const FOLD: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+};
+
+/** NFKD, diacritics stripped, lower case, `&` as "and", punctuation as spaces, collapsed. */
+export function foldText(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[ßæœøłđðþı]/g, (c) => FOLD[c] ?? c)
+    .replace(/&/g, ' and ')
+    .replace(/['’`´]/g, '') // "can't" → "cant", not "can t"
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+// Words that mark a bracketed part or a " - " suffix as a version of the recording, not
+// part of the work's title: "(2011 Remaster)", "[Live at Wembley]", "- Radio Edit".
+const VERSION_WORDS =
+  /\b(feat|ft|featuring|with|remaster|remastered|version|live|edit|mix|remix|mono|stereo|acoustic|demo|instrumental|explicit|clean|bonus|single|extended|deluxe|anniversary|unplugged|session|take|karaoke|reprise|original|from)\b/i;
+const BRACKETED = /\s*[([{]([^)\]}]*)[)\]}]/g;
+const DASH_SUFFIX = /\s+[-–—]\s+(.*)$/;
+const FEATURING = /\s+(feat\.?|ft\.?|featuring)\s.*$/i;
+
+/** A title without version marks ("feat. …", "(… Remaster)", "- … Version", "(Live)"), folded. */
+export function normaliseTitle(title: string): string {
+  let t = title.normalize('NFKC');
+  t = t.replace(BRACKETED, (whole, inner: string) => (VERSION_WORDS.test(inner) ? ' ' : whole));
+  const dash = DASH_SUFFIX.exec(t);
+  if (dash && VERSION_WORDS.test(dash[1]!)) t = t.slice(0, dash.index);
+  t = t.replace(FEATURING, '');
+  const folded = foldText(t);
+  // A title that is all version marks ("(Live)") keeps its words rather than becoming empty.
+  return folded || foldText(title);
+}
+
+/** Name tokens, sorted, so "LENNON JOHN" (CWR: last name first) equals "John Lennon". */
+export function nameTokens(name: string): string[] {
+  return foldText(name).split(' ').filter(Boolean).sort();
+}
+
+/** The people in a credit: "A feat. B & C, D" → ["A", "B", "C", "D"]. */
+export function splitCredit(credit: string): string[] {
+  return credit
+    .split(/\s*(?:,|;|\/|&|\+|\s(?:feat\.?|ft\.?|featuring|and|with|x|vs\.?)\s)\s*/i)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
