@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sampleUsageLine } from '../core/schemas/samples.ts';
+import type { MatchedUsage, UsageLine } from '../core/schemas/types.ts';
+import { computeExport, moneyGap } from './compute.ts';
+import { exportFiles } from './files.ts';
+import { UNALLOCATED } from './model.ts';
+import { InputBuilder } from './sources.ts';
+
+function line(n: number, usages: number, summaryId: string, revenue: string, total: number): UsageLine {
+  const l = sampleUsageLine('F1', n);
+  return {
+    ...l,
+    usages,
+    summary: {
+      summaryRecordId: summaryId,
+      recordType: 'SY01.02',
+      commercialModel: 'SubscriptionModel',
+      useType: 'OnDemandStream',
+      territory: 'GB',
+      currency: 'GBP',
+      netRevenue: revenue,
+      totalUsages: total,
+      lineNumber: 3,
+    },
+  };
+}
+
+function matched(l: UsageLine, workId: string, shares: [number, number], rematch = false): MatchedUsage {
+  return {
+    lineId: l.lineId,
+    fileId: l.fileId,
+    line: l,
+    workId,
+    iswc: null,
+    writers: [{ name: 'A WRITER', ipi: '1', role: 'CA', society: 'PRS', shareBasisPoints: shares[0] }],
+    publishers: [{ name: 'PUB, "ONE"', ipi: '297', society: 'PRS', shareBasisPoints: shares[1] }],
+    method: 'ISRC_LINK',
+    confidence: 1,
+    linkSource: 'cat',
+    rematch,
+    partIndex: 0,
+    partCount: 1,
+  };
+}
+
+// 13.19 GBP over 7 lines of odd usages: 3 matched at 100 %, 1 at 75 %, 2 unmatched, one
+// line (usages 5) never arrived; a re-match of line 10 is emitted twice.
+function build(order: 'forward' | 'reverse') {
+  const lines = [3, 1, 7, 2, 11, 4].map((u, i) => line(10 + i, u, 'S1', '13.19', 33));
+  const ops: (() => void)[] = [];
+  const b = new InputBuilder();
+  let ts = 0;
+  const at = () => [0, ++ts, 0, ts] as [number, number, number, number];
+  ops.push(() => b.addMatched(matched(lines[0]!, 'W1', [5000, 5000]), [0, 1, 0, 1]));
+  ops.push(() => b.addMatched(matched(lines[0]!, 'W1', [5000, 5000], true), [1, 2, 0, 2]));
+  ops.push(() => b.addMatched(matched(lines[1]!, 'W1', [5000, 5000]), at()));
+  ops.push(() => b.addMatched(matched(lines[2]!, 'W2', [5000, 5000]), at()));
+  ops.push(() => b.addMatched(matched(lines[3]!, 'W3', [2500, 5000]), at()));
+  ops.push(() => b.addUnmatched(lines[4]!));
+  ops.push(() => b.addUnmatched(lines[5]!));
+  for (const op of order === 'forward' ? ops : ops.reverse()) op();
+  return b;
+}
+
+test('a report reconciles to the cent: allocated + unallocated + unmatched + not valued = the summary', () => {
+  const model = computeExport(build('forward').input, '2020-06');
+  const [account] = model.accounts;
+  const gbp = account!.money[0]!;
+  assert.equal(gbp.reported, 1319n);
+  assert.equal(moneyGap(gbp), 0n);
+  // 28 of 33 usages arrived: the 5 missing usages' part of 13.19 is not valued.
+  assert.equal(gbp.notValued, 1319n - (1319n * 28n + 16n) / 33n);
+  assert.ok(gbp.unallocated > 0n, 'W3 has 75 % of shares: a quarter stays unallocated');
+  assert.equal(account!.matchedLines, 4);
+  assert.equal(account!.unmatchedLines, 2);
+  const holders = model.statements.map((s) => s.holderId);
+  assert.deepEqual(holders, ['PUB-297', 'SOC-PRS', UNALLOCATED]);
+  const inStatements = model.statements.flatMap((s) => s.rows).reduce((a, r) => a + r.amount, 0n);
+  assert.equal(inStatements, gbp.allocated + gbp.unallocated);
+  assert.equal(gbp.reported - gbp.unmatched - gbp.unallocated - gbp.notValued, gbp.allocated);
+});
+
+test('the same input in another order gives byte-identical files, and a re-emitted line counts once', () => {
+  const a = exportFiles(computeExport(build('forward').input, '2020-06'));
+  const b = exportFiles(computeExport(build('reverse').input, '2020-06'));
+  assert.deepEqual(
+    a.map((f) => [f.path, f.content]),
+    b.map((f) => [f.path, f.content]),
+  );
+  const pub = a.find((f) => f.rightsHolderId === 'PUB-297')!;
+  assert.match(pub.content, /^rights_holder_id,/);
+  assert.match(pub.content, /"PUB, ""ONE"""/, 'a name with a comma and quotes is quoted');
+  const w1 = pub.content.split('\n').find((r) => r.includes(',W1,'))!;
+  assert.equal(w1.split(',').at(-3), '4', 'W1: usages 3 + 1, the re-emitted line once');
+  const claim = a.find((f) => f.kind === 'CLAIM')!;
+  assert.match(claim.content, /^#CDMH\t/);
+  assert.match(claim.content, /\nCS01\tS1\tSubscriptionModel\tOnDemandStream\tGB\tGBP\t33\t13.19\t/);
+  assert.equal(claim.content.split('\n').filter((r) => r.startsWith('CD01\t')).length, 3);
+});
+
+test('a period holds only the lines whose usage starts in it', () => {
+  assert.equal(computeExport(build('forward').input, '2020-07').claims.length, 0);
+  assert.equal(computeExport(build('forward').input, '2020-Q2').claims.length, 1);
+});

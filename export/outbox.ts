@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ExportFile } from './files.ts';
+
+export interface ManifestEntry {
+  path: string;
+  kind: ExportFile['kind'];
+  rightsHolderId: string | null;
+  reportFileId: string | null;
+  sender: string | null;
+  sha256: string;
+  sizeBytes: number;
+  rows: number;
+  totals: ExportFile['totals'];
+}
+
+export interface Manifest {
+  period: string;
+  files: ManifestEntry[];
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Writes a file whole or not at all: to a temporary name beside it, then renamed over it. */
+export async function writeAtomically(file: string, content: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, file);
+}
+
+export function manifestPath(outboxDir: string, period: string): string {
+  return path.join(outboxDir, period, 'manifest.json');
+}
+
+export async function readManifest(outboxDir: string, period: string): Promise<Manifest | null> {
+  try {
+    return JSON.parse(await readFile(manifestPath(outboxDir, period), 'utf8')) as Manifest;
+  } catch {
+    return null;
+  }
+}
+
+export function entryOf(f: ExportFile): ManifestEntry {
+  return {
+    path: f.path,
+    kind: f.kind,
+    rightsHolderId: f.rightsHolderId,
+    reportFileId: f.reportFileId,
+    sender: f.sender,
+    sha256: sha256(f.content),
+    sizeBytes: Buffer.byteLength(f.content),
+    rows: f.rows,
+    totals: f.totals,
+  };
+}
+
+/** Resolves a manifest path inside the outbox, refusing anything that climbs out of it. */
+export function outboxFile(outboxDir: string, relative: string): string {
+  const full = path.resolve(outboxDir, relative);
+  if (!full.startsWith(path.resolve(outboxDir) + path.sep))
+    throw new Error(`${relative}: outside the outbox`);
+  return full;
+}

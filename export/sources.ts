@@ -1,0 +1,168 @@
+import type { Config } from '../core/config/index.ts';
+import { parseDeadLetterHeaders } from '../core/dlq/index.ts';
+import type { IncomingMessage, KafkaClient } from '../core/kafka/index.ts';
+import type { Logger } from '../core/log/index.ts';
+import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';
+import type { MatchedUsage, UsageLine } from '../core/schemas/types.ts';
+import { topicName } from '../core/topics/index.ts';
+import { holdersOf } from './holders.ts';
+import type { ExportInput, HolderShare, LineFacts, MatchFacts, SummaryFacts } from './model.ts';
+
+/** Builds the export's input record by record, interning what many lines share. */
+export class InputBuilder {
+  readonly input: ExportInput = {
+    lines: new Map(),
+    matched: new Map(),
+    unmatched: new Set(),
+    deadAtMatch: new Map(),
+  };
+  private readonly summaries = new Map<string, SummaryFacts>();
+  private readonly holders = new Map<string, readonly HolderShare[]>();
+  /** records skipped because they could not be decoded, by topic */
+  readonly undecodable: Record<string, number> = {};
+
+  addLine(line: UsageLine): void {
+    if (this.input.lines.has(line.lineId)) return;
+    let summary: SummaryFacts | null = null;
+    if (line.summary) {
+      const s = line.summary;
+      const key = `${line.fileId}#${s.summaryRecordId ?? `L${s.lineNumber ?? 0}`}`;
+      summary = this.summaries.get(key) ?? null;
+      if (!summary) {
+        summary = {
+          key,
+          fileId: line.fileId,
+          summaryRecordId: s.summaryRecordId ?? `L${s.lineNumber ?? 0}`,
+          recordType: s.recordType,
+          commercialModel: s.commercialModel,
+          useType: s.useType,
+          territory: s.territory,
+          currency: s.currency,
+          netRevenue: s.netRevenue,
+          totalUsages: s.totalUsages,
+        };
+        this.summaries.set(key, summary);
+      }
+    }
+    const facts: LineFacts = {
+      lineId: line.lineId,
+      fileId: line.fileId,
+      lineNumber: line.lineNumber,
+      sender: line.sender,
+      format: line.format,
+      usages: line.usages,
+      territory: line.territory,
+      commercialModel: line.commercialModel,
+      useType: line.useType,
+      currency: line.currency,
+      price: line.priceConsumerPaid,
+      periodStart: line.periodStart,
+      periodEnd: line.periodEnd,
+      summary,
+    };
+    this.input.lines.set(line.lineId, facts);
+  }
+
+  addMatched(m: MatchedUsage, order: MatchFacts['order']): void {
+    this.addLine(m.line);
+    const holderKey = JSON.stringify([m.publishers, m.writers]);
+    let holders = this.holders.get(holderKey);
+    if (!holders) this.holders.set(holderKey, (holders = holdersOf(m.publishers, m.writers)));
+    const facts: MatchFacts = {
+      lineId: m.lineId,
+      partIndex: m.partIndex ?? 0,
+      partCount: Math.max(1, m.partCount ?? 1),
+      workId: m.workId,
+      iswc: m.iswc,
+      method: m.method,
+      rematch: m.rematch,
+      holders,
+      order,
+    };
+    const list = this.input.matched.get(m.lineId);
+    if (list) list.push(facts);
+    else this.input.matched.set(m.lineId, [facts]);
+  }
+
+  addUnmatched(line: UsageLine): void {
+    this.addLine(line);
+    this.input.unmatched.add(line.lineId);
+  }
+
+  addDeadAtMatch(fileId: string, lineId: string): void {
+    let set = this.input.deadAtMatch.get(fileId);
+    if (!set) this.input.deadAtMatch.set(fileId, (set = new Set()));
+    set.add(lineId);
+  }
+
+  skipped(topic: string): void {
+    this.undecodable[topic] = (this.undecodable[topic] ?? 0) + 1;
+  }
+}
+
+/** Which of two emissions of a part is later: a re-match, then the later time, then the place. */
+export function orderOf(m: MatchedUsage, msg: IncomingMessage): MatchFacts['order'] {
+  return [m.rematch ? 1 : 0, Number(msg.timestamp), msg.partition, Number(msg.offset)];
+}
+
+/**
+ * Reads everything the export needs, each topic to its end as of the call: the usage lines
+ * (all lines of a report are needed to value any of them), the matched and unmatched lines,
+ * and the match-stage dead letters. Records that cannot be decoded are counted and skipped.
+ */
+export async function readExportInput(
+  config: Config,
+  logger: Logger,
+  kafka: KafkaClient,
+): Promise<InputBuilder> {
+  const registry = createRegistryClient(config);
+  const t = (name: Parameters<typeof topicName>[1]) => topicName(config.kafka.topicPrefix, name);
+  const b = new InputBuilder();
+  const lines = await AvroSerde.forTopic(registry, t('usage.lines'), 'UsageLine');
+  const matched = await AvroSerde.forTopic(registry, t('usage.matched'), 'MatchedUsage');
+  const unmatched = await AvroSerde.forTopic(registry, t('usage.unmatched'), 'UnmatchedUsage');
+  const decodeEach = async <T>(
+    topic: string,
+    decode: (buf: Buffer) => Promise<T>,
+    use: (v: T, m: IncomingMessage) => void,
+  ) => {
+    for (const m of await kafka.readAll(topic)) {
+      if (!m.value) continue;
+      let v: T;
+      try {
+        v = await decode(m.value);
+      } catch {
+        b.skipped(topic);
+        continue;
+      }
+      use(v, m);
+    }
+  };
+  // Matched and unmatched first: they carry the line as the matcher saw it.
+  await decodeEach(
+    t('usage.matched'),
+    (x) => matched.decode(x),
+    (v, m) => b.addMatched(v, orderOf(v, m)),
+  );
+  await decodeEach(
+    t('usage.unmatched'),
+    (x) => unmatched.decode(x),
+    (v) => b.addUnmatched(v.line),
+  );
+  await decodeEach(
+    t('usage.lines'),
+    (x) => lines.decode(x),
+    (v) => b.addLine(v),
+  );
+  for (const m of await kafka.readAll(t('usage.lines.dlq'))) {
+    try {
+      const d = parseDeadLetterHeaders(m.headers);
+      if (d.stage === 'match') b.addDeadAtMatch(d.fileId, d.lineId);
+    } catch {
+      // not a dead letter of ours
+    }
+  }
+  if (Object.keys(b.undecodable).length)
+    logger.warn({ undecodable: b.undecodable }, 'export: records skipped');
+  return b;
+}
