@@ -66,6 +66,11 @@ const schema = z.object({
       .optional(),
     /** topic replication factor for `topics apply`: 1 on the local single-node stack */
     replicationFactor: z.coerce.number().int().min(1).default(1),
+    /**
+     * who writes the transactions of the split and the matcher: `jvm`, Kafka's Java client in
+     * a child process (needs Java 17+; fast), or `kafkajs` in the Node process (no Java)
+     */
+    producerEngine: z.enum(['jvm', 'kafkajs']).default('kafkajs'),
   }),
   registry: z.object({
     url: z.string().url().optional(),
@@ -194,6 +199,7 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_KAFKA_SASL_USERNAME: 'kafka.sasl.username',
   TALLYLINE_KAFKA_SASL_PASSWORD: 'kafka.sasl.password',
   TALLYLINE_KAFKA_REPLICATION_FACTOR: 'kafka.replicationFactor',
+  TALLYLINE_KAFKA_PRODUCER_ENGINE: 'kafka.producerEngine',
   TALLYLINE_REGISTRY_URL: 'registry.url',
   TALLYLINE_REGISTRY_USERNAME: 'registry.username',
   TALLYLINE_REGISTRY_PASSWORD: 'registry.password',

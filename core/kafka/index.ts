@@ -8,4 +8,6 @@ export type {
   PartitionOffsets,
   Batch,
   TransactionSender,
+  TransactionalProducer,
 } from './kafka.ts';
+export { JvmTransactionalProducer, KafkaBridgeError, javaClientSettings } from './jvm-producer.ts';

@@ -18,6 +18,7 @@ import type {
 } from 'kafkajs';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
+import { JvmTransactionalProducer } from './jvm-producer.ts';
 
 // kafkajs is CommonJS; Node cannot see all of its named exports from ESM.
 const { Kafka, logLevel, Partitioners, ConfigResourceTypes } = kafkajs;
@@ -147,7 +148,7 @@ export class KafkaClient {
   private readonly kafka: KjsKafka;
 
   constructor(
-    config: Config,
+    private readonly config: Config,
     private readonly logger: Logger,
     overrides: Partial<KafkaConfig> = {},
   ) {
@@ -164,6 +165,17 @@ export class KafkaClient {
     });
     await producer.connect();
     return new Producer(producer);
+  }
+
+  /**
+   * A producer for transactions only, written by the configured engine
+   * (`kafka.producerEngine`): Kafka's Java client in a child process, or KafkaJS.
+   */
+  async transactionalProducer(transactionalId: string): Promise<TransactionalProducer> {
+    if (this.config.kafka.producerEngine === 'jvm') {
+      return JvmTransactionalProducer.start(this.config, this.logger, transactionalId);
+    }
+    return this.producer({ transactionalId });
   }
 
   consumer(options: { groupId: string; sessionTimeoutMs?: number }): Consumer {
@@ -258,7 +270,14 @@ export interface TransactionSender {
   ): Promise<void>;
 }
 
-export class Producer {
+/** What the split and the matcher need: transactions, nothing else. */
+export interface TransactionalProducer {
+  /** Runs `work` in a Kafka transaction: committed if it resolves, aborted if it throws. */
+  transaction<T>(work: (tx: TransactionSender) => Promise<T>): Promise<T>;
+  disconnect(): Promise<void>;
+}
+
+export class Producer implements TransactionalProducer {
   constructor(private readonly producer: KjsProducer) {}
 
   async send(topic: string, messages: OutgoingMessage[]): Promise<SentRecord[]> {

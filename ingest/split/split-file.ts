@@ -79,7 +79,7 @@ export async function splitFile(
   const checkpoint = await readCheckpoint(rt, fileId);
   const group = checkpointGroup(rt, fileId);
   const filesTopic = rt.topic('usage.files');
-  const producer = await rt.kafka.producer({ transactionalId: group });
+  const producer = await rt.kafka.transactionalProducer(group);
   const startedAt = record.startedAt ?? new Date().toISOString();
   await rt.files.update(fileId, { state: 'splitting', startedAt });
 

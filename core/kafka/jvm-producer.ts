@@ -1,0 +1,328 @@
+// A transactional producer that hands the Kafka protocol work to Apache Kafka's own Java
+// client in a child process (jvm/ProducerBridge.java). KafkaJS encodes record batches in
+// JavaScript and tops out near 35k messages/s inside transactions (docs/kafka-client.md);
+// the Java client runs on the other core and keeps up with the parser. The protocol is
+// length-prefixed frames on the child's stdin and replies on its stdout.
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../log/index.ts';
+import { ensureKafka, pinnedVersions } from '../stack/downloads.ts';
+import { chooseJdk } from '../stack/java.ts';
+import type { OutgoingMessage, TransactionalProducer, TransactionSender } from './kafka.ts';
+
+const SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'jvm', 'ProducerBridge.java');
+/** the Kafka client and what it loads; not the broker's jars, and no log binding (stdout is ours) */
+const CLIENT_JARS = ['kafka-clients-', 'lz4-java-', 'snappy-java-', 'zstd-jni-', 'slf4j-api-'];
+const WRITE_CHUNK_BYTES = 1 << 20;
+
+export class KafkaBridgeError extends Error {
+  constructor(
+    message: string,
+    /** the producer cannot be used any more (fenced, not authorised, process gone) */
+    readonly fatal: boolean,
+  ) {
+    super(message);
+    this.name = 'KafkaBridgeError';
+  }
+}
+
+/** The bridge's classes, compiled once per source version into the stack cache. */
+async function bridgeClasspath(config: Config): Promise<{ java: string; classpath: string }> {
+  const jdk = chooseJdk(17, config.stack.javaHome);
+  if (!jdk)
+    throw new Error('kafka.producerEngine=jvm needs Java 17 or newer (JAVA_HOME, PATH, /usr/lib/jvm)');
+  const { libs } = await ensureKafka(config.stack.cacheDir, pinnedVersions().kafka);
+  const jars = readdirSync(libs)
+    .filter((f) => CLIENT_JARS.some((p) => f.startsWith(p)))
+    .map((f) => path.join(libs, f));
+  const source = readFileSync(SOURCE);
+  const hash = createHash('sha256').update(source).update(jars.join(':')).digest('hex').slice(0, 16);
+  const classes = path.join(config.stack.cacheDir, `producer-bridge-${hash}`);
+  if (!existsSync(classes)) {
+    const partial = `${classes}.${process.pid}.partial`;
+    mkdirSync(partial, { recursive: true });
+    const javac = path.join(jdk.home, 'bin', 'javac');
+    try {
+      execFileSync(javac, ['-nowarn', '-cp', jars.join(':'), '-d', partial, SOURCE], { stdio: 'pipe' });
+      renameSync(partial, classes);
+    } catch (err) {
+      rmSync(partial, { recursive: true, force: true });
+      // Another process may have compiled it at the same time.
+      if (!existsSync(classes)) {
+        const stderr = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message);
+        throw new Error(`compiling the Kafka producer bridge with ${javac} failed: ${stderr.trim()}`, {
+          cause: err,
+        });
+      }
+    }
+  }
+  return { java: jdk.java, classpath: [classes, ...jars].join(':') };
+}
+
+/** Java client settings equivalent to the KafkaJS client's (brokers, TLS, SASL). */
+export function javaClientSettings(config: Config): Record<string, string> {
+  const k = config.kafka;
+  const settings: Record<string, string> = {
+    'bootstrap.servers': k.brokers.join(','),
+    'client.id': `${k.clientId}-bridge`,
+  };
+  if (k.sasl) {
+    const mechanism = k.sasl.mechanism.toUpperCase();
+    const module =
+      mechanism === 'PLAIN'
+        ? 'org.apache.kafka.common.security.plain.PlainLoginModule'
+        : 'org.apache.kafka.common.security.scram.ScramLoginModule';
+    const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+    settings['security.protocol'] = k.ssl ? 'SASL_SSL' : 'SASL_PLAINTEXT';
+    settings['sasl.mechanism'] = mechanism;
+    settings['sasl.jaas.config'] =
+      `${module} required username=${quote(k.sasl.username)} password=${quote(k.sasl.password)};`;
+  } else if (k.ssl) settings['security.protocol'] = 'SSL';
+  if (k.ssl && k.sslCaFile) {
+    settings['ssl.truststore.type'] = 'PEM';
+    settings['ssl.truststore.location'] = k.sslCaFile;
+  }
+  return settings;
+}
+
+const asBuffer = (v: string | Buffer | null): Buffer | null =>
+  v === null ? null : typeof v === 'string' ? Buffer.from(v) : v;
+
+/** Encodes frames into one buffer per call, sized up front. */
+class FrameEncoder {
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  static stringSize(s: string): number {
+    return 4 + Buffer.byteLength(s);
+  }
+
+  int(n: number): this {
+    this.pos = this.buf.writeInt32BE(n, this.pos);
+    return this;
+  }
+
+  long(n: bigint): this {
+    this.pos = this.buf.writeBigInt64BE(n, this.pos);
+    return this;
+  }
+
+  byte(c: string): this {
+    this.buf[this.pos++] = c.charCodeAt(0);
+    return this;
+  }
+
+  bytes(b: Buffer | null): this {
+    if (b === null) return this.int(-1);
+    this.int(b.length);
+    this.pos += b.copy(this.buf, this.pos);
+    return this;
+  }
+
+  string(s: string): this {
+    const n = this.buf.write(s, this.pos + 4);
+    this.buf.writeInt32BE(n, this.pos);
+    this.pos += 4 + n;
+    return this;
+  }
+
+  done(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+}
+
+function frame(op: string, payloadSize: number, write: (e: FrameEncoder) => void = () => undefined): Buffer {
+  const e = new FrameEncoder(5 + payloadSize).int(1 + payloadSize).byte(op);
+  write(e);
+  return e.done();
+}
+
+interface EncodedMessage {
+  partition: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: [string, Buffer][];
+  size: number;
+}
+
+function encodeMessage(m: OutgoingMessage): EncodedMessage {
+  const key = asBuffer(m.key);
+  const value = asBuffer(m.value);
+  const headers = Object.entries(m.headers ?? {}).map(([k, v]) => [k, asBuffer(v)!] as [string, Buffer]);
+  let size = 4 + 4 + (key?.length ?? 0) + 4 + (value?.length ?? 0) + 4;
+  for (const [k, v] of headers) size += FrameEncoder.stringSize(k) + 4 + v.length;
+  return { partition: m.partition ?? -1, key, value, headers, size };
+}
+
+export class JvmTransactionalProducer implements TransactionalProducer {
+  private readonly waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private received: Buffer = Buffer.alloc(0);
+  private dead: KafkaBridgeError | null = null;
+  private stderrTail = '';
+  /** rejects with the reason once the child has exited */
+  private readonly exited: Promise<never>;
+
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly logger: Logger,
+  ) {
+    child.stdout.on('data', (chunk: Buffer) => this.onReplyBytes(chunk));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      this.stderrTail = (this.stderrTail + text).slice(-4000);
+      for (const line of text.split('\n').filter((l) => l.trim()))
+        this.logger.debug({ bridge: line }, 'bridge');
+    });
+    child.stdin.on('error', () => undefined); // reported through 'exit'
+    this.exited = new Promise<never>((_, reject) =>
+      child.on('exit', (code, signal) => {
+        const tail = this.stderrTail.trim().split('\n').slice(-5).join(' | ');
+        const err = new KafkaBridgeError(
+          `the Kafka producer bridge exited (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ''}`,
+          true,
+        );
+        this.fail(err);
+        reject(err);
+      }),
+    );
+    this.exited.catch(() => undefined);
+  }
+
+  static async start(
+    config: Config,
+    logger: Logger,
+    transactionalId: string,
+  ): Promise<JvmTransactionalProducer> {
+    const { java, classpath } = await bridgeClasspath(config);
+    const child = spawn(
+      java,
+      ['-Xmx256m', '-XX:+UseSerialGC', '-Xshare:auto', '-cp', classpath, 'ProducerBridge'],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    const producer = new JvmTransactionalProducer(child, logger.child({ component: 'kafka-bridge' }));
+    const settings = Object.entries(javaClientSettings(config));
+    let size = FrameEncoder.stringSize(transactionalId) + 4;
+    for (const [k, v] of settings) size += FrameEncoder.stringSize(k) + FrameEncoder.stringSize(v);
+    await producer.request(
+      frame('I', size, (e) => {
+        e.string(transactionalId).int(settings.length);
+        for (const [k, v] of settings) e.string(k).string(v);
+      }),
+    );
+    return producer;
+  }
+
+  async transaction<T>(work: (tx: TransactionSender) => Promise<T>): Promise<T> {
+    await this.write(frame('B', 0));
+    let result: T;
+    try {
+      result = await work({
+        send: (topic, messages) => this.sendFrames(topic, messages),
+        sendOffsets: (groupId, topic, offsets) =>
+          this.write(
+            frame(
+              'O',
+              FrameEncoder.stringSize(groupId) + FrameEncoder.stringSize(topic) + 4 + offsets.length * 12,
+              (e) => {
+                e.string(groupId).string(topic).int(offsets.length);
+                for (const o of offsets) e.int(o.partition).long(BigInt(o.offset));
+              },
+            ),
+          ),
+      });
+    } catch (err) {
+      if (!this.dead) await this.request(frame('A', 0)).catch(() => undefined);
+      throw err;
+    }
+    await this.request(frame('C', 0));
+    return result;
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.dead) await this.request(frame('Q', 0)).catch(() => undefined);
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = once(this.child, 'exit');
+      this.child.stdin.end();
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 10000).unref();
+      await exited;
+      clearTimeout(timer);
+    }
+  }
+
+  private async sendFrames(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    const topicSize = FrameEncoder.stringSize(topic);
+    let batch: EncodedMessage[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      const e = new FrameEncoder(bytes);
+      for (const m of batch) {
+        e.int(1 + topicSize + m.size)
+          .byte('S')
+          .string(topic)
+          .int(m.partition)
+          .bytes(m.key)
+          .bytes(m.value);
+        e.int(m.headers.length);
+        for (const [k, v] of m.headers) e.string(k).bytes(v);
+      }
+      batch = [];
+      bytes = 0;
+      await this.write(e.done());
+    };
+    for (const m of messages) {
+      const encoded = encodeMessage(m);
+      batch.push(encoded);
+      bytes += 5 + topicSize + encoded.size;
+      if (bytes >= WRITE_CHUNK_BYTES) await flush();
+    }
+    if (batch.length) await flush();
+  }
+
+  private async write(buf: Buffer): Promise<void> {
+    if (this.dead) throw this.dead;
+    if (!this.child.stdin.write(buf)) {
+      await Promise.race([once(this.child.stdin, 'drain'), this.exited]);
+    }
+  }
+
+  private async request(buf: Buffer): Promise<void> {
+    const reply = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    await this.write(buf);
+    await reply;
+  }
+
+  private onReplyBytes(chunk: Buffer): void {
+    this.received = this.received.length ? Buffer.concat([this.received, chunk]) : chunk;
+    while (this.received.length >= 5) {
+      const len = this.received.readInt32BE(1);
+      if (this.received.length < 5 + len) return;
+      const status = this.received[0]!;
+      const message = this.received.subarray(5, 5 + len).toString('utf8');
+      this.received = this.received.subarray(5 + len);
+      const waiter = this.waiting.shift();
+      if (!waiter) continue;
+      if (status === 0) waiter.resolve();
+      else {
+        const err = new KafkaBridgeError(message, status === 2);
+        if (err.fatal) this.dead = err;
+        waiter.reject(err);
+      }
+    }
+  }
+
+  private fail(err: KafkaBridgeError): void {
+    this.dead ??= err;
+    for (const w of this.waiting.splice(0)) w.reject(err);
+  }
+}
