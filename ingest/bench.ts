@@ -25,6 +25,9 @@ export interface IngestBenchResult {
   splitSeconds: number;
   linesPerSecond: number;
   workerPeakRssMB: number;
+  /** the producer engine's own process (kafka.producerEngine=jvm), 0 without one */
+  bridgePeakRssMB: number;
+  engine: string;
   kcatSeconds: number;
   kcatLinesPerSecond: number;
   ratioToKcat: number;
@@ -32,8 +35,22 @@ export interface IngestBenchResult {
 }
 
 function peakRssMB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
+
+/** The peak RSS of a process's children (the JVM producer bridge), as far as sampled. */
+function childrenPeakRssMB(pid: number): number {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
+    return children.filter(Boolean).reduce((sum, c) => sum + peakRssMB(Number(c)), 0);
+  } catch {
+    return 0;
+  }
 }
 
 /**
@@ -65,6 +82,7 @@ export async function benchIngest(usageLines: number, logger: Logger): Promise<I
   });
   let file;
   let peak = 0;
+  let bridgePeak = 0;
   try {
     const accepted = await new Intake(rt).accept(
       createReadStream(report.path),
@@ -73,6 +91,7 @@ export async function benchIngest(usageLines: number, logger: Logger): Promise<I
     );
     for (;;) {
       peak = Math.max(peak, peakRssMB(worker.pid!));
+      bridgePeak = Math.max(bridgePeak, childrenPeakRssMB(worker.pid!));
       file = await rt.files.get(accepted.file.fileId);
       if (file?.state === 'split' || file?.state === 'rejected') break;
       await sleep(500);
@@ -127,6 +146,8 @@ export async function benchIngest(usageLines: number, logger: Logger): Promise<I
     splitSeconds,
     linesPerSecond: Math.round(linesPerSecond),
     workerPeakRssMB: Math.round(peak),
+    bridgePeakRssMB: Math.round(bridgePeak),
+    engine: config.kafka.producerEngine,
     kcatSeconds,
     kcatLinesPerSecond: Math.round(kcatLinesPerSecond),
     ratioToKcat: Math.round((linesPerSecond / kcatLinesPerSecond) * 1000) / 1000,

@@ -26,12 +26,14 @@ for (const usageLines of sizes.length ? sizes : [1_000_000, 5_000_000]) {
   process.stderr.write(`${JSON.stringify(r)}\n`);
 }
 printTable(results, [
+  'engine',
   'usageLines',
   'lines',
   'fileMB',
   'splitSeconds',
   'linesPerSecond',
   'workerPeakRssMB',
+  'bridgePeakRssMB',
   'kcatLinesPerSecond',
   'ratioToKcat',
   'countsExact',
