@@ -24,6 +24,7 @@ function item(
     raw: Buffer.from(raw),
     partition: 0,
     offset: '0',
+    replays: 0,
     ...extra,
   };
 }

@@ -51,6 +51,9 @@ const H = {
 
 export const DEAD_LETTER_HEADERS = H;
 
+/** On a line re-published by a replay or a correction: how many replays it has had. */
+export const REPLAY_COUNT_HEADER = 'tallyline.replay.count';
+
 export function deadLetterHeaders(d: DeadLetter): Record<string, string> {
   const headers: Record<string, string> = {
     [H.lineId]: d.lineId,

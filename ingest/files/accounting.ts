@@ -7,6 +7,8 @@ export interface AccountedFile {
   sender: string;
   state: string;
   counts: LineCounts | null;
+  /** dead-lettered lines since resolved by a replay or a correction */
+  corrected?: number;
   footerCheck: string | null;
   deadByClass: Record<string, number>;
   warnings: string[];
@@ -29,6 +31,7 @@ export function printAccounting(files: AccountedFile[], options: { warnings?: bo
       emitted: s.counts?.emitted,
       deadLettered: s.counts?.deadLettered,
       context: s.counts?.context,
+      corrected: s.corrected ?? 0,
       balanced: s.counts
         ? s.counts.lines === s.counts.emitted + s.counts.deadLettered + s.counts.context
         : '',
@@ -43,6 +46,7 @@ export function printAccounting(files: AccountedFile[], options: { warnings?: bo
       'emitted',
       'deadLettered',
       'context',
+      'corrected',
       'balanced',
       'footer',
     ],

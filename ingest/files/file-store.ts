@@ -6,7 +6,8 @@ import type { LineCounts } from '../../core/schemas/types.ts';
 
 /** failed: the split gave up after its retries (an infrastructure fault); `tallyline files retry` */
 export type FileState = 'received' | 'splitting' | 'split' | 'rejected' | 'failed';
-export type FileFormat = 'DSR' | 'CSV';
+/** CORRECTION: corrected lines for earlier files (ingest/corrections) */
+export type FileFormat = 'DSR' | 'CSV' | 'CORRECTION';
 
 export interface ReportPart {
   /** the report a multi-file delivery belongs to: the file name without its x-of-y */
@@ -35,6 +36,8 @@ export interface FileRecord {
   footerCheck: string | null;
   /** dead-lettered lines per error class */
   deadByClass: Record<string, number>;
+  /** dead-lettered lines since resolved by a replay or a correction file (dlq-tools) */
+  corrected?: number;
   /** DSR HEAD MessageId, once split */
   messageId?: string | null;
   systemic: boolean;

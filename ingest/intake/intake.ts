@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { CORRECTION_FILE_NAME } from '../corrections/correction-file.ts';
 import { parseDsrFileName } from '../dsr/index.ts';
 import { fileEvent } from '../files/file-events.ts';
 import type { FileFormat, FileRecord, ReportPart } from '../files/file-store.ts';
@@ -40,6 +41,7 @@ export function classify(
   csvSenders: string[],
 ): { format: FileFormat; report: ReportPart | null } | { reason: string } {
   const base = fileName.replace(/\.gz$/i, '');
+  if (CORRECTION_FILE_NAME.test(base)) return { format: 'CORRECTION', report: null };
   if (/^DSR_/i.test(base)) {
     const name = parseDsrFileName(fileName);
     if (!name.ok)

@@ -1,6 +1,12 @@
 import type { Config } from '../../core/config/index.ts';
 import type { LineCounts } from '../../core/schemas/types.ts';
-import { compareWithHead, DsrSplitter, parseDsrFileName, type LineOutcome } from '../dsr/index.ts';
+import {
+  compareWithHead,
+  DsrSplitter,
+  parseDsrFileName,
+  type InputLine,
+  type LineOutcome,
+} from '../dsr/index.ts';
 import { readLineBatches } from '../lines/index.ts';
 import { CsvSplitter, type CsvMapping } from '../csv/index.ts';
 import type { FileFormat } from '../files/file-store.ts';
@@ -27,6 +33,14 @@ export interface ParseOptions {
   config: Config;
   /** the sender's column mapping, for CSV */
   csvMapping?: CsvMapping;
+  /** lines to read with other bytes, by line number: a replay with corrected lines */
+  replace?: ReadonlyMap<number, Buffer>;
+}
+
+/** The line as read, or its replacement (which is never too long: the caller checked it). */
+function replaced(line: InputLine, replace: ReadonlyMap<number, Buffer> | undefined): InputLine {
+  const bytes = replace?.get(line.lineNumber);
+  return bytes ? { lineNumber: line.lineNumber, bytes, byteOffset: line.byteOffset } : line;
 }
 
 /**
@@ -44,6 +58,8 @@ export function parseFile(
       return parseDsr(source, options);
     case 'CSV':
       return parseCsv(source, options);
+    case 'CORRECTION':
+      throw new Error('a correction file is not split by a report parser (ingest/corrections)');
   }
 }
 
@@ -55,7 +71,7 @@ async function* parseDsr(
   const splitter = new DsrSplitter({ fileId: options.fileId, sender: options.sender, maxLineBytes });
   for await (const lines of readLineBatches(source, { maxLineBytes })) {
     const out = new Array<LineOutcome>(lines.length);
-    for (let i = 0; i < lines.length; i++) out[i] = splitter.accept(lines[i]!);
+    for (let i = 0; i < lines.length; i++) out[i] = splitter.accept(replaced(lines[i]!, options.replace));
     if (splitter.fileError) break;
     yield out;
   }
@@ -87,7 +103,7 @@ async function* parseCsv(
   });
   for await (const lines of readLineBatches(source, { maxLineBytes })) {
     const out: LineOutcome[] = [];
-    for (const line of lines) splitter.push(line, out);
+    for (const line of lines) splitter.push(replaced(line, options.replace), out);
     if (splitter.fileError && splitter.stopped) break;
     yield out;
   }

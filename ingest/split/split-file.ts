@@ -1,11 +1,11 @@
-import { Transform } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { deadLetterHeaders } from '../../core/dlq/index.ts';
 import type { OutgoingMessage } from '../../core/kafka/index.ts';
 import type { FileEvent } from '../../core/schemas/types.ts';
 import { fileEvent } from '../files/file-events.ts';
 import type { FileRecord } from '../files/file-store.ts';
 import type { IngestRuntime } from '../runtime.ts';
+import { splitCorrection } from '../corrections/correction-intake.ts';
+import { openContent } from './content.ts';
 import { parseFile, type LineOutcome, type ParseSummary } from './parse.ts';
 import { UnrecoverableError } from './queue.ts';
 
@@ -46,23 +46,6 @@ async function readCheckpoint(rt: IngestRuntime, fileId: string): Promise<{ line
   }
 }
 
-function openContent(
-  rt: IngestRuntime,
-  record: FileRecord,
-  onBytes: (n: number) => void,
-): AsyncIterable<Uint8Array> {
-  const raw = rt.landing.open(record.landingKey);
-  const counting = new Transform({
-    transform(chunk: Buffer, _e, done) {
-      onBytes(chunk.length);
-      done(null, chunk);
-    },
-  });
-  const content = record.compressed ? raw.pipe(createGunzip()) : raw;
-  content.on('error', (err) => counting.destroy(err));
-  return content.pipe(counting);
-}
-
 export async function splitFile(
   rt: IngestRuntime,
   fileId: string,
@@ -71,6 +54,7 @@ export async function splitFile(
   const record = await rt.files.get(fileId);
   if (!record) throw new Error(`no file ${fileId} in the file store`);
   if (record.state === 'split' || record.state === 'rejected') return 'already-done';
+  if (record.format === 'CORRECTION') return splitCorrection(rt, record);
   if (!(await rt.landing.exists(record.landingKey))) {
     // Retrying cannot bring the content back: fail now, with the reason.
     throw new UnrecoverableError(`the landing store has no content ${record.landingKey} for file ${fileId}`);

@@ -1,0 +1,135 @@
+import type { Redis } from 'ioredis';
+import type { IncomingMessage, KafkaClient } from '../kafka/index.ts';
+import { parseDeadLetterHeaders, type DeadLetter } from './dead-letter.ts';
+
+// The dead letters as work items: read from usage.lines.dlq, with the state each is in kept
+// in Redis. Ingest (correction intake) and dlq-tools (list, request, replay, purge) share it.
+//
+// open: to be dealt with; requested: asked of the sender; resolved: a replay or correction
+// made it pass; replayed: a match-stage line handed back to the matcher; parked: failed
+// --max-replays times, for a person; purged: removed from the work list (the record stays
+// on the topic until retention: Kafka cannot delete one record).
+export type DeadLetterState = 'open' | 'requested' | 'resolved' | 'replayed' | 'parked' | 'purged';
+export const DEAD_LETTER_STATES: readonly DeadLetterState[] = [
+  'open',
+  'requested',
+  'resolved',
+  'replayed',
+  'parked',
+  'purged',
+];
+/** States a replay or a correction acts on. */
+export const REPLAYABLE_STATES: ReadonlySet<DeadLetterState> = new Set(['open', 'requested']);
+
+export interface DeadLetterItem extends DeadLetter {
+  state: DeadLetterState;
+  /** the original line, as it was */
+  raw: Buffer;
+  partition: number;
+  offset: string;
+  /** replays of this line so far */
+  replays: number;
+}
+
+export interface DeadLetterFilter {
+  fileId?: string;
+  sender?: string;
+  stage?: string;
+  errorClass?: string;
+  since?: Date;
+  /** without it, purged lines are left out */
+  state?: DeadLetterState;
+}
+
+/** The dead letters a filter selects, by file and line. */
+export function filterDeadLetters(items: DeadLetterItem[], filter: DeadLetterFilter): DeadLetterItem[] {
+  return items
+    .filter(
+      (d) =>
+        (!filter.fileId || d.fileId === filter.fileId) &&
+        (!filter.sender || d.sender === filter.sender) &&
+        (!filter.stage || d.stage === filter.stage) &&
+        (!filter.errorClass || d.errorClass === filter.errorClass) &&
+        (!filter.since || d.lastFailure >= filter.since) &&
+        (filter.state ? d.state === filter.state : d.state !== 'purged'),
+    )
+    .sort((a, b) => (a.fileId === b.fileId ? a.lineNumber - b.lineNumber : a.fileId < b.fileId ? -1 : 1));
+}
+
+/** Which record of the topic a state was set for. */
+const markerOf = (d: Pick<DeadLetterItem, 'partition' | 'offset'>) => `${d.partition}:${d.offset}`;
+
+export class DeadLetters {
+  constructor(
+    private readonly kafka: KafkaClient,
+    private readonly redis: Redis,
+    readonly topic: string,
+    private readonly redisPrefix: string,
+  ) {}
+
+  private key(name: 'state' | 'marker' | 'replays') {
+    return `${this.redisPrefix}:dlq:${name}`;
+  }
+
+  /**
+   * Every dead letter matching the filter; the newest record of a line id wins (a replay's).
+   * A line whose state was settled for an older record has failed again since: it is open.
+   */
+  async list(filter: DeadLetterFilter = {}): Promise<DeadLetterItem[]> {
+    const messages = await this.kafka.readAll(this.topic);
+    const byLine = new Map<string, IncomingMessage>();
+    for (const m of messages) byLine.set(m.key?.toString() ?? '', m);
+    const ids = [...byLine.keys()];
+    const [states, markers, replays] = ids.length
+      ? await Promise.all([
+          this.redis.hmget(this.key('state'), ...ids),
+          this.redis.hmget(this.key('marker'), ...ids),
+          this.redis.hmget(this.key('replays'), ...ids),
+        ])
+      : [[], [], []];
+    const items: DeadLetterItem[] = [];
+    ids.forEach((id, i) => {
+      const m = byLine.get(id)!;
+      let headers: DeadLetter;
+      try {
+        headers = parseDeadLetterHeaders(m.headers);
+      } catch {
+        return; // not one of ours: nothing to act on
+      }
+      const marker = markers[i];
+      const stale = marker != null && marker !== markerOf(m);
+      items.push({
+        ...headers,
+        state: stale ? 'open' : ((states[i] as DeadLetterState | null) ?? 'open'),
+        raw: m.value ?? Buffer.alloc(0),
+        partition: m.partition,
+        offset: m.offset,
+        replays: Number(replays[i] ?? 0),
+      });
+    });
+    return filterDeadLetters(items, filter);
+  }
+
+  async setState(lineIds: string[], state: DeadLetterState): Promise<void> {
+    if (lineIds.length === 0) return;
+    await this.redis.hset(this.key('state'), Object.fromEntries(lineIds.map((id) => [id, state])));
+  }
+
+  /** Sets the state of these records; a newer record of the same line reopens it. */
+  async settle(items: DeadLetterItem[], state: DeadLetterState): Promise<void> {
+    if (items.length === 0) return;
+    await this.redis
+      .multi()
+      .hset(this.key('state'), Object.fromEntries(items.map((d) => [d.lineId, state])))
+      .hset(this.key('marker'), Object.fromEntries(items.map((d) => [d.lineId, markerOf(d)])))
+      .exec();
+  }
+
+  /** Counts one more replay of each line. */
+  async countReplays(lineIds: string[]): Promise<void> {
+    if (lineIds.length === 0) return;
+    const multi = this.redis.multi();
+    for (const id of lineIds) multi.hincrby(this.key('replays'), id, 1);
+    await multi.exec();
+  }
+}

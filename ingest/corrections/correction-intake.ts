@@ -1,0 +1,146 @@
+import { DeadLetters, REPLAYABLE_STATES, writeAudit, type DeadLetterItem } from '../../core/dlq/index.ts';
+import { fileEvent } from '../files/file-events.ts';
+import type { FileRecord } from '../files/file-store.ts';
+import { readLineBatches } from '../lines/index.ts';
+import type { IngestRuntime } from '../runtime.ts';
+import { openContent } from '../split/content.ts';
+import { parseCorrectionFile, type CorrectionError, type CorrectionRow } from './correction-file.ts';
+import {
+  applyReplay,
+  DEFAULT_MAX_REPLAYS,
+  planReplay,
+  withOrphans,
+  type ReplayResult,
+} from './replay-lines.ts';
+
+// A correction file takes the split worker's place of a report: its rows replace dead lines
+// of earlier files of the same sender, which are replayed with them (replay-lines.ts). The
+// corrected lines keep their original lineIds. A file with any faulty row (unknown original,
+// a line that is not an open dead letter, a malformed row) is refused whole, with each fault
+// named, so that nothing is half-applied.
+
+export function deadLettersOf(rt: IngestRuntime): DeadLetters {
+  return new DeadLetters(rt.kafka, rt.redis, rt.topic('usage.lines.dlq'), rt.config.redis.prefix);
+}
+
+async function originalOf(rt: IngestRuntime, sender: string, row: CorrectionRow): Promise<FileRecord | null> {
+  if (row.fileId) {
+    const f = await rt.files.get(row.fileId);
+    return f && f.sender === sender ? f : null;
+  }
+  const files = await rt.files.list({ sender, limit: 10000 });
+  return files.find((f) => f.fileName === row.originalFileName && f.state === 'split') ?? null;
+}
+
+export async function splitCorrection(rt: IngestRuntime, record: FileRecord): Promise<'split' | 'rejected'> {
+  await rt.files.update(record.fileId, { state: 'splitting', startedAt: new Date().toISOString() });
+  const lines: Buffer[] = [];
+  const maxLineBytes = rt.config.ingest.maxLineBytes;
+  for await (const batch of readLineBatches(openContent(rt, record), { maxLineBytes }))
+    for (const l of batch) lines.push(l.tooLong ? Buffer.alloc(maxLineBytes + 1) : Buffer.from(l.bytes));
+
+  const { rows, errors } = parseCorrectionFile(lines);
+  const tooLong = rows.filter((r) => r.correctedLine.length > maxLineBytes);
+  for (const r of tooLong)
+    errors.push({ row: r.row, cell: 'CorrectedLine', message: `longer than ${maxLineBytes} bytes` });
+
+  const dead = deadLettersOf(rt);
+  const targets: DeadLetterItem[] = [];
+  const replace = new Map<string, Buffer>();
+  const originals = new Map<string, DeadLetterItem[]>();
+  if (errors.length === 0) {
+    for (const row of rows) {
+      const original = await originalOf(rt, record.sender, row);
+      if (!original) {
+        errors.push({
+          row: row.row,
+          cell: row.fileId ? 'FileId' : 'OriginalFileName',
+          message: `no split file ${row.fileId ?? JSON.stringify(row.originalFileName)} of sender ${record.sender}`,
+        });
+        continue;
+      }
+      if (!originals.has(original.fileId))
+        originals.set(original.fileId, await dead.list({ fileId: original.fileId }));
+      const item = originals.get(original.fileId)!.find((d) => d.lineNumber === row.lineNumber);
+      if (!item || !REPLAYABLE_STATES.has(item.state)) {
+        errors.push({
+          row: row.row,
+          cell: 'LineNumber',
+          message: `line ${row.lineNumber} of ${original.fileName} is ${item ? `a dead letter in state ${item.state}` : 'not a dead letter'}: nothing to correct`,
+        });
+        continue;
+      }
+      targets.push(item);
+      replace.set(item.lineId, row.correctedLine);
+    }
+  }
+  if (errors.length) return reject(rt, record, errors);
+
+  // Lines orphaned by a corrected resource or release line come back with it.
+  const all = [...originals.values()].flat().filter((d) => REPLAYABLE_STATES.has(d.state));
+  const planned = await planReplay(rt, withOrphans(all, targets), replace);
+  const results = await applyReplay(rt, dead, planned, { maxReplays: DEFAULT_MAX_REPLAYS });
+
+  const tally = (ids: string[]) => {
+    const out: Partial<Record<ReplayResult, number>> = {};
+    for (const id of ids) out[results.get(id)!] = (out[results.get(id)!] ?? 0) + 1;
+    return out;
+  };
+  const producer = await rt.producer();
+  for (const fileId of originals.keys()) {
+    const lineIds = planned.filter((p) => p.item.fileId === fileId).map((p) => p.item.lineId);
+    if (lineIds.length === 0) continue;
+    await writeAudit(
+      producer,
+      rt.topic('dlq.audit'),
+      {
+        action: 'correction',
+        by: `sender:${record.sender}`,
+        scope: { correctionFileId: record.fileId, correctionFileName: record.fileName, fileId },
+        lineIds,
+        result: tally(lineIds),
+      },
+      fileId,
+    );
+  }
+
+  // The correction file's own accounting, by row: a corrected line that now passes is
+  // emitted (or context, for a resource/release line), one that fails again is dead-lettered.
+  const byRow = targets.map((t) => results.get(t.lineId)!);
+  const emitted = targets.filter(
+    (t, i) => byRow[i] === 'resolved' && planned.find((p) => p.item === t)?.outcome?.kind === 'usage',
+  ).length;
+  const deadLettered = byRow.filter((r) => r === 'failed-again' || r === 'parked').length;
+  const counts = {
+    lines: lines.length,
+    emitted,
+    deadLettered,
+    context: lines.length - emitted - deadLettered,
+  };
+  const orphans = planned.length - targets.length;
+  const warnings = [
+    `corrects ${targets.length} line(s) of ${[...originals.keys()].join(', ')}: ${JSON.stringify(tally(targets.map((t) => t.lineId)))}`,
+    ...(orphans
+      ? [
+          `${orphans} line(s) orphaned by corrected lines replayed with them: ${JSON.stringify(tally(planned.slice(targets.length).map((p) => p.item.lineId)))}`,
+        ]
+      : []),
+  ];
+  await rt.fileEvents.publish(producer, fileEvent(record, 'SPLIT_COMPLETED', { counts, warnings }));
+  await rt.files.update(record.fileId, {
+    state: 'split',
+    counts,
+    warnings,
+    progress: { lines: lines.length, percent: 100 },
+    completedAt: new Date().toISOString(),
+  });
+  return 'split';
+}
+
+async function reject(rt: IngestRuntime, record: FileRecord, errors: CorrectionError[]): Promise<'rejected'> {
+  const named = errors.map((e) => `line ${e.row}${e.cell ? `, cell ${e.cell}` : ''}: ${e.message}`);
+  const reason = `correction file ${record.fileName}: ${named.slice(0, 10).join('; ')}${named.length > 10 ? `; … ${named.length - 10} more` : ''}`;
+  await rt.fileEvents.publish(await rt.producer(), fileEvent(record, 'REJECTED', { reason }));
+  await rt.files.update(record.fileId, { state: 'rejected', reason, completedAt: new Date().toISOString() });
+  return 'rejected';
+}
