@@ -1,3 +1,16 @@
-// Export: statements and claims per rights holder and period (issue 5). Nothing is built
-// here yet; this file will show the component's public surface.
-export {};
+// Export: statements per rights holder and period, claims per report, reconciled to the
+// cent against the reports' summary records. docs/export.md.
+export { registerExportCommands } from './cli.ts';
+export { computeExport, moneyGap } from './compute.ts';
+export type { ExportModel, FileAccount, MoneyAccount, Statement, Claim } from './compute.ts';
+export { exportFiles, claimFile, statementFile } from './files.ts';
+export type { ExportFile } from './files.ts';
+export { exportRun, reportAccounts } from './run.ts';
+export type { ExportRunResult, ReportAccount } from './run.ts';
+export { ExportService } from './service.ts';
+export { reconcileFile, compareWithLegacy } from './reconcile.ts';
+export type { FileReconciliation } from './reconcile.ts';
+export { exportRoutes, maySee } from './routes.ts';
+export { readExportInput, InputBuilder } from './sources.ts';
+export { parsePeriod, PeriodError } from './period.ts';
+export { demoExport } from './demo.ts';

@@ -18,6 +18,8 @@ export class InputBuilder {
   };
   private readonly summaries = new Map<string, SummaryFacts>();
   private readonly holders = new Map<string, readonly HolderShare[]>();
+  /** distinct line ids per file seen on usage.lines itself, for reconcile */
+  readonly onLinesTopic = new Map<string, Set<string>>();
   /** records skipped because they could not be decoded, by topic */
   readonly undecodable: Record<string, number> = {};
 
@@ -89,6 +91,13 @@ export class InputBuilder {
     this.input.unmatched.add(line.lineId);
   }
 
+  addFromLinesTopic(line: UsageLine): void {
+    this.addLine(line);
+    let set = this.onLinesTopic.get(line.fileId);
+    if (!set) this.onLinesTopic.set(line.fileId, (set = new Set()));
+    set.add(line.lineId);
+  }
+
   addDeadAtMatch(fileId: string, lineId: string): void {
     let set = this.input.deadAtMatch.get(fileId);
     if (!set) this.input.deadAtMatch.set(fileId, (set = new Set()));
@@ -152,7 +161,7 @@ export async function readExportInput(
   await decodeEach(
     t('usage.lines'),
     (x) => lines.decode(x),
-    (v) => b.addLine(v),
+    (v) => b.addFromLinesTopic(v),
   );
   for (const m of await kafka.readAll(t('usage.lines.dlq'))) {
     try {

@@ -10,6 +10,8 @@ import { registerTopicCommands } from './commands/topics.ts';
 import { registerIngestCommands } from '../../ingest/cli.ts';
 import { registerDlqCommands } from '../../dlq-tools/cli.ts';
 import { registerMatcherCommands } from '../../matcher/cli.ts';
+import { registerFixtureCommands } from '../../fixtures/generate/cli.ts';
+import { registerExportCommands } from '../../export/cli.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('tallyline')
@@ -23,7 +25,9 @@ export function buildProgram(ctx: CliContext): Command {
   registerIngestCommands(program, ctx);
   registerDlqCommands(program, ctx);
   registerMatcherCommands(program, ctx);
+  registerExportCommands(program, ctx);
   registerDemoCommand(program, ctx);
+  registerFixtureCommands(program);
   return program;
 }
 

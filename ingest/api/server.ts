@@ -4,8 +4,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { IngestRuntime } from '../runtime.ts';
 import { apiKeyAuth } from './auth.ts';
 import { filesRoutes } from './files-routes.ts';
+import { exportRoutes } from '../../export/routes.ts';
 
-/** The ingest HTTP API: uploads and file status. OpenAPI at /v1/openapi.json. */
+/** The HTTP API: uploads, file status and export downloads. OpenAPI at /v1/openapi.json. */
 export async function buildApi(rt: IngestRuntime): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: rt.logger.child({ component: 'api' }) as FastifyBaseLogger,
@@ -24,5 +25,6 @@ export async function buildApi(rt: IngestRuntime): Promise<FastifyInstance> {
     app.swagger(),
   );
   await app.register(filesRoutes, { rt });
+  await app.register(exportRoutes, { outboxDir: rt.config.export.outboxDir });
   return app;
 }

@@ -23,6 +23,7 @@ import {
   type FileMatchStatus,
 } from '../../../matcher/index.ts';
 import { printTable } from '../output.ts';
+import { demoExport } from '../../../export/index.ts';
 import { topicName } from '../../topics/index.ts';
 import { FINAL_STATES, printAccounting, type AccountedFile } from '../../../ingest/files/accounting.ts';
 
@@ -136,6 +137,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           '\nDetails of a file: npx tallyline files show <fileId>; of a bad line: npx tallyline dlq show <lineId>',
         );
         await demoMatching(config, ctx, statuses, say);
+        await demoExport(config, ctx.logger, statuses, (id) => rt.files.get(id), say);
       } finally {
         await api.close();
         await worker.close();

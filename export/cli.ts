@@ -1,0 +1,150 @@
+import type { Command } from 'commander';
+import { Redis } from 'ioredis';
+import { CliError, type CliContext } from '../core/cli/context.ts';
+import { printJson, printTable } from '../core/cli/output.ts';
+import { KafkaClient } from '../core/kafka/index.ts';
+import { FileStore } from '../ingest/files/file-store.ts';
+import { parsePeriod, PeriodError } from './period.ts';
+import { compareWithLegacy, reconcileFile } from './reconcile.ts';
+import { exportRun, type ExportRunResult } from './run.ts';
+import { ExportService } from './service.ts';
+import { readExportInput } from './sources.ts';
+
+const period = (text: string) => {
+  try {
+    return parsePeriod(text);
+  } catch (err) {
+    if (err instanceof PeriodError) throw new CliError(err.message, 2);
+    throw err;
+  }
+};
+
+export function printRun(
+  r: ExportRunResult,
+  say: (text: string) => void = (t) => process.stdout.write(`${t}\n`),
+): void {
+  say(`export ${r.period}: ${r.files.length} file(s) in ${r.outboxDir}/${r.period}`);
+  printTable(
+    r.files.map((f) => ({
+      file: f.path,
+      rows: f.rows,
+      totals: f.totals.map((t) => `${t.amount} ${t.currency} (${t.usages} usages)`).join(', '),
+      announced: f.announced ? 'yes' : 'already',
+    })),
+    ['file', 'rows', 'totals', 'announced'],
+  );
+}
+
+export function registerExportCommands(program: Command, ctx: CliContext): void {
+  const exp = program
+    .command('export')
+    .description('statements per rights holder and claims per report, from matched usage');
+  exp
+    .command('run')
+    .description(
+      'write the statements (CSV per rights holder) and claims (CDM-modelled TSV per report) of one period into the outbox, atomically, and announce new ones on export.statements; deterministic and safe to re-run',
+    )
+    .requiredOption(
+      '--period <P>',
+      'a month like 2026-11 or a quarter like 2026-Q4 (by the usage start date)',
+    )
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { period: string; json?: boolean }) => {
+      const pause = Number(process.env.TALLYLINE_EXPORT_TEST_PAUSE_MS ?? 0);
+      const result = await exportRun(ctx.config, ctx.logger, period(opts.period), {
+        pauseAfterFileMs: pause,
+      });
+      if (opts.json) return printJson(result);
+      printRun(result);
+      printTable(
+        result.reports.flatMap((r) =>
+          r.money.map((m) => ({ report: r.fileId.slice(0, 16), sender: r.sender, ...m })),
+        ),
+        [
+          'report',
+          'sender',
+          'currency',
+          'reported',
+          'allocated',
+          'unallocated',
+          'unmatched',
+          'pending',
+          'notValued',
+          'gap',
+        ],
+      );
+    });
+  exp
+    .command('serve')
+    .description(
+      'the continuous export: a member of the export consumer group on usage.matched; re-exports the periods new matched lines fall in, then commits its offsets',
+    )
+    .action(async () => {
+      const service = await ExportService.start(ctx.config, ctx.logger);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await service.stop();
+    });
+
+  program
+    .command('reconcile')
+    .description(
+      "check the accounting chain of one report (--file), or compare a period's per-work totals with a legacy system's CSV (--against with --period); exit 1 naming each gap or difference",
+    )
+    .option(
+      '--file <id>',
+      'the report: lines → events + dead letters + context → matched + unmatched + dead letters → money exported against its summary totals',
+    )
+    .option('--against <legacy.csv>', 'CSV of work id, usage, amount from the system tallyline replaces')
+    .option('--period <P>', 'the period for --against')
+    .option('--json', 'print JSON')
+    .action(async (opts: { file?: string; against?: string; period?: string; json?: boolean }) => {
+      if (!opts.file === !opts.against)
+        throw new CliError('give either --file ID or --against LEGACY.csv --period P', 2);
+      if (opts.against && !opts.period) throw new CliError('--against needs --period', 2);
+      const kafka = new KafkaClient(ctx.config, ctx.logger);
+      const input = await readExportInput(ctx.config, ctx.logger, kafka);
+      if (opts.against) {
+        const result = await compareWithLegacy(opts.against, input, period(opts.period!)).catch(
+          (err: Error) => {
+            throw new CliError(err.message, 2);
+          },
+        );
+        if (opts.json) printJson(result);
+        else {
+          process.stdout.write(
+            `${result.period}: ${result.works} work(s) in tallyline, ${result.legacyWorks} in ${opts.against}; ${result.differences.length} difference(s)\n`,
+          );
+          printTable(
+            result.differences.map((d) => ({
+              workId: d.workId,
+              ours: d.ours ? `${d.ours.usages} / ${d.ours.amount}` : '',
+              legacy: d.legacy ? `${d.legacy.usages} / ${d.legacy.amount}` : '',
+              difference: d.what,
+            })),
+            ['workId', 'ours', 'legacy', 'difference'],
+          );
+        }
+        if (result.differences.length) process.exitCode = 1;
+        return;
+      }
+      const redis = new Redis(ctx.config.redis.url, { maxRetriesPerRequest: 1 });
+      try {
+        const file = await new FileStore(redis, ctx.config.redis.prefix).get(opts.file!);
+        const result = await reconcileFile(opts.file!, file, input, ctx.config.export.outboxDir);
+        if (opts.json) printJson(result);
+        else {
+          process.stdout.write(
+            `${file?.fileName ?? opts.file}: ${result.ok ? 'reconciled' : `${result.gaps.length} gap(s)`}\n`,
+          );
+          for (const s of result.steps)
+            process.stdout.write(`  ${s.ok ? 'ok ' : 'GAP'} ${s.step}: ${s.detail}\n`);
+        }
+        if (!result.ok) process.exitCode = 1;
+      } finally {
+        redis.disconnect();
+      }
+    });
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../core/config/index.ts';
+import { KafkaClient, type Consumer, type Producer } from '../core/kafka/index.ts';
+import type { Logger } from '../core/log/index.ts';
+import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';
+import { topicName } from '../core/topics/index.ts';
+import { monthOf } from './period.ts';
+import { exportRun, type ExportRunResult } from './run.ts';
+import { readExportInput } from './sources.ts';
+
+/**
+ * The continuous export: a member of the export consumer group on usage.matched. It notes
+ * the months that new matched lines fall in; once the topic has been quiet for
+ * `export.quietMs`, it runs the batch export of those months (reading the topics whole, so
+ * the result is the batch result) and only then commits the group's offsets, in a
+ * transaction. Killed before the commit, it runs the same months again on restart: the files
+ * come out identical and their events are not repeated.
+ */
+export class ExportService {
+  private consumer: Consumer | null = null;
+  private producer: Producer | null = null;
+  private readonly dirty = new Set<string>();
+  private readonly offsets = new Map<number, string>();
+  private lastMessageAt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  /** each run's result, for logs and tests */
+  readonly runs: ExportRunResult[] = [];
+
+  private constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+    private readonly kafka: KafkaClient,
+  ) {}
+
+  static async start(config: Config, logger: Logger): Promise<ExportService> {
+    const service = new ExportService(
+      config,
+      logger.child({ component: 'export' }),
+      new KafkaClient(config, logger),
+    );
+    await service.consume();
+    return service;
+  }
+
+  private async consume(): Promise<void> {
+    const topic = topicName(this.config.kafka.topicPrefix, 'usage.matched');
+    const serde = await AvroSerde.forTopic(createRegistryClient(this.config), topic, 'MatchedUsage');
+    const groupId = this.config.export.groupId;
+    this.producer = await this.kafka.producer({
+      transactionalId: `${groupId}.${randomBytes(6).toString('hex')}`,
+    });
+    this.consumer = this.kafka.consumer({ groupId });
+    await this.consumer.subscribe([topic], { fromBeginning: true });
+    void this.consumer.run(
+      async (batch) => {
+        for (const m of batch.messages) {
+          try {
+            const v = await serde.decode(m.value ?? Buffer.alloc(0));
+            const month = monthOf(v.line.periodStart, v.line.periodEnd);
+            if (month) this.dirty.add(month);
+          } catch (err) {
+            this.logger.warn(
+              { offset: m.offset, partition: m.partition, err },
+              'matched record not decodable; the batch run counts it',
+            );
+          }
+          batch.resolveOffset(m.offset);
+        }
+        const last = batch.messages.at(-1);
+        if (last) this.offsets.set(batch.partition, String(Number(last.offset) + 1));
+        this.lastMessageAt = Date.now();
+      },
+      { autoCommit: false },
+    );
+    this.timer = setInterval(() => {
+      if (
+        !this.running &&
+        this.dirty.size > 0 &&
+        Date.now() - this.lastMessageAt >= this.config.export.quietMs
+      ) {
+        this.running = this.exportDirty().finally(() => (this.running = null));
+      }
+    }, 250);
+  }
+
+  private async exportDirty(): Promise<void> {
+    const months = [...this.dirty].sort();
+    const offsets = [...this.offsets].map(([partition, offset]) => ({ partition, offset }));
+    this.dirty.clear();
+    try {
+      const input = await readExportInput(this.config, this.logger, this.kafka);
+      for (const month of months) {
+        const result = await exportRun(this.config, this.logger, month, { input });
+        this.runs.push(result);
+        this.logger.info({ period: month, files: result.files.length }, 'export written');
+      }
+      const topic = topicName(this.config.kafka.topicPrefix, 'usage.matched');
+      await this.producer!.transaction(async (tx) =>
+        tx.sendOffsets(this.config.export.groupId, topic, offsets),
+      );
+    } catch (err) {
+      for (const m of months) this.dirty.add(m);
+      this.logger.error({ err, months }, 'export run failed; it will be retried');
+    }
+  }
+
+  /** Waits until nothing is left to export (for the demo and tests). */
+  async idle(timeoutMs = 120000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.dirty.size > 0 || this.running || this.runs.length === 0) {
+      if (Date.now() > deadline) throw new Error('export: still busy');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+}
