@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { CliError, type CliContext } from '../core/cli/context.ts';
@@ -13,6 +14,62 @@ import {
 } from './dead-letters.ts';
 import { FileStore } from '../ingest/files/file-store.ts';
 import { writeResendRequest } from './resend-request.ts';
+import { DEAD_LETTER_STATES, operator } from '../core/dlq/index.ts';
+import { IngestRuntime } from '../ingest/runtime.ts';
+import { DEFAULT_MAX_REPLAYS } from '../ingest/corrections/replay-lines.ts';
+import { correctionsFromFile, DEFAULT_RATE, replay, ReplayError, type ReplayReport } from './replay.ts';
+import { applyPurge, purgeSelection } from './purge.ts';
+
+async function withRuntime<T>(
+  ctx: CliContext,
+  work: (rt: IngestRuntime, d: DeadLetters) => Promise<T>,
+): Promise<T> {
+  const rt = await IngestRuntime.create(ctx.config, ctx.logger);
+  try {
+    return await work(
+      rt,
+      new DeadLetters(rt.kafka, rt.redis, rt.topic('usage.lines.dlq'), ctx.config.redis.prefix),
+    );
+  } catch (err) {
+    if (err instanceof ReplayError) throw new CliError(`${err.message} (${err.code})`);
+    throw err;
+  } finally {
+    await rt.close();
+  }
+}
+
+const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n > 0)) throw new CliError(`${name} ${v}: a number above 0`, 2);
+  return n;
+};
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function printReplay(report: ReplayReport): void {
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  printTable(
+    report.lines.map((l) => ({ ...l })),
+    ['lineId', 'stage', 'errorClass', 'replays', 'now', 'result'],
+  );
+  out(
+    `\n${report.lines.length} line(s)${report.applied ? '' : ' would be replayed (dry run: --apply to do it)'}`,
+  );
+  if (report.resumed) out(`resumed an interrupted run: ${report.resumed} line(s) done before`);
+  out('by reason:');
+  for (const [c, n] of Object.entries(report.byReason)) out(`  ${String(n).padStart(8)}  ${c}`);
+  out(report.applied ? 'result:' : 'would be:');
+  for (const [r, n] of Object.entries(report.results)) out(`  ${String(n).padStart(8)}  ${r}`);
+}
 
 async function withDeadLetters<T>(
   ctx: CliContext,
@@ -57,8 +114,8 @@ function filterOf(opts: FilterOptions): DeadLetterFilter {
     filter.since = since;
   }
   if (opts.state) {
-    if (!['open', 'requested', 'resolved'].includes(opts.state))
-      throw new CliError(`--state ${opts.state}: open, requested or resolved`, 2);
+    if (!DEAD_LETTER_STATES.includes(opts.state as DeadLetterState))
+      throw new CliError(`--state ${opts.state}: one of ${DEAD_LETTER_STATES.join(', ')}`, 2);
     filter.state = opts.state as DeadLetterState;
   }
   return filter;
@@ -71,7 +128,7 @@ function withFilters(command: Command): Command {
     .option('--stage <stage>', 'parse, validate, match or export')
     .option('--error <class>', 'one error class, e.g. INVALID_ISRC')
     .option('--since <time>', 'failed at or after this time')
-    .option('--state <state>', 'open, requested or resolved')
+    .option('--state <state>', DEAD_LETTER_STATES.join(', '))
     .option('--json', 'print JSON');
 }
 
@@ -154,6 +211,97 @@ export function registerDlqCommands(program: Command, ctx: CliContext): void {
       process.stdout.write(
         `${written.lines} line(s) requested from the sender:\n  ${written.tsv}\n  ${written.summary}\n`,
       );
+    });
+
+  withFilters(
+    dlq
+      .command('replay')
+      .description(
+        'replay dead letters: dry run by default (what would happen, by reason); --apply re-publishes into the stage each failed at',
+      ),
+  )
+    .option(
+      '--apply',
+      'do it: passing lines go to usage.lines under their lineId, failing ones get a new dead letter',
+    )
+    .option(
+      '--with-file <corrections>',
+      'replace the lines by corrected ones (OriginalFileName, LineNumber, CorrectedLine TSV)',
+    )
+    .option(
+      '--max-replays <n>',
+      'a line failing this many replays is parked on usage.lines.parked',
+      positive('--max-replays'),
+      DEFAULT_MAX_REPLAYS,
+    )
+    .option('--rate <n>', 'lines per second', positive('--rate'), DEFAULT_RATE)
+    .addHelpText(
+      'after',
+      '\nOnly open and requested lines are replayed; a resolved line never is. Lines orphaned by a\nselected resource or release line come along. An interrupted --apply run, started again\nwith the same arguments, skips the lines it did. Each batch is audited on dlq.audit.',
+    )
+    .action(
+      async (
+        opts: FilterOptions & { apply?: boolean; withFile?: string; maxReplays: number; rate: number },
+      ) => {
+        const report = await withRuntime(ctx, async (rt, d) => {
+          const corrections = opts.withFile
+            ? await correctionsFromFile(rt, await readFile(opts.withFile), opts.withFile)
+            : undefined;
+          return replay(rt, d, {
+            filter: filterOf(opts),
+            apply: !!opts.apply,
+            maxReplays: opts.maxReplays,
+            rate: opts.rate,
+            by: operator(),
+            ...(corrections ? { corrections } : {}),
+            ...(opts.json
+              ? {}
+              : {
+                  onBatch: (done: number, total: number) =>
+                    process.stderr.write(`replayed ${done}/${total}\n`),
+                }),
+          });
+        });
+        if (opts.json) return printJson(report);
+        printReplay(report);
+      },
+    );
+
+  withFilters(
+    dlq
+      .command('purge')
+      .description('take resolved dead letters off the work list (state purged), audited; asks first'),
+  )
+    .option('--force', 'purge lines that are not resolved too')
+    .option('--yes', 'do not ask')
+    .addHelpText(
+      'after',
+      '\nKafka cannot delete one record: a purged line stays on usage.lines.dlq until retention,\nbut no list, request or replay shows it again (dlq list --state purged does).',
+    )
+    .action(async (opts: FilterOptions & { force?: boolean; yes?: boolean }) => {
+      const filter = filterOf(opts);
+      const result = await withRuntime(ctx, async (rt, d) => {
+        const selection = purgeSelection(await d.list(filter), !!opts.force);
+        if (selection.purge.length === 0) return { purged: 0, refused: selection.refused.length };
+        if (!opts.yes && !(await confirm(`purge ${selection.purge.length} dead letter(s)?`)))
+          throw new CliError(
+            process.stdin.isTTY
+              ? 'not purged'
+              : `purge ${selection.purge.length} line(s): confirm with --yes`,
+            2,
+          );
+        await applyPurge(d, await rt.producer(), rt.topic('dlq.audit'), selection, {
+          filter,
+          force: !!opts.force,
+          by: operator(),
+        });
+        return { purged: selection.purge.length, refused: selection.refused.length };
+      });
+      if (result.refused) process.exitCode = 1;
+      if (opts.json) return printJson(result);
+      process.stdout.write(`${result.purged} purged\n`);
+      if (result.refused)
+        process.stdout.write(`${result.refused} refused: not resolved (--force to purge them anyway)\n`);
     });
 
   dlq

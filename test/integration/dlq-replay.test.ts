@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { after, before, test } from 'node:test';
+import { deadLetterHeaders, REPLAY_COUNT_HEADER } from '../../core/dlq/index.ts';
+import {
+  applyPurge,
+  DeadLetters,
+  purgeSelection,
+  replay,
+  type ReplayOptions,
+} from '../../dlq-tools/index.ts';
+import { generateDsrBuffer } from '../../fixtures/index.ts';
+import { Intake } from '../../ingest/intake/intake.ts';
+import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
+import { senderFix } from '../support/dlq.ts';
+
+const config = configFrom(ingestEnv('dlqreplay'));
+let h: IngestHarness;
+let dlq: DeadLetters;
+const report = generateDsrBuffer({
+  seed: 57,
+  usageLines: 300,
+  corruptionRate: 0.05,
+  corruptionKinds: ['BAD_ISRC', 'INVALID_NUMBER'],
+});
+let fileId = '';
+
+const keysOn = async (topic: string) =>
+  (await h.rt.kafka.readAll(h.rt.topic(topic as 'usage.lines'))).map((m) => m.key!.toString());
+const options = (extra: Partial<ReplayOptions> = {}): ReplayOptions => ({
+  filter: { fileId },
+  apply: true,
+  maxReplays: 3,
+  rate: 1000,
+  by: 'tester',
+  ...extra,
+});
+
+before(async () => {
+  h = await IngestHarness.start(config);
+  dlq = new DeadLetters(h.rt.kafka, h.rt.redis, h.rt.topic('usage.lines.dlq'), config.redis.prefix);
+  const { file } = await new Intake(h.rt).accept(Readable.from([report.content]), report.fileName, 'REPLAY');
+  fileId = file.fileId;
+  await h.waitForFile(fileId);
+});
+after(() => h.stop());
+
+test('a dry run shows what would happen, by reason, and changes nothing', async () => {
+  const before = await dlq.list({ fileId });
+  const usage = (await keysOn('usage.lines')).length;
+  const result = await replay(h.rt, dlq, options({ apply: false }));
+  assert.equal(result.applied, false);
+  assert.deepEqual(
+    result.lines.map((l) => l.lineId),
+    report.truth.deadLines.map((d) => `${fileId}:${d.lineNumber}`),
+  );
+  const byReason: Record<string, number> = {};
+  for (const d of report.truth.deadLines) byReason[d.errorClass] = (byReason[d.errorClass] ?? 0) + 1;
+  assert.deepEqual(result.byReason, byReason);
+  assert.ok(result.byReason.ORPHANED! > 0 && result.byReason.INVALID_NUMBER! > 0, 'the fixture has both');
+  // Nothing was fixed: each line would fail again with its own error.
+  assert.ok(result.lines.every((l) => l.result === 'failed-again' && l.now === l.errorClass));
+
+  assert.deepEqual(await dlq.list({ fileId }), before);
+  assert.equal((await keysOn('usage.lines')).length, usage);
+  assert.equal((await keysOn('usage.lines.dlq')).length, report.truth.expected.deadLettered);
+  assert.deepEqual(await keysOn('dlq.audit'), []);
+});
+
+test('--apply with a corrected line publishes it once under its lineId, however often it runs', async () => {
+  const [bad] = await dlq.list({ fileId, errorClass: 'INVALID_NUMBER' });
+  const corrections = new Map([[bad!.lineId, senderFix(bad!)]]);
+  const first = await replay(h.rt, dlq, options({ corrections }));
+  assert.deepEqual(
+    first.lines.map((l) => [l.lineId, l.now, l.result]),
+    [[bad!.lineId, 'usage', 'resolved']],
+  );
+  const second = await replay(h.rt, dlq, options({ corrections }));
+  assert.equal(second.lines.length, 0, 'a resolved line is not replayed again');
+
+  const copies = (await h.rt.kafka.readAll(h.rt.topic('usage.lines'))).filter(
+    (m) => m.key!.toString() === bad!.lineId,
+  );
+  assert.equal(copies.length, 1);
+  assert.equal(copies[0]!.headers[REPLAY_COUNT_HEADER]?.toString(), '1');
+  const line = await h.rt.usageSerde.decode(copies[0]!.value!);
+  assert.equal(line.lineId, bad!.lineId);
+  assert.equal((await dlq.list({ fileId, state: 'resolved' })).length, 1);
+  assert.equal((await h.rt.files.get(fileId))!.corrected, 1);
+});
+
+test('a corrected resource line brings back the usage lines it orphaned', async () => {
+  const root = (await dlq.list({ fileId, errorClass: 'INVALID_ISRC' }))[0]!;
+  const orphans = report.truth.deadLines.filter((d) => d.rootCauseLine === root.lineNumber);
+  assert.ok(orphans.length > 0);
+  const result = await replay(h.rt, dlq, options({ corrections: new Map([[root.lineId, senderFix(root)]]) }));
+  assert.deepEqual(
+    result.lines.map((l) => [l.lineId, l.now, l.result]),
+    [
+      [root.lineId, 'context', 'resolved'],
+      ...orphans.map((o) => [`${fileId}:${o.lineNumber}`, 'usage', 'resolved']),
+    ],
+  );
+  const usage = await keysOn('usage.lines');
+  for (const o of orphans) assert.ok(usage.includes(`${fileId}:${o.lineNumber}`));
+  assert.equal((await h.rt.files.get(fileId))!.corrected, 1 + 1 + orphans.length);
+});
+
+test('the loop guard parks a line that keeps failing, with its attempts', async () => {
+  const [bad] = await dlq.list({ fileId, errorClass: 'INVALID_NUMBER', state: 'open' });
+  const stillBad = new Map([[bad!.lineId, bad!.raw]]);
+  const run = () => replay(h.rt, dlq, options({ corrections: stillBad, maxReplays: 2 }));
+
+  assert.deepEqual((await run()).results, { 'failed-again': 1 });
+  const again = (await dlq.list({ fileId })).find((d) => d.lineId === bad!.lineId)!;
+  assert.deepEqual([again.state, again.attempt, again.replays], ['open', 2, 1]);
+  assert.equal(again.firstFailure.getTime(), bad!.firstFailure.getTime());
+
+  assert.deepEqual((await run()).results, { parked: 1 });
+  const parked = (await h.rt.kafka.readAll(h.rt.topic('usage.lines.parked'))).filter(
+    (m) => m.key!.toString() === bad!.lineId,
+  );
+  assert.equal(parked.length, 1);
+  assert.equal(parked[0]!.headers['tallyline.attempt']?.toString(), '3');
+  assert.equal(parked[0]!.value!.toString('latin1'), bad!.raw.toString('latin1'));
+  assert.equal((await dlq.list({ fileId, state: 'parked' }))[0]?.lineId, bad!.lineId);
+  assert.equal((await run()).lines.length, 0, 'a parked line waits for a person');
+});
+
+test('a match-stage dead letter goes back to usage.lines as it was, once', async () => {
+  const [record] = (await h.rt.kafka.readAll(h.rt.topic('usage.lines'))).filter(
+    (m) => !m.headers[REPLAY_COUNT_HEADER],
+  );
+  const lineId = record!.key!.toString();
+  const now = new Date();
+  // As the matcher dead-letters a record it cannot handle.
+  await (
+    await h.rt.producer()
+  ).send(h.rt.topic('usage.lines.dlq'), [
+    {
+      key: lineId,
+      value: record!.value,
+      headers: deadLetterHeaders({
+        lineId,
+        fileId,
+        lineNumber: Number(lineId.split(':')[1]),
+        stage: 'match',
+        errorClass: 'MATCH_FAILED',
+        message: 'test',
+        source: { topic: record!.topic, partition: record!.partition, offset: record!.offset },
+        attempt: 1,
+        firstFailure: now,
+        lastFailure: now,
+      }),
+    },
+  ]);
+  const filter = { fileId, stage: 'match' };
+  assert.deepEqual(
+    (await replay(h.rt, dlq, options({ filter }))).lines.map((l) => l.result),
+    ['replayed'],
+  );
+  assert.equal((await replay(h.rt, dlq, options({ filter }))).lines.length, 0);
+  const copies = (await h.rt.kafka.readAll(h.rt.topic('usage.lines'))).filter(
+    (m) => m.key!.toString() === lineId,
+  );
+  assert.equal(copies.length, 2, 'the original and one replay');
+  assert.ok(copies[1]!.value!.equals(record!.value!));
+});
+
+test('purge takes only resolved lines unless forced; every replay and purge is audited', async () => {
+  const all = await dlq.list({ fileId });
+  const resolved = all.filter((d) => d.state === 'resolved');
+  const selection = purgeSelection(all, false);
+  assert.deepEqual(
+    selection.purge.map((d) => d.lineId),
+    resolved.map((d) => d.lineId),
+  );
+  assert.equal(selection.refused.length, all.length - resolved.length);
+  await applyPurge(dlq, await h.rt.producer(), h.rt.topic('dlq.audit'), selection, {
+    filter: { fileId },
+    force: false,
+    by: 'tester',
+  });
+  const left = await dlq.list({ fileId });
+  assert.ok(left.every((d) => d.state !== 'resolved'));
+  assert.equal((await dlq.list({ fileId, state: 'purged' })).length, resolved.length);
+  assert.equal(purgeSelection(left.slice(0, 1), true).purge.length, 1, '--force takes an open line');
+
+  const audit = (await h.rt.kafka.readAll(h.rt.topic('dlq.audit'))).map(
+    (m) => JSON.parse(m.value!.toString()) as { action: string; by: string; lineIds: string[] },
+  );
+  assert.deepEqual(
+    audit.map((a) => a.action),
+    ['replay', 'replay', 'replay', 'replay', 'replay', 'purge'],
+  );
+  assert.ok(audit.every((a) => a.by === 'tester' && a.lineIds.length > 0));
+  assert.deepEqual(
+    audit.at(-1)!.lineIds,
+    resolved.map((d) => d.lineId),
+  );
+});
