@@ -1,0 +1,366 @@
+import { spawn } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig, type Config } from '../core/config/index.ts';
+import { KafkaClient, type OutgoingMessage, type Producer } from '../core/kafka/index.ts';
+import type { Logger } from '../core/log/index.ts';
+import { repoRoot } from '../core/paths.ts';
+import { AvroSerde, checkSchemas, createRegistryClient } from '../core/registry/index.ts';
+import type { UsageLine } from '../core/schemas/types.ts';
+import { applyTopics, topicName } from '../core/topics/index.ts';
+import {
+  catalogWorks,
+  RECORDINGS_PER_WORK,
+  toWork,
+  type CatalogWork,
+} from '../fixtures/generate/match-catalog.ts';
+import { readMatchTruth, writeMatchReport, type MatchTruthLine } from '../fixtures/generate/match-report.ts';
+import { DsrSplitter } from '../ingest/dsr/index.ts';
+import { readLines } from '../ingest/lines/index.ts';
+import { scoreDecisions, type Decision, type MatchMethodName, type Score } from './bench-score.ts';
+import { matchLine } from './rules/rules.ts';
+import { ReferenceState } from './state/reference-state.ts';
+
+// The matcher benchmark: a generated catalog (N recordings, N/2 works) and a report of N
+// usage lines played against it (fixtures/generate/match-*.ts), on a fresh topic prefix.
+// Reference data and lines are produced straight onto ref.works, ref.recordings and
+// usage.lines (their loading speed is measured elsewhere); then one `match serve` process
+// restores its state and matches the backlog. Measured: restore time, lines/s end to end,
+// the matcher's peak RSS, precision and recall per rule against the match truth; and the
+// same match in this process without Kafka (matchLine over a ReferenceState) to show where
+// the time goes.
+
+export interface MatcherBenchResult {
+  recordings: number;
+  works: number;
+  usageLines: number;
+  /** the report file and its match truth */
+  generateSeconds: number;
+  /** works and recordings produced onto the reference topics */
+  refLoadSeconds: number;
+  /** the report split in this process and its lines produced onto usage.lines */
+  linesLoadSeconds: number;
+  /** as the matcher logs it: reading the reference topics to their end */
+  restoreSeconds: number;
+  /** from restored to the matcher group's offsets at the end of usage.lines */
+  matchSeconds: number;
+  linesPerSecond: number;
+  /** the matcher's Node process (VmHWM) */
+  peakRssMB: number;
+  /** its child processes (the JVM producer, if that engine is on) */
+  childPeakRssMB: number;
+  /** in this process: ReferenceState built from the catalog objects */
+  inProcessStateSeconds: number;
+  /** in this process: matchLine alone, summed over batches of split lines */
+  inProcessLinesPerSecond: number;
+  /** in this process: microseconds per matchLine call, by the line's truth class */
+  inProcessMicrosByClass: Record<string, number>;
+  score: Score;
+  inProcessScore: Score;
+}
+
+function vmHwmMB(pid: number): number {
+  try {
+    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+function descendants(pid: number): number[] {
+  const file = `/proc/${pid}/task/${pid}/children`;
+  if (!existsSync(file)) return [];
+  const kids = readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return kids.flatMap((k) => [k, ...descendants(k)]);
+}
+
+/** Sends in chunks with a few sends in flight. */
+class Sender {
+  private pending: Promise<unknown>[] = [];
+  private buffer: OutgoingMessage[] = [];
+  constructor(
+    private readonly producer: Producer,
+    private readonly topic: string,
+  ) {}
+  async push(m: OutgoingMessage): Promise<void> {
+    this.buffer.push(m);
+    if (this.buffer.length >= 5000) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.buffer.length) this.pending.push(this.producer.send(this.topic, this.buffer));
+    this.buffer = [];
+    if (this.pending.length >= 4) await Promise.all(this.pending.splice(0));
+  }
+  async close(): Promise<void> {
+    await this.flush();
+    await Promise.all(this.pending.splice(0));
+  }
+}
+
+async function* splitLines(file: string, fileId: string): AsyncGenerator<UsageLine> {
+  const splitter = new DsrSplitter({ fileId, sender: 'BENCH' });
+  for await (const line of readLines(createReadStream(file))) {
+    const o = splitter.accept(line);
+    if (o.kind === 'usage') yield o.value;
+    else if (o.kind !== 'context') throw new Error(`${file} line ${line.lineNumber}: ${o.kind}`);
+  }
+}
+
+const lineNumberOf = (lineId: string) => Number(lineId.slice(lineId.lastIndexOf(':') + 1));
+
+export interface MatcherBenchOptions {
+  /**
+   * Stop each timed phase (in process, end to end) after this many seconds and score the
+   * lines decided so far: for a matcher too slow to finish on this machine in useful time.
+   */
+  maxSeconds?: number;
+}
+
+/** The truth of the lines that were decided: scoring a phase stopped early. */
+function scoreDecided(truth: MatchTruthLine[], decisions: Decision[]): Score {
+  const decided = new Set(decisions.map((d) => d.lineNumber));
+  return scoreDecisions(
+    decided.size === truth.length ? truth : truth.filter((t) => decided.has(t.lineNumber)),
+    decisions,
+  );
+}
+
+export async function benchMatcher(
+  recordings: number,
+  logger: Logger,
+  options: MatcherBenchOptions = {},
+): Promise<MatcherBenchResult> {
+  const maxMs = (options.maxSeconds ?? Infinity) * 1000;
+  const works = Math.ceil(recordings / RECORDINGS_PER_WORK);
+  const source = 'BENCH';
+  const seed = 2026;
+  const dir = mkdtempSync(path.join(tmpdir(), 'tallyline-match-bench-'));
+  const id = `bench-match.${recordings}.${Date.now().toString(36)}`;
+  const env = {
+    TALLYLINE_KAFKA_TOPIC_PREFIX: `${id}.`,
+    TALLYLINE_MATCHER_GROUP: `${id}.matcher`,
+    TALLYLINE_LOG_LEVEL: 'info',
+  };
+  const config: Config = loadConfig({ env: { ...process.env, ...env } });
+  const t = (name: Parameters<typeof topicName>[1]) => topicName(config.kafka.topicPrefix, name);
+  const kafka = new KafkaClient(config, logger);
+  const admin = await kafka.admin();
+  await applyTopics(admin, { prefix: config.kafka.topicPrefix, replicationFactor: 1 });
+  const registry = createRegistryClient(config);
+  await checkSchemas(registry, { prefix: config.kafka.topicPrefix });
+  const serde = {
+    work: await AvroSerde.forTopic(registry, t('ref.works'), 'Work'),
+    recording: await AvroSerde.forTopic(registry, t('ref.recordings'), 'RecordingLink'),
+    usage: await AvroSerde.forTopic(registry, t('usage.lines'), 'UsageLine'),
+    matched: await AvroSerde.forTopic(registry, t('usage.matched'), 'MatchedUsage'),
+    unmatched: await AvroSerde.forTopic(registry, t('usage.unmatched'), 'UnmatchedUsage'),
+  };
+  const catalog = { seed, works, source };
+  const progress = (s: string) => process.stderr.write(`  matcher bench ${recordings}: ${s}\n`);
+
+  // 1. The report and its match truth.
+  let t0 = performance.now();
+  const report = await writeMatchReport({ ...catalog, usageLines: recordings }, dir);
+  const generateSeconds = (performance.now() - t0) / 1000;
+  const truth = await readMatchTruth(report.matchTruthPath);
+  progress(`report generated in ${generateSeconds.toFixed(1)} s`);
+
+  // 2. In this process: the state from the catalog objects, then matchLine alone.
+  t0 = performance.now();
+  let state: ReferenceState | null = new ReferenceState();
+  const assertedAt = new Date();
+  const linksOf = (w: CatalogWork) => [
+    { workId: w.workId, iswc: w.iswc, title: w.title, source, assertedAt },
+  ];
+  for (const w of catalogWorks(catalog)) {
+    state.putWork(w.workId, toWork(w, source));
+    for (const isrc of w.recordings) state.putRecording(isrc, linksOf(w));
+  }
+  const inProcessStateSeconds = (performance.now() - t0) / 1000;
+  let matchMs = 0;
+  const local: Decision[] = [];
+  let batch: UsageLine[] = [];
+  const truthRule = new Map(truth.map((x) => [x.lineNumber, x.rule]));
+  const classMs = new Map<string, { ms: number; n: number }>();
+  const matchBatch = () => {
+    const results = batch.map((l) => {
+      const b0 = performance.now();
+      const r = matchLine(l, state!, config.matcher);
+      const ms = performance.now() - b0;
+      matchMs += ms;
+      const c = classMs.get(truthRule.get(l.lineNumber)!) ?? { ms: 0, n: 0 };
+      c.ms += ms;
+      c.n++;
+      classMs.set(truthRule.get(l.lineNumber)!, c);
+      return r;
+    });
+    results.forEach((r, i) => {
+      const part = r.kind === 'matched' ? r.parts[0] : undefined;
+      local.push({
+        lineNumber: batch[i]!.lineNumber,
+        workId: part?.work.workId ?? null,
+        method: (part?.method as MatchMethodName | undefined) ?? null,
+      });
+    });
+    batch = [];
+  };
+  for await (const line of splitLines(report.path, 'BENCHLOCAL')) {
+    batch.push(line);
+    if (batch.length === 1000) matchBatch();
+    if (matchMs > maxMs) break;
+  }
+  matchBatch();
+  const inProcessLinesPerSecond = Math.round(local.length / (matchMs / 1000));
+  const inProcessScore = scoreDecided(truth, local);
+  const inProcessMicrosByClass = Object.fromEntries(
+    [...classMs].map(([k, c]) => [k, Math.round((c.ms * 1000) / c.n)]),
+  );
+  state = null;
+  progress(
+    `in process: state ${inProcessStateSeconds.toFixed(1)} s, ${inProcessLinesPerSecond} lines/s, ` +
+      `µs per line by class ${JSON.stringify(inProcessMicrosByClass)}`,
+  );
+
+  // 3. Reference data and usage lines onto the topics.
+  const producer = await kafka.producer();
+  t0 = performance.now();
+  const worksOut = new Sender(producer, t('ref.works'));
+  const recsOut = new Sender(producer, t('ref.recordings'));
+  for (const w of catalogWorks(catalog)) {
+    await worksOut.push({ key: w.workId, value: serde.work.encode(toWork(w, source)) });
+    for (const isrc of w.recordings)
+      await recsOut.push({ key: isrc, value: serde.recording.encode({ isrc, links: linksOf(w) }) });
+  }
+  await worksOut.close();
+  await recsOut.close();
+  const refLoadSeconds = (performance.now() - t0) / 1000;
+  progress(`reference data produced in ${refLoadSeconds.toFixed(1)} s`);
+  t0 = performance.now();
+  const linesOut = new Sender(producer, t('usage.lines'));
+  for await (const line of splitLines(report.path, 'BENCH')) {
+    await linesOut.push({ key: line.lineId, value: serde.usage.encode(line) });
+  }
+  await linesOut.close();
+  await producer.disconnect();
+  const linesLoadSeconds = (performance.now() - t0) / 1000;
+  progress(`usage lines produced in ${linesLoadSeconds.toFixed(1)} s`);
+
+  // 4. One matcher instance in its own process.
+  const ends = await admin.topicOffsets(t('usage.lines'));
+  const endSum = ends.reduce((s, o) => s + Number(o.high), 0);
+  const matcher = spawn('node', [path.join(repoRoot, 'bin/tallyline.js'), 'match', 'serve', '--no-rematch'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let restoredAt = 0;
+  let restoreSeconds = 0;
+  let exited: number | null = null;
+  matcher.on('exit', (code) => (exited = code ?? -1));
+  createInterface({ input: matcher.stderr }).on('line', (text) => {
+    try {
+      const log = JSON.parse(text) as { msg?: string; level?: number; seconds?: number };
+      if (log.msg === 'reference data restored') {
+        restoredAt = performance.now();
+        restoreSeconds = log.seconds ?? 0;
+        progress(`matcher restored its state in ${restoreSeconds} s`);
+      } else if ((log.level ?? 0) >= 40) process.stderr.write(`  matcher: ${text}\n`);
+    } catch {
+      process.stderr.write(`  matcher: ${text}\n`);
+    }
+  });
+  let peak = 0;
+  let childPeak = 0;
+  let caughtUpAt: number;
+  try {
+    for (;;) {
+      peak = Math.max(peak, vmHwmMB(matcher.pid!));
+      childPeak = Math.max(
+        childPeak,
+        descendants(matcher.pid!).reduce((s, p) => s + vmHwmMB(p), 0),
+      );
+      if (exited !== null) throw new Error(`the matcher exited (code ${exited}) before it caught up`);
+      if (restoredAt) {
+        const committed = await admin.groupOffsets(config.matcher.groupId, t('usage.lines'));
+        const done = committed.reduce((s, o) => s + Math.max(0, Number(o.offset)), 0);
+        if (done >= endSum || performance.now() - restoredAt > maxMs) {
+          caughtUpAt = performance.now();
+          break;
+        }
+      }
+      await sleep(1000);
+    }
+  } finally {
+    matcher.kill('SIGTERM');
+  }
+  const matchSeconds = (caughtUpAt - restoredAt) / 1000;
+  // Lines decided: all, or (stopped early) as far as the group's offsets went.
+  const committed = await admin.groupOffsets(config.matcher.groupId, t('usage.lines'));
+  const decidedLines = committed.reduce((s, o) => s + Math.max(0, Number(o.offset)), 0);
+  progress(`matcher caught up in ${matchSeconds.toFixed(1)} s`);
+
+  // 5. Its decisions against the truth.
+  const decisions: Decision[] = [];
+  for (const m of await kafka.readAll(t('usage.matched'), { timeoutMs: 600_000 })) {
+    const v = await serde.matched.decode(m.value!);
+    decisions.push({ lineNumber: lineNumberOf(v.lineId), workId: v.workId, method: v.method });
+  }
+  for (const m of await kafka.readAll(t('usage.unmatched'), { timeoutMs: 600_000 })) {
+    const v = await serde.unmatched.decode(m.value!);
+    decisions.push({ lineNumber: lineNumberOf(v.lineId), workId: null, method: null });
+  }
+  const score = scoreDecided(truth, decisions);
+
+  await admin.deleteTopics((await admin.listTopics()).filter((x) => x.startsWith(config.kafka.topicPrefix)));
+  await admin.deleteGroups([config.matcher.groupId]).catch(() => undefined);
+  await admin.disconnect();
+  await rm(dir, { recursive: true, force: true });
+
+  return {
+    recordings: works * RECORDINGS_PER_WORK,
+    works,
+    usageLines: truth.length,
+    generateSeconds: round1(generateSeconds),
+    refLoadSeconds: round1(refLoadSeconds),
+    linesLoadSeconds: round1(linesLoadSeconds),
+    restoreSeconds,
+    matchSeconds: round1(matchSeconds),
+    linesPerSecond: Math.round(decidedLines / matchSeconds),
+    peakRssMB: Math.round(peak),
+    childPeakRssMB: Math.round(childPeak),
+    inProcessStateSeconds: round1(inProcessStateSeconds),
+    inProcessLinesPerSecond,
+    inProcessMicrosByClass,
+    score,
+    inProcessScore,
+  };
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(2)} %`);
+
+/** One row per run for the table; precision and recall as percentages. */
+export function matcherBenchRow(r: MatcherBenchResult): Record<string, string | number> {
+  const s = r.score.byRule;
+  return {
+    recordings: r.recordings,
+    lines: r.usageLines,
+    restoreS: r.restoreSeconds,
+    matchS: r.matchSeconds,
+    linesPerS: r.linesPerSecond,
+    inProcLinesPerS: r.inProcessLinesPerSecond,
+    inProcLines: r.inProcessScore.decided,
+    peakRssMB: r.peakRssMB,
+    jvmRssMB: r.childPeakRssMB,
+    'P1/R1': `${pct(s.ISRC_LINK.precision)} / ${pct(s.ISRC_LINK.recall)}`,
+    'P2/R2': `${pct(s.ISWC.precision)} / ${pct(s.ISWC.recall)}`,
+    'P3/R3': `${pct(s.TITLE_SIMILARITY.precision)} / ${pct(s.TITLE_SIMILARITY.recall)}`,
+    nearMissFalse: `${r.score.nearMissFalseMatches}/${r.score.nearMisses}`,
+    unmatchedFalse: r.score.unmatchedFalseMatches,
+    decided: `${r.score.decided}/${r.usageLines}`,
+  };
+}
