@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeadLetters, writeResendRequest } from '../../dlq-tools/index.ts';
+import { exportRun } from '../../export/index.ts';
+import { buildFile, nwr, rec } from '../../fixtures/generate/cwr.ts';
+import { generateDsrBuffer } from '../../fixtures/index.ts';
+import { Intake } from '../../ingest/intake/intake.ts';
+import { loadReferenceFiles, MatcherService, matchStatus } from '../../matcher/index.ts';
+import { logger } from '../support/harness.ts';
+import { CORRECTED_ISRC, senderFix } from '../support/dlq.ts';
+import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
+
+// End to end: a report with bad lines → `dlq request` lists exactly those lines → the sender
+// answers the request TSV with a CorrectedLine column → the correction file is ingested like
+// any file → the lines come back under their original lineIds, are matched and exported →
+// the report's accounting is complete with no open dead letter.
+
+const config = configFrom(
+  ingestEnv('dlqcorr', {
+    TALLYLINE_MATCHER_GROUP: `test-dlqcorr-matcher-${Date.now()}`,
+    TALLYLINE_EXPORT_OUTBOX: mkdtempSync(path.join(tmpdir(), 'tallyline-outbox-')),
+    TALLYLINE_LOG_LEVEL: 'warn',
+  }),
+);
+let h: IngestHarness;
+let matcher: MatcherService | null = null;
+const report = generateDsrBuffer({
+  seed: 73,
+  usageLines: 240,
+  corruptionRate: 0.05,
+  corruptionKinds: ['BAD_ISRC', 'INVALID_NUMBER'],
+});
+
+before(async () => {
+  h = await IngestHarness.start(config);
+});
+after(async () => {
+  await matcher?.stop();
+  await h.stop();
+});
+
+test('a re-send request answered with corrected lines: matched, exported, the report accounted in full', async () => {
+  const intake = new Intake(h.rt);
+  const dlq = new DeadLetters(h.rt.kafka, h.rt.redis, h.rt.topic('usage.lines.dlq'), config.redis.prefix);
+  const { file } = await intake.accept(Readable.from([report.content]), report.fileName, 'CORRSENDER');
+  const original = await h.waitForFile(file.fileId);
+  const dead = report.truth.deadLines;
+  assert.ok(
+    dead.some((d) => d.errorClass === 'ORPHANED') && dead.some((d) => d.errorClass === 'INVALID_NUMBER'),
+  );
+  assert.equal(original.counts!.deadLettered, dead.length);
+
+  // The request lists exactly the dead lines.
+  const written = (await writeResendRequest(
+    dlq,
+    h.rt.files,
+    file.fileId,
+    mkdtempSync(path.join(tmpdir(), 'resend-')),
+  ))!;
+  const request = readFileSync(written.tsv, 'utf8').trimEnd().split('\n');
+  assert.deepEqual(
+    request.slice(1).map((r) => Number(r.split('\t')[2])),
+    dead.map((d) => d.lineNumber),
+  );
+
+  // The sender adds the corrected line to each row of the request and sends it back.
+  const items = new Map((await dlq.list({ fileId: file.fileId })).map((d) => [d.lineNumber, d]));
+  const answer = Buffer.concat([
+    Buffer.from(`${request[0]}\tCorrectedLine\n`),
+    ...request
+      .slice(1)
+      .flatMap((row) => [
+        Buffer.from(`${row}\t`),
+        senderFix(items.get(Number(row.split('\t')[2]))!),
+        Buffer.from('\n'),
+      ]),
+  ]);
+  const correction = await intake.accept(
+    Readable.from([answer]),
+    `CORRECTION_${report.fileName}`,
+    'CORRSENDER',
+  );
+  assert.equal(correction.status, 'accepted');
+  assert.equal(correction.file.format, 'CORRECTION');
+  const corrected = await h.waitForFile(correction.file.fileId);
+  assert.equal(corrected.state, 'split', corrected.reason ?? '');
+  const roots = dead.filter((d) => d.errorClass === 'INVALID_ISRC').length;
+  assert.deepEqual(corrected.counts, {
+    lines: dead.length + 1,
+    emitted: dead.length - roots,
+    deadLettered: 0,
+    context: 1 + roots,
+  });
+
+  // The original file: every dead line resolved, counted as corrected, none open.
+  const after = (await h.rt.files.get(file.fileId))!;
+  assert.equal(after.corrected, dead.length);
+  const c = after.counts!;
+  assert.equal(c.lines, c.emitted + c.deadLettered + c.context);
+  const states = (await dlq.list({ fileId: file.fileId })).map((d) => d.state);
+  assert.deepEqual(new Set(states), new Set(['resolved']));
+
+  // Every usage line of the report is on usage.lines once, the corrected ones under their ids.
+  const usage = (await h.rt.kafka.readAll(h.rt.topic('usage.lines'))).map((m) => m.key!.toString());
+  assert.equal(usage.length, new Set(usage).size, 'no line twice');
+  const usageLines = dead
+    .filter((d) => d.errorClass !== 'INVALID_ISRC')
+    .map((d) => `${file.fileId}:${d.lineNumber}`);
+  for (const id of usageLines) assert.ok(usage.includes(id), id);
+  assert.equal(usage.length, c.emitted + usageLines.length);
+
+  // Matching: the catalog links the corrected ISRC, so the lines orphaned by the bad
+  // resource lines are matched now; every usage line is matched or unmatched.
+  const [loaded] = await loadReferenceFiles(
+    config,
+    logger,
+    [
+      {
+        name: 'catalog.V21',
+        bytes: Buffer.from(buildFile([[nwr(0, 'CORRECTED WORK', 'CW1'), rec(0, 1, CORRECTED_ISRC)]])),
+      },
+    ],
+    'catalog',
+  );
+  assert.equal(loaded!.loaded, 1);
+  matcher = await MatcherService.start(config, logger);
+  let status;
+  for (let i = 0; i < 120; i++) {
+    [status] = await matchStatus(config, logger, async () => usage.length);
+    if (status?.caughtUp) break;
+    await sleep(500);
+  }
+  assert.ok(status?.caughtUp, `caught up: ${JSON.stringify(status)}`);
+  const orphans = dead.filter((d) => d.errorClass === 'ORPHANED').length;
+  assert.equal(status.matched, orphans);
+  assert.equal(status.matched + status.unmatched, usage.length);
+  assert.equal(status.deadLettered, 0);
+
+  // Export: the report's lines are all accounted for, none pending.
+  const run = await exportRun(config, logger, '2020-06');
+  const account = run.reports.find((r) => r.fileId === file.fileId);
+  assert.ok(account, `the export accounts for ${file.fileId}`);
+  assert.equal(account.matchedLines, orphans);
+  assert.equal(account.matchedLines + account.unmatchedLines, usage.length);
+  assert.equal(account.pendingLines, 0);
+});
+
+test('a correction for a line that is not an open dead letter is refused whole, naming the row', async () => {
+  const intake = new Intake(h.rt);
+  const body = `OriginalFileName\tLineNumber\tCorrectedLine\n${report.fileName}\t1\tHEAD\tx\nnosuch.tsv\t5\tSU02\n`;
+  const { file } = await intake.accept(
+    Readable.from([Buffer.from(body)]),
+    'CORRECTION_bad.tsv',
+    'CORRSENDER',
+  );
+  const refused = await h.waitForFile(file.fileId);
+  assert.equal(refused.state, 'rejected');
+  assert.match(refused.reason!, /line 2, cell LineNumber: line 1 of .* is not a dead letter/);
+  assert.match(refused.reason!, /line 3, cell OriginalFileName: no split file "nosuch.tsv"/);
+});
