@@ -160,183 +160,192 @@ export async function benchMatcher(
     unmatched: await AvroSerde.forTopic(registry, t('usage.unmatched'), 'UnmatchedUsage'),
   };
   const catalog = { seed, works, source };
-  const progress = (s: string) => process.stderr.write(`  matcher bench ${recordings}: ${s}\n`);
-
-  // 1. The report and its match truth.
-  let t0 = performance.now();
-  const report = await writeMatchReport({ ...catalog, usageLines: recordings }, dir);
-  const generateSeconds = (performance.now() - t0) / 1000;
-  const truth = await readMatchTruth(report.matchTruthPath);
-  progress(`report generated in ${generateSeconds.toFixed(1)} s`);
-
-  // 2. In this process: the state from the catalog objects, then matchLine alone.
-  t0 = performance.now();
-  let state: ReferenceState | null = new ReferenceState();
-  const assertedAt = new Date();
-  const linksOf = (w: CatalogWork) => [
-    { workId: w.workId, iswc: w.iswc, title: w.title, source, assertedAt },
-  ];
-  for (const w of catalogWorks(catalog)) {
-    state.putWork(w.workId, toWork(w, source));
-    for (const isrc of w.recordings) state.putRecording(isrc, linksOf(w));
-  }
-  const inProcessStateSeconds = (performance.now() - t0) / 1000;
-  let matchMs = 0;
-  const local: Decision[] = [];
-  let batch: UsageLine[] = [];
-  const truthRule = new Map(truth.map((x) => [x.lineNumber, x.rule]));
-  const classMs = new Map<string, { ms: number; n: number }>();
-  const matchBatch = () => {
-    const results = batch.map((l) => {
-      const b0 = performance.now();
-      const r = matchLine(l, state!, config.matcher);
-      const ms = performance.now() - b0;
-      matchMs += ms;
-      const c = classMs.get(truthRule.get(l.lineNumber)!) ?? { ms: 0, n: 0 };
-      c.ms += ms;
-      c.n++;
-      classMs.set(truthRule.get(l.lineNumber)!, c);
-      return r;
-    });
-    results.forEach((r, i) => {
-      const part = r.kind === 'matched' ? r.parts[0] : undefined;
-      local.push({
-        lineNumber: batch[i]!.lineNumber,
-        workId: part?.work.workId ?? null,
-        method: (part?.method as MatchMethodName | undefined) ?? null,
-      });
-    });
-    batch = [];
-  };
-  for await (const line of splitLines(report.path, 'BENCHLOCAL')) {
-    batch.push(line);
-    if (batch.length === 1000) matchBatch();
-    if (matchMs > maxMs) break;
-  }
-  matchBatch();
-  const inProcessLinesPerSecond = Math.round(local.length / (matchMs / 1000));
-  const inProcessScore = scoreDecided(truth, local);
-  const inProcessMicrosByClass = Object.fromEntries(
-    [...classMs].map(([k, c]) => [k, Math.round((c.ms * 1000) / c.n)]),
-  );
-  state = null;
-  progress(
-    `in process: state ${inProcessStateSeconds.toFixed(1)} s, ${inProcessLinesPerSecond} lines/s, ` +
-      `µs per line by class ${JSON.stringify(inProcessMicrosByClass)}`,
-  );
-
-  // 3. Reference data and usage lines onto the topics.
-  const producer = await kafka.producer();
-  t0 = performance.now();
-  const worksOut = new Sender(producer, t('ref.works'));
-  const recsOut = new Sender(producer, t('ref.recordings'));
-  for (const w of catalogWorks(catalog)) {
-    await worksOut.push({ key: w.workId, value: serde.work.encode(toWork(w, source)) });
-    for (const isrc of w.recordings)
-      await recsOut.push({ key: isrc, value: serde.recording.encode({ isrc, links: linksOf(w) }) });
-  }
-  await worksOut.close();
-  await recsOut.close();
-  const refLoadSeconds = (performance.now() - t0) / 1000;
-  progress(`reference data produced in ${refLoadSeconds.toFixed(1)} s`);
-  t0 = performance.now();
-  const linesOut = new Sender(producer, t('usage.lines'));
-  for await (const line of splitLines(report.path, 'BENCH')) {
-    await linesOut.push({ key: line.lineId, value: serde.usage.encode(line) });
-  }
-  await linesOut.close();
-  await producer.disconnect();
-  const linesLoadSeconds = (performance.now() - t0) / 1000;
-  progress(`usage lines produced in ${linesLoadSeconds.toFixed(1)} s`);
-
-  // 4. One matcher instance in its own process.
-  const ends = await admin.topicOffsets(t('usage.lines'));
-  const endSum = ends.reduce((s, o) => s + Number(o.high), 0);
-  const matcher = spawn('node', [path.join(repoRoot, 'bin/tallyline.js'), 'match', 'serve', '--no-rematch'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let restoredAt = 0;
-  let restoreSeconds = 0;
-  let exited: number | null = null;
-  matcher.on('exit', (code) => (exited = code ?? -1));
-  createInterface({ input: matcher.stderr }).on('line', (text) => {
-    try {
-      const log = JSON.parse(text) as { msg?: string; level?: number; seconds?: number };
-      if (log.msg === 'reference data restored') {
-        restoredAt = performance.now();
-        restoreSeconds = log.seconds ?? 0;
-        progress(`matcher restored its state in ${restoreSeconds} s`);
-      } else if ((log.level ?? 0) >= 40) process.stderr.write(`  matcher: ${text}\n`);
-    } catch {
-      process.stderr.write(`  matcher: ${text}\n`);
-    }
-  });
-  let peak = 0;
-  let childPeak = 0;
-  let caughtUpAt: number;
+  // The topics, the group and the files go whatever happens.
   try {
-    for (;;) {
-      peak = Math.max(peak, vmHwmMB(matcher.pid!));
-      childPeak = Math.max(
-        childPeak,
-        descendants(matcher.pid!).reduce((s, p) => s + vmHwmMB(p), 0),
-      );
-      if (exited !== null) throw new Error(`the matcher exited (code ${exited}) before it caught up`);
-      if (restoredAt) {
-        const committed = await admin.groupOffsets(config.matcher.groupId, t('usage.lines'));
-        const done = committed.reduce((s, o) => s + Math.max(0, Number(o.offset)), 0);
-        if (done >= endSum || performance.now() - restoredAt > maxMs) {
-          caughtUpAt = performance.now();
-          break;
-        }
-      }
-      await sleep(1000);
+    const progress = (s: string) => process.stderr.write(`  matcher bench ${recordings}: ${s}\n`);
+
+    // 1. The report and its match truth.
+    let t0 = performance.now();
+    const report = await writeMatchReport({ ...catalog, usageLines: recordings }, dir);
+    const generateSeconds = (performance.now() - t0) / 1000;
+    const truth = await readMatchTruth(report.matchTruthPath);
+    progress(`report generated in ${generateSeconds.toFixed(1)} s`);
+
+    // 2. In this process: the state from the catalog objects, then matchLine alone.
+    t0 = performance.now();
+    let state: ReferenceState | null = new ReferenceState();
+    const assertedAt = new Date();
+    const linksOf = (w: CatalogWork) => [
+      { workId: w.workId, iswc: w.iswc, title: w.title, source, assertedAt },
+    ];
+    for (const w of catalogWorks(catalog)) {
+      state.putWork(w.workId, toWork(w, source));
+      for (const isrc of w.recordings) state.putRecording(isrc, linksOf(w));
     }
+    const inProcessStateSeconds = (performance.now() - t0) / 1000;
+    let matchMs = 0;
+    const local: Decision[] = [];
+    let batch: UsageLine[] = [];
+    const truthRule = new Map(truth.map((x) => [x.lineNumber, x.rule]));
+    const classMs = new Map<string, { ms: number; n: number }>();
+    const matchBatch = () => {
+      const results = batch.map((l) => {
+        const b0 = performance.now();
+        const r = matchLine(l, state!, config.matcher);
+        const ms = performance.now() - b0;
+        matchMs += ms;
+        const c = classMs.get(truthRule.get(l.lineNumber)!) ?? { ms: 0, n: 0 };
+        c.ms += ms;
+        c.n++;
+        classMs.set(truthRule.get(l.lineNumber)!, c);
+        return r;
+      });
+      results.forEach((r, i) => {
+        const part = r.kind === 'matched' ? r.parts[0] : undefined;
+        local.push({
+          lineNumber: batch[i]!.lineNumber,
+          workId: part?.work.workId ?? null,
+          method: (part?.method as MatchMethodName | undefined) ?? null,
+        });
+      });
+      batch = [];
+    };
+    for await (const line of splitLines(report.path, 'BENCHLOCAL')) {
+      batch.push(line);
+      if (batch.length === 1000) matchBatch();
+      if (matchMs > maxMs) break;
+    }
+    matchBatch();
+    const inProcessLinesPerSecond = Math.round(local.length / (matchMs / 1000));
+    const inProcessScore = scoreDecided(truth, local);
+    const inProcessMicrosByClass = Object.fromEntries(
+      [...classMs].map(([k, c]) => [k, Math.round((c.ms * 1000) / c.n)]),
+    );
+    state = null;
+    progress(
+      `in process: state ${inProcessStateSeconds.toFixed(1)} s, ${inProcessLinesPerSecond} lines/s, ` +
+        `µs per line by class ${JSON.stringify(inProcessMicrosByClass)}`,
+    );
+
+    // 3. Reference data and usage lines onto the topics.
+    const producer = await kafka.producer();
+    t0 = performance.now();
+    const worksOut = new Sender(producer, t('ref.works'));
+    const recsOut = new Sender(producer, t('ref.recordings'));
+    for (const w of catalogWorks(catalog)) {
+      await worksOut.push({ key: w.workId, value: serde.work.encode(toWork(w, source)) });
+      for (const isrc of w.recordings)
+        await recsOut.push({ key: isrc, value: serde.recording.encode({ isrc, links: linksOf(w) }) });
+    }
+    await worksOut.close();
+    await recsOut.close();
+    const refLoadSeconds = (performance.now() - t0) / 1000;
+    progress(`reference data produced in ${refLoadSeconds.toFixed(1)} s`);
+    t0 = performance.now();
+    const linesOut = new Sender(producer, t('usage.lines'));
+    for await (const line of splitLines(report.path, 'BENCH')) {
+      await linesOut.push({ key: line.lineId, value: serde.usage.encode(line) });
+    }
+    await linesOut.close();
+    await producer.disconnect();
+    const linesLoadSeconds = (performance.now() - t0) / 1000;
+    progress(`usage lines produced in ${linesLoadSeconds.toFixed(1)} s`);
+
+    // 4. One matcher instance in its own process.
+    const ends = await admin.topicOffsets(t('usage.lines'));
+    const endSum = ends.reduce((s, o) => s + Number(o.high), 0);
+    const matcher = spawn(
+      'node',
+      [path.join(repoRoot, 'bin/tallyline.js'), 'match', 'serve', '--no-rematch'],
+      {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let restoredAt = 0;
+    let restoreSeconds = 0;
+    let exited: number | null = null;
+    matcher.on('exit', (code) => (exited = code ?? -1));
+    createInterface({ input: matcher.stderr }).on('line', (text) => {
+      try {
+        const log = JSON.parse(text) as { msg?: string; level?: number; seconds?: number };
+        if (log.msg === 'reference data restored') {
+          restoredAt = performance.now();
+          restoreSeconds = log.seconds ?? 0;
+          progress(`matcher restored its state in ${restoreSeconds} s`);
+        } else if ((log.level ?? 0) >= 40) process.stderr.write(`  matcher: ${text}\n`);
+      } catch {
+        process.stderr.write(`  matcher: ${text}\n`);
+      }
+    });
+    let peak = 0;
+    let childPeak = 0;
+    let caughtUpAt: number;
+    try {
+      for (;;) {
+        peak = Math.max(peak, vmHwmMB(matcher.pid!));
+        childPeak = Math.max(
+          childPeak,
+          descendants(matcher.pid!).reduce((s, p) => s + vmHwmMB(p), 0),
+        );
+        if (exited !== null) throw new Error(`the matcher exited (code ${exited}) before it caught up`);
+        if (restoredAt) {
+          const committed = await admin.groupOffsets(config.matcher.groupId, t('usage.lines'));
+          const done = committed.reduce((s, o) => s + Math.max(0, Number(o.offset)), 0);
+          if (done >= endSum || performance.now() - restoredAt > maxMs) {
+            caughtUpAt = performance.now();
+            break;
+          }
+        }
+        await sleep(1000);
+      }
+    } finally {
+      matcher.kill('SIGTERM');
+    }
+    const matchSeconds = (caughtUpAt - restoredAt) / 1000;
+    // Lines decided: all, or (stopped early) as far as the group's offsets went.
+    const committed = await admin.groupOffsets(config.matcher.groupId, t('usage.lines'));
+    const decidedLines = committed.reduce((s, o) => s + Math.max(0, Number(o.offset)), 0);
+    progress(`matcher caught up in ${matchSeconds.toFixed(1)} s`);
+
+    // 5. Its decisions against the truth.
+    const decisions: Decision[] = [];
+    for (const m of await kafka.readAll(t('usage.matched'), { timeoutMs: 600_000 })) {
+      const v = await serde.matched.decode(m.value!);
+      decisions.push({ lineNumber: lineNumberOf(v.lineId), workId: v.workId, method: v.method });
+    }
+    for (const m of await kafka.readAll(t('usage.unmatched'), { timeoutMs: 600_000 })) {
+      const v = await serde.unmatched.decode(m.value!);
+      decisions.push({ lineNumber: lineNumberOf(v.lineId), workId: null, method: null });
+    }
+    const score = scoreDecided(truth, decisions);
+
+    return {
+      recordings: works * RECORDINGS_PER_WORK,
+      works,
+      usageLines: truth.length,
+      generateSeconds: round1(generateSeconds),
+      refLoadSeconds: round1(refLoadSeconds),
+      linesLoadSeconds: round1(linesLoadSeconds),
+      restoreSeconds,
+      matchSeconds: round1(matchSeconds),
+      linesPerSecond: Math.round(decidedLines / matchSeconds),
+      peakRssMB: Math.round(peak),
+      childPeakRssMB: Math.round(childPeak),
+      inProcessStateSeconds: round1(inProcessStateSeconds),
+      inProcessLinesPerSecond,
+      inProcessMicrosByClass,
+      score,
+      inProcessScore,
+    };
   } finally {
-    matcher.kill('SIGTERM');
+    await admin.deleteTopics(
+      (await admin.listTopics()).filter((x) => x.startsWith(config.kafka.topicPrefix)),
+    );
+    await admin.deleteGroups([config.matcher.groupId]).catch(() => undefined);
+    await admin.disconnect();
+    await rm(dir, { recursive: true, force: true });
   }
-  const matchSeconds = (caughtUpAt - restoredAt) / 1000;
-  // Lines decided: all, or (stopped early) as far as the group's offsets went.
-  const committed = await admin.groupOffsets(config.matcher.groupId, t('usage.lines'));
-  const decidedLines = committed.reduce((s, o) => s + Math.max(0, Number(o.offset)), 0);
-  progress(`matcher caught up in ${matchSeconds.toFixed(1)} s`);
-
-  // 5. Its decisions against the truth.
-  const decisions: Decision[] = [];
-  for (const m of await kafka.readAll(t('usage.matched'), { timeoutMs: 600_000 })) {
-    const v = await serde.matched.decode(m.value!);
-    decisions.push({ lineNumber: lineNumberOf(v.lineId), workId: v.workId, method: v.method });
-  }
-  for (const m of await kafka.readAll(t('usage.unmatched'), { timeoutMs: 600_000 })) {
-    const v = await serde.unmatched.decode(m.value!);
-    decisions.push({ lineNumber: lineNumberOf(v.lineId), workId: null, method: null });
-  }
-  const score = scoreDecided(truth, decisions);
-
-  await admin.deleteTopics((await admin.listTopics()).filter((x) => x.startsWith(config.kafka.topicPrefix)));
-  await admin.deleteGroups([config.matcher.groupId]).catch(() => undefined);
-  await admin.disconnect();
-  await rm(dir, { recursive: true, force: true });
-
-  return {
-    recordings: works * RECORDINGS_PER_WORK,
-    works,
-    usageLines: truth.length,
-    generateSeconds: round1(generateSeconds),
-    refLoadSeconds: round1(refLoadSeconds),
-    linesLoadSeconds: round1(linesLoadSeconds),
-    restoreSeconds,
-    matchSeconds: round1(matchSeconds),
-    linesPerSecond: Math.round(decidedLines / matchSeconds),
-    peakRssMB: Math.round(peak),
-    childPeakRssMB: Math.round(childPeak),
-    inProcessStateSeconds: round1(inProcessStateSeconds),
-    inProcessLinesPerSecond,
-    inProcessMicrosByClass,
-    score,
-    inProcessScore,
-  };
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
