@@ -1,5 +1,5 @@
-// The matcher: reference data (works, ISRC → work links) and the match rules. So far the
-// CWR reader; loading onto ref.works / ref.recordings and matching come next.
+// The matcher: reference data (CWR works, ISRC → work links) loaded onto ref.works /
+// ref.recordings, held in memory, and the match rules run over usage.lines.
 export * from './cwr/index.ts';
 export { loadReferenceFiles } from './refdata/load.ts';
 export type { LoadReport, LoadRejection } from './refdata/load.ts';
@@ -8,6 +8,15 @@ export { registerMatcherCommands } from './cli.ts';
 export { MatcherService } from './service/matcher-service.ts';
 export { matchStatus } from './status.ts';
 export type { FileMatchStatus } from './status.ts';
-export { matchLine, rankLinks, RULES } from './rules/rules.ts';
-export type { MatchResult } from './rules/rules.ts';
+export {
+  matchedUsages,
+  matchLine,
+  matchResource,
+  rankLinks,
+  RULES,
+  similarityConfidence,
+} from './rules/rules.ts';
+export type { Candidate, MatchedPart, MatchOptions, MatchResult } from './rules/rules.ts';
+export { foldText, nameTokens, normaliseTitle } from './rules/normalise.ts';
+export { nameSimilarity, peopleSimilarity, stringSimilarity } from './rules/similarity.ts';
 export { ReferenceState } from './state/reference-state.ts';

@@ -33,7 +33,7 @@ export async function matchStatus(
   const unmatchedSerde = await AvroSerde.forTopic(registry, t('usage.unmatched'), 'UnmatchedUsage');
   const files = new Map<
     string,
-    { matched: Map<string, string>; unmatched: Set<string>; dead: Set<string> }
+    { matched: Map<string, Set<string>>; unmatched: Set<string>; dead: Set<string> }
   >();
   const of = (fileId: string) => {
     let f = files.get(fileId);
@@ -42,7 +42,10 @@ export async function matchStatus(
   };
   for (const m of await kafka.readAll(t('usage.matched'))) {
     const v = await matchedSerde.decode(m.value!);
-    of(v.fileId).matched.set(v.lineId, v.rematch ? `${v.method} (re-match)` : v.method);
+    // A line reported at release level is matched as several parts (records); it counts once.
+    const methods = of(v.fileId).matched;
+    const label = v.rematch ? `${v.method} (re-match)` : v.method;
+    methods.set(v.lineId, (methods.get(v.lineId) ?? new Set()).add(label));
   }
   for (const m of await kafka.readAll(t('usage.unmatched'))) {
     const v = await unmatchedSerde.decode(m.value!);
@@ -59,7 +62,11 @@ export async function matchStatus(
   const out: FileMatchStatus[] = [];
   for (const [fileId, f] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     const byMethod: Record<string, number> = {};
-    for (const method of f.matched.values()) byMethod[method] = (byMethod[method] ?? 0) + 1;
+    // A line whose parts were matched by different rules counts under "A + B".
+    for (const labels of f.matched.values()) {
+      const method = [...labels].sort().join(' + ');
+      byMethod[method] = (byMethod[method] ?? 0) + 1;
+    }
     // A line that went unmatched and was re-matched later counts once, as matched.
     for (const id of f.matched.keys()) f.unmatched.delete(id);
     const emitted = await emittedOf(fileId);
