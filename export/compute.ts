@@ -292,22 +292,18 @@ function exportFile(
         method: part.method,
         currency,
       };
+      const baseKey = `${rowBase.workId}\t${rowBase.territory}\t${rowBase.commercialModel}\t${rowBase.useType}\t${currency}\t${part.method}`;
       part.holders.forEach((h, i) =>
-        addRow(
-          statementRows,
-          h.id,
-          h.name,
-          { ...rowBase, shareBasisPoints: h.basisPoints },
-          partUsages,
-          split.parts[i]!,
-        ),
+        addRow(statementRows, h.id, h.name, baseKey, rowBase, h.basisPoints, partUsages, split.parts[i]!),
       );
       if (split.unallocated !== 0n || claimedBp < 10000) {
         addRow(
           statementRows,
           UNALLOCATED,
           'shares not held by a known rights holder',
-          { ...rowBase, shareBasisPoints: 10000 - claimedBp },
+          baseKey,
+          rowBase,
+          10000 - claimedBp,
           partUsages,
           split.unallocated,
         );
@@ -348,26 +344,20 @@ function addRow(
   statements: Map<string, { name: string; rows: Map<string, StatementRow> }>,
   holderId: string,
   holderName: string,
-  key: Omit<StatementRow, 'usages' | 'amount'>,
+  baseKey: string,
+  base: Omit<StatementRow, 'usages' | 'amount' | 'shareBasisPoints'>,
+  shareBasisPoints: number,
   usages: number,
   amount: bigint,
 ): void {
   let s = statements.get(holderId);
   if (!s) statements.set(holderId, (s = { name: holderName, rows: new Map() }));
-  const k = [
-    key.workId,
-    key.territory,
-    key.commercialModel,
-    key.useType,
-    key.currency,
-    key.method,
-    key.shareBasisPoints,
-  ].join('\t');
+  const k = `${baseKey}\t${shareBasisPoints}`;
   const row = s.rows.get(k);
   if (row) {
     row.usages += usages;
     row.amount += amount;
-  } else s.rows.set(k, { ...key, usages, amount });
+  } else s.rows.set(k, { ...base, shareBasisPoints, usages, amount });
 }
 
 /** reported − (allocated + unallocated + unmatched + pending + notValued): 0 when it adds up. */

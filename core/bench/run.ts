@@ -1,6 +1,6 @@
 // npm run bench [-- 1000000 5000000]: the pipeline's speed and memory on this machine,
 // against the real local stack. Record results in docs/benchmarks.md.
-//   npm run bench -- --only ingest|matcher      one section
+//   npm run bench -- --only ingest|matcher|export      one section
 //   npm run bench -- --ingest-sizes 1000000,5000000 --matcher-sizes 1000000
 // Bare numbers are ingest sizes, as before.
 import { cpus, totalmem } from 'node:os';
@@ -10,9 +10,10 @@ import { createLogger } from '../log/index.ts';
 import { stackUp } from '../stack/index.ts';
 import { benchIngest } from '../../ingest/bench.ts';
 import { benchMatcher, matcherBenchRow } from '../../matcher/bench.ts';
+import { benchExport } from '../../export/bench.ts';
 import { printTable } from '../cli/output.ts';
 
-const SECTIONS = ['ingest', 'matcher'] as const;
+const SECTIONS = ['ingest', 'matcher', 'export'] as const;
 const args = parseArgs({
   allowPositionals: true,
   options: {
@@ -20,16 +21,18 @@ const args = parseArgs({
     'ingest-sizes': { type: 'string' },
     'matcher-sizes': { type: 'string' },
     'matcher-max-seconds': { type: 'string' },
+    'export-sizes': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (args.values.help) {
   process.stdout.write(
-    'npm run bench -- [--only ingest|matcher] [--ingest-sizes N,N] [--matcher-sizes N,N] [N ...]\n' +
+    'npm run bench -- [--only ingest|matcher|export] [--ingest-sizes N,N] [--matcher-sizes N,N] [--export-sizes N,N] [N ...]\n' +
       '  ingest: usage lines per report (default 1000000,5000000; bare numbers are ingest sizes)\n' +
       '  matcher: reference recordings and usage lines (default 1000000)\n' +
       '  --matcher-max-seconds S: stop the in-process and the end-to-end match after S seconds each and\n' +
-      '    score the lines decided so far (for a matcher too slow to finish)\n',
+      '    score the lines decided so far (for a matcher too slow to finish)\n' +
+      '  export: matched lines on usage.matched (default 1000000)\n',
   );
   process.exit(0);
 }
@@ -48,6 +51,7 @@ const ingestSizes = sizesOf([
   ...(args.values['ingest-sizes'] ? [args.values['ingest-sizes']] : []),
 ]);
 const matcherSizes = sizesOf(args.values['matcher-sizes'] ? [args.values['matcher-sizes']] : []);
+const exportSizes = sizesOf(args.values['export-sizes'] ? [args.values['export-sizes']] : []);
 const config = loadConfig();
 const logger = createLogger('warn');
 await stackUp(config);
@@ -90,5 +94,28 @@ if (only === undefined || only === 'matcher') {
     rows.push(matcherBenchRow(r));
   }
   printTable(rows, Object.keys(rows[0] ?? {}));
+}
+if (only === undefined || only === 'export') {
+  process.stdout.write(
+    '\n== export (N matched lines of 10 reports on 20000 works; one `export run` process)\n',
+  );
+  const rows = [];
+  for (const n of exportSizes.length ? exportSizes : [1_000_000]) {
+    const r = await benchExport(n, logger);
+    process.stderr.write(`${JSON.stringify(r)}\n`);
+    rows.push(r);
+  }
+  printTable(rows, [
+    'matchedLines',
+    'produceSeconds',
+    'exportSeconds',
+    'readSeconds',
+    'computeSeconds',
+    'writeSeconds',
+    'linesPerSecond',
+    'exportPeakRssMB',
+    'files',
+    'reconciled',
+  ]);
 }
 process.exit(0);
