@@ -199,3 +199,27 @@ test('purge takes only resolved lines unless forced; every replay and purge is a
     resolved.map((d) => d.lineId),
   );
 });
+
+test('an interrupted --apply run, started again, skips the lines it did', async () => {
+  const two = (await dlq.list({ fileId, errorClass: 'INVALID_NUMBER', state: 'open' })).slice(0, 2);
+  assert.equal(two.length, 2);
+  const stillBad = new Map(two.map((d) => [d.lineId, d.raw]));
+  const opts = options({ corrections: stillBad, maxReplays: 5, rate: 1 });
+  await assert.rejects(
+    replay(h.rt, dlq, {
+      ...opts,
+      onBatch: () => {
+        throw new Error('killed');
+      },
+    }),
+    /killed/,
+  );
+  const resumed = await replay(h.rt, dlq, opts);
+  assert.equal(resumed.resumed, 1);
+  assert.deepEqual(
+    resumed.lines.map((l) => l.result),
+    ['skipped', 'failed-again'],
+  );
+  const replays = (await dlq.list({ fileId })).filter((d) => stillBad.has(d.lineId)).map((d) => d.replays);
+  assert.deepEqual(replays, [1, 1], 'each line replayed once over both runs');
+});
