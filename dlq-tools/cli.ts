@@ -145,6 +145,7 @@ export function registerDlqCommands(program: Command, ctx: CliContext): void {
         stage: d.stage,
         error: d.errorClass,
         state: d.state,
+        replays: d.replays,
         sender: d.sender ?? null,
         cell: d.cell ?? null,
         message: d.message,
@@ -155,7 +156,7 @@ export function registerDlqCommands(program: Command, ctx: CliContext): void {
           ...r,
           message: r.message.length > 80 ? `${r.message.slice(0, 77)}...` : r.message,
         })),
-        ['fileId', 'lineNumber', 'stage', 'error', 'cell', 'state', 'message'],
+        ['fileId', 'lineNumber', 'stage', 'error', 'cell', 'state', 'replays', 'message'],
       );
       process.stdout.write(`${rows.length} dead letters\n`);
     },

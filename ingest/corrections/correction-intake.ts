@@ -23,34 +23,42 @@ export function deadLettersOf(rt: IngestRuntime): DeadLetters {
   return new DeadLetters(rt.kafka, rt.redis, rt.topic('usage.lines.dlq'), rt.config.redis.prefix);
 }
 
-async function originalOf(rt: IngestRuntime, sender: string, row: CorrectionRow): Promise<FileRecord | null> {
-  if (row.fileId) {
-    const f = await rt.files.get(row.fileId);
-    return f && f.sender === sender ? f : null;
-  }
-  const files = await rt.files.list({ sender, limit: 10000 });
-  return files.find((f) => f.fileName === row.originalFileName && f.state === 'split') ?? null;
+/** The file a row corrects: by FileId, else the sender's newest split file of that name. */
+function originalOf(files: FileRecord[], row: CorrectionRow): FileRecord | null {
+  if (row.fileId) return files.find((f) => f.fileId === row.fileId) ?? null;
+  return (
+    files.find(
+      (f) => f.fileName === row.originalFileName && f.state === 'split' && f.format !== 'CORRECTION',
+    ) ?? null
+  );
 }
 
 export async function splitCorrection(rt: IngestRuntime, record: FileRecord): Promise<'split' | 'rejected'> {
   await rt.files.update(record.fileId, { state: 'splitting', startedAt: new Date().toISOString() });
   const lines: Buffer[] = [];
+  const tooLong: number[] = [];
   const maxLineBytes = rt.config.ingest.maxLineBytes;
   for await (const batch of readLineBatches(openContent(rt, record), { maxLineBytes }))
-    for (const l of batch) lines.push(l.tooLong ? Buffer.alloc(maxLineBytes + 1) : Buffer.from(l.bytes));
+    for (const l of batch) {
+      if (l.tooLong) tooLong.push(l.lineNumber);
+      // a row too long to keep is reported below, and read as a blank row meanwhile
+      lines.push(l.tooLong ? Buffer.alloc(0) : Buffer.from(l.bytes));
+    }
 
   const { rows, errors } = parseCorrectionFile(lines);
-  const tooLong = rows.filter((r) => r.correctedLine.length > maxLineBytes);
-  for (const r of tooLong)
-    errors.push({ row: r.row, cell: 'CorrectedLine', message: `longer than ${maxLineBytes} bytes` });
+  for (const row of tooLong)
+    errors.unshift({ row, cell: 'CorrectedLine', message: `longer than ${maxLineBytes} bytes` });
 
   const dead = deadLettersOf(rt);
   const targets: DeadLetterItem[] = [];
   const replace = new Map<string, Buffer>();
   const originals = new Map<string, DeadLetterItem[]>();
   if (errors.length === 0) {
+    // Newest first, only the sender's own: a sender corrects nobody else's files.
+    const files = await rt.files.list({ sender: record.sender, limit: 100000 });
+    const allDead = await dead.list();
     for (const row of rows) {
-      const original = await originalOf(rt, record.sender, row);
+      const original = originalOf(files, row);
       if (!original) {
         errors.push({
           row: row.row,
@@ -60,7 +68,10 @@ export async function splitCorrection(rt: IngestRuntime, record: FileRecord): Pr
         continue;
       }
       if (!originals.has(original.fileId))
-        originals.set(original.fileId, await dead.list({ fileId: original.fileId }));
+        originals.set(
+          original.fileId,
+          allDead.filter((d) => d.fileId === original.fileId),
+        );
       const item = originals.get(original.fileId)!.find((d) => d.lineNumber === row.lineNumber);
       if (!item || !REPLAYABLE_STATES.has(item.state)) {
         errors.push({
