@@ -107,6 +107,7 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The even split of an integer over n parts, the remainder to the first parts. */
 function evenPart(total: bigint, n: number, i: number): bigint {
+  if (n === 1) return total;
   const N = BigInt(n);
   const base = total / N;
   const rest = total - base * N;
@@ -115,6 +116,7 @@ function evenPart(total: bigint, n: number, i: number): bigint {
 
 /** The latest emission of each part of a line: re-matches first, then by time and offset. */
 export function settledParts(parts: readonly MatchFacts[]): MatchFacts[] {
+  if (parts.length <= 1) return parts as MatchFacts[];
   const best = new Map<number, MatchFacts>();
   for (const p of parts) {
     const known = best.get(p.partIndex);

@@ -119,7 +119,7 @@ function moneySteps(a: FileAccount, month: string): ReconcileStep[] {
       steps,
       `money ${month} ${m.currency}`,
       gap === 0n && m.pending === 0n && m.notValued === 0n,
-      `summary totals ${f(m.reported)} = to rights holders ${f(m.allocated)} + unallocated ${f(m.unallocated)} + unmatched ${f(m.unmatched)}` +
+      `report totals ${f(m.reported)} = to rights holders ${f(m.allocated)} + unallocated ${f(m.unallocated)} + unmatched ${f(m.unmatched)}` +
         (m.pending ? ` + not yet matched ${f(m.pending)}` : '') +
         (m.notValued ? ` + on lines never received (dead letters) ${f(m.notValued)}` : '') +
         (gap ? `; ${f(gap)} unaccounted` : ''),

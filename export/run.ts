@@ -171,6 +171,6 @@ async function announce(
   } finally {
     await producer.disconnect();
   }
-  logger.info({ period, announced: fresh.length }, 'export files announced');
+  logger.debug({ period, announced: fresh.length }, 'export files announced');
   return new Set(fresh.map((e) => e.path));
 }
