@@ -91,7 +91,8 @@ function select(all: DeadLetterItem[], options: ReplayOptions): DeadLetterItem[]
       'NOT_REPLAYABLE',
       `--state ${filter.state}: only open and requested lines are replayed`,
     );
-  const replayable = all.filter((d) => REPLAYABLE_STATES.has(d.state));
+  // Export-stage dead letters (none are written yet) would not go back to usage.lines.
+  const replayable = all.filter((d) => REPLAYABLE_STATES.has(d.state) && d.stage !== 'export');
   let selected = filterDeadLetters(replayable, filter);
   if (corrections) {
     const byId = new Map(all.map((d) => [d.lineId, d]));
