@@ -19,6 +19,9 @@ const period = (text: string) => {
   }
 };
 
+/** For the kill-and-restart tests only: a pause after each file written. */
+const testPause = () => Number(process.env.TALLYLINE_EXPORT_TEST_PAUSE_MS ?? 0);
+
 export function printRun(
   r: ExportRunResult,
   say: (text: string) => void = (t) => process.stdout.write(`${t}\n`),
@@ -80,7 +83,7 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
       'the continuous export: a member of the export consumer group on usage.matched; re-exports the periods new matched lines fall in, then commits its offsets',
     )
     .action(async () => {
-      const service = await ExportService.start(ctx.config, ctx.logger);
+      const service = await ExportService.start(ctx.config, ctx.logger, { pauseAfterFileMs: testPause() });
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -31,13 +31,19 @@ export class ExportService {
     private readonly config: Config,
     private readonly logger: Logger,
     private readonly kafka: KafkaClient,
+    private readonly pauseAfterFileMs = 0,
   ) {}
 
-  static async start(config: Config, logger: Logger): Promise<ExportService> {
+  static async start(
+    config: Config,
+    logger: Logger,
+    options: { pauseAfterFileMs?: number } = {},
+  ): Promise<ExportService> {
     const service = new ExportService(
       config,
       logger.child({ component: 'export' }),
       new KafkaClient(config, logger),
+      options.pauseAfterFileMs ?? 0,
     );
     await service.consume();
     return service;
@@ -91,7 +97,10 @@ export class ExportService {
     try {
       const input = await readExportInput(this.config, this.logger, this.kafka);
       for (const month of months) {
-        const result = await exportRun(this.config, this.logger, month, { input });
+        const result = await exportRun(this.config, this.logger, month, {
+          input,
+          pauseAfterFileMs: this.pauseAfterFileMs,
+        });
         this.runs.push(result);
         this.logger.info({ period: month, files: result.files.length }, 'export written');
       }

@@ -13,7 +13,7 @@ import { hashKey } from '../../ingest/api/auth.ts';
 import { buildApi } from '../../ingest/api/server.ts';
 import { Intake } from '../../ingest/intake/intake.ts';
 import { loadReferenceFiles, MatcherService, matchStatus } from '../../matcher/index.ts';
-import { ExportService, type ExportRunResult } from '../../export/index.ts';
+import type { ExportRunResult } from '../../export/index.ts';
 import { toMinor } from '../../export/money.ts';
 import { logger } from '../support/harness.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
@@ -206,7 +206,7 @@ test("a report's money in the statements equals its summary totals minus unmatch
   }
 });
 
-test('reconcile --file passes on the exported report; the continuous export writes the same files', async () => {
+test('reconcile --file passes on the exported report; the continuous export killed mid-run and restarted writes the same files', async () => {
   const cli = spawn(
     'node',
     [path.join(repoRoot, 'bin/tallyline.js'), 'reconcile', '--file', fileId, '--json'],
@@ -223,17 +223,50 @@ test('reconcile --file passes on the exported report; the continuous export writ
   assert.equal(code, 0);
   assert.ok(result.steps.some((s) => s.step === 'exported 2020-06'));
 
+  // The continuous export, killed after its first file, before it commits any offset.
   const continuousDir = outbox();
-  const service = await ExportService.start(
-    configFrom({ ...env, TALLYLINE_EXPORT_OUTBOX: continuousDir }),
-    logger,
-  );
+  const serve = (extra: Record<string, string> = {}) => {
+    const child = spawn('node', [path.join(repoRoot, 'bin/tallyline.js'), 'export', 'serve'], {
+      env: { ...process.env, ...env, TALLYLINE_EXPORT_OUTBOX: continuousDir, ...extra },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(child);
+    return child;
+  };
+  const admin = await h.rt.kafka.admin();
+  const committed = async () =>
+    (await admin.groupOffsets(config.export.groupId, h.rt.topic('usage.matched'))).filter(
+      (o) => Number(o.offset) >= 0,
+    );
   try {
-    await service.idle();
+    const first = serve({ TALLYLINE_EXPORT_TEST_PAUSE_MS: '3000' });
+    for (let i = 0; !existsSync(path.join(continuousDir, '2020-06', 'statements')); i++) {
+      assert.ok(i < 1200, 'the continuous export wrote its first file');
+      await sleep(100);
+    }
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    assert.deepEqual(await committed(), [], 'no offset committed before the files were written');
+
+    const second = serve();
+    for (let i = 0; (await committed()).length === 0; i++) {
+      assert.ok(i < 600, 'the restarted export committed its offsets');
+      await sleep(200);
+    }
+    second.kill('SIGTERM');
+    await new Promise((resolve) => second.once('exit', resolve));
+    assert.deepEqual(filesIn(continuousDir), reference, 'the same files as the batch run');
+    const serde = await AvroSerde.forTopic(
+      createRegistryClient(config),
+      h.rt.topic('export.statements'),
+      'ExportFileWritten',
+    );
+    const events = await h.rt.kafka.readAll(h.rt.topic('export.statements'));
+    const paths = await Promise.all(events.map(async (m) => (await serde.decode(m.value!)).path));
+    assert.equal(new Set(paths).size, paths.length, 'still one event per file');
   } finally {
-    await service.stop();
+    await admin.disconnect();
   }
-  assert.deepEqual(filesIn(continuousDir), reference);
 });
 
 test("GET /v1/exports: a rights holder's key sees and downloads only its own statements", async () => {
