@@ -142,7 +142,7 @@ export function computeExport(input: ExportInput, period: string): ExportModel {
     if (!list) byFile.set(l.fileId, (list = []));
     list.push(l);
   }
-  const statementRows = new Map<string, { name: string; rows: Map<string, StatementRow> }>();
+  const statementRows = new Map<string, { name: string; rows: Map<string, StatementRow[]> }>();
   const claims: Claim[] = [];
   const accounts: FileAccount[] = [];
   const works = new Map<string, WorkTotal>();
@@ -161,7 +161,9 @@ export function computeExport(input: ExportInput, period: string): ExportModel {
       holderId,
       holderName: s.name,
       period,
-      rows: [...s.rows.entries()].sort(([a], [b]) => cmp(a, b)).map(([, r]) => r),
+      rows: [...s.rows.entries()]
+        .sort(([a], [b]) => cmp(a, b))
+        .flatMap(([, rows]) => [...rows].sort((x, y) => x.shareBasisPoints - y.shareBasisPoints)),
     }));
   return {
     period,
@@ -178,7 +180,7 @@ function exportFile(
   valuation: FileValuation,
   input: ExportInput,
   period: string,
-  statementRows: Map<string, { name: string; rows: Map<string, StatementRow> }>,
+  statementRows: Map<string, { name: string; rows: Map<string, StatementRow[]> }>,
   works: Map<string, WorkTotal>,
 ): { claim: Claim; account: FileAccount } {
   const money = new Map<string, MoneyAccount>();
@@ -343,7 +345,7 @@ function exportFile(
 }
 
 function addRow(
-  statements: Map<string, { name: string; rows: Map<string, StatementRow> }>,
+  statements: Map<string, { name: string; rows: Map<string, StatementRow[]> }>,
   holderId: string,
   holderName: string,
   baseKey: string,
@@ -354,12 +356,15 @@ function addRow(
 ): void {
   let s = statements.get(holderId);
   if (!s) statements.set(holderId, (s = { name: holderName, rows: new Map() }));
-  const k = `${baseKey}\t${shareBasisPoints}`;
-  const row = s.rows.get(k);
+  // One string per part as the key (its hash is computed once), the share searched in a
+  // short list: this runs once per holder per matched line.
+  let rows = s.rows.get(baseKey);
+  if (!rows) s.rows.set(baseKey, (rows = []));
+  const row = rows.find((r) => r.shareBasisPoints === shareBasisPoints);
   if (row) {
     row.usages += usages;
     row.amount += amount;
-  } else s.rows.set(k, { ...base, shareBasisPoints, usages, amount });
+  } else rows.push({ ...base, shareBasisPoints, usages, amount });
 }
 
 /** reported − (allocated + unallocated + unmatched + pending + notValued): 0 when it adds up. */
