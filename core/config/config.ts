@@ -70,7 +70,7 @@ const schema = z.object({
      * who writes the transactions of the split and the matcher: `jvm`, Kafka's Java client in
      * a child process (needs Java 17+; fast), or `kafkajs` in the Node process (no Java)
      */
-    producerEngine: z.enum(['jvm', 'kafkajs']).default('kafkajs'),
+    producerEngine: z.enum(['jvm', 'kafkajs']).default('jvm'),
   }),
   registry: z.object({
     url: z.string().url().optional(),

@@ -7,6 +7,7 @@ import {
   type IncomingMessage,
   type OutgoingMessage,
   type Producer,
+  type TransactionalProducer,
 } from '../../core/kafka/index.ts';
 import type { Logger } from '../../core/log/index.ts';
 import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
@@ -39,22 +40,29 @@ export interface MatcherSerdes {
   unmatched: AvroSerde<'UnmatchedUsage'>;
 }
 
+/** Joining the reference consumer's group takes a few seconds before the first batch. */
+const RESTORE_JOIN_MS = 15000;
+/** No reference record for this long: what is left before the end offsets is markers. */
+const RESTORE_IDLE_MS = 2000;
+
 interface MatchOutput {
   matched: OutgoingMessage[];
   unmatched: OutgoingMessage[];
   dead: OutgoingMessage[];
   /** links asserted by usage reports in this batch: the ISRC's merged links */
   links: Map<string, Link[]>;
+  /** lines matched (out.matched holds one record per part) */
+  matchedLines: number;
 }
 
 export class MatcherService {
   readonly state = new ReferenceState();
   private refConsumer: Consumer | null = null;
   private lineConsumer: Consumer | null = null;
-  private producer: Producer | null = null;
+  private producer: TransactionalProducer | null = null;
   private rematcher: Rematcher | null = null;
   private rematcherProducer: Producer | null = null;
-  /** lines matched and left unmatched by this instance, for logs and tests */
+  /** lines (not records: a release-level line is several) matched, left unmatched and dead-lettered by this instance */
   readonly processed = { matched: 0, unmatched: 0, deadLettered: 0 };
 
   private constructor(
@@ -112,9 +120,25 @@ export class MatcherService {
     await this.refConsumer.subscribe([this.topic('ref.works'), this.topic('ref.recordings')], {
       fromBeginning: true,
     });
-    let restored!: () => void;
-    const done = new Promise<void>((resolve) => (restored = resolve));
+    let resolveDone!: () => void;
+    const done = new Promise<void>((resolve) => (resolveDone = resolve));
+    let finished = false;
+    const restored = () => {
+      finished = true;
+      resolveDone();
+    };
+    // ref.recordings is also written in the matcher's transactions (links from usage
+    // reports), and a transaction marker takes an offset but is never delivered: a partition
+    // whose last record is followed only by markers never reaches its end offset. So the
+    // restore also ends once nothing has arrived for a while (as KafkaClient.readAll does).
+    let idle: NodeJS.Timeout | null = null;
+    const waitIdle = (ms: number) => {
+      if (idle) clearTimeout(idle);
+      idle = setTimeout(() => restored(), ms);
+      idle.unref();
+    };
     if (ends.size === 0) restored();
+    else waitIdle(RESTORE_JOIN_MS);
     void this.refConsumer.run(async (batch) => {
       for (const m of batch.messages) {
         await this.applyReference(m);
@@ -123,9 +147,12 @@ export class MatcherService {
       const last = batch.messages.at(-1);
       const key = `${batch.topic}:${batch.partition}`;
       if (last && ends.has(key) && Number(last.offset) + 1 >= ends.get(key)!) ends.delete(key);
+      if (finished) return;
       if (ends.size === 0) restored();
+      else waitIdle(RESTORE_IDLE_MS);
     });
     await done;
+    if (idle) clearTimeout(idle);
     this.logger.info(
       {
         works: this.state.works.size,
@@ -175,15 +202,13 @@ export class MatcherService {
 
   private async consumeLines(): Promise<void> {
     const groupId = this.config.matcher.groupId;
-    this.producer = await this.kafka.producer({
-      transactionalId: `${groupId}.${randomBytes(6).toString('hex')}`,
-    });
+    this.producer = await this.kafka.transactionalProducer(`${groupId}.${randomBytes(6).toString('hex')}`);
     this.lineConsumer = this.kafka.consumer({ groupId });
     await this.lineConsumer.subscribe([this.topic('usage.lines')], { fromBeginning: true });
     const producer = this.producer;
     void this.lineConsumer.run(
       async (batch) => {
-        const out: MatchOutput = { matched: [], unmatched: [], dead: [], links: new Map() };
+        const out: MatchOutput = { matched: [], unmatched: [], dead: [], links: new Map(), matchedLines: 0 };
         for (const m of batch.messages) await this.matchMessage(m, out);
         const last = batch.messages.at(-1);
         if (!last) return;
@@ -207,7 +232,7 @@ export class MatcherService {
         for (const m of batch.messages) batch.resolveOffset(m.offset);
         // Known before the topic hands them back, so the next batch does not write them again.
         for (const [isrc, links] of out.links) this.state.putRecording(isrc, links);
-        this.processed.matched += out.matched.length;
+        this.processed.matched += out.matchedLines;
         this.processed.unmatched += out.unmatched.length;
         this.processed.deadLettered += out.dead.length;
       },
@@ -225,6 +250,7 @@ export class MatcherService {
         if (merged) out.links.set(isrc, merged);
       }
       if (result.kind === 'matched') {
+        out.matchedLines++;
         for (const value of matchedUsages(line, result, false)) {
           out.matched.push({ key: value.workId, value: this.serdes.matched.encode(value) });
         }
