@@ -13,7 +13,7 @@ import { IngestRuntime } from '../../ingest/runtime.ts';
 import { startSplitWorker } from '../../ingest/split/worker.ts';
 import { dropPrefix, logger } from './harness.ts';
 
-/** Environment for an isolated ingest: its own topics, Redis keys and landing folder. */
+/** Environment for an isolated ingest: its own topics, Redis keys, landing folder and outbox. */
 export function ingestEnv(label: string, extra: Record<string, string> = {}): Record<string, string> {
   const id = `${label}.${Math.random().toString(16).slice(2, 8)}`;
   return {
@@ -21,6 +21,8 @@ export function ingestEnv(label: string, extra: Record<string, string> = {}): Re
     TALLYLINE_REDIS_PREFIX: `tallyline-test-${id}`,
     TALLYLINE_LANDING_DIR: mkdtempSync(path.join(tmpdir(), 'tallyline-landing-')),
     TALLYLINE_DROP_DIR: mkdtempSync(path.join(tmpdir(), 'tallyline-drop-')),
+    // The export writes into an outbox of its own, never the checkout's .tallyline/outbox.
+    TALLYLINE_EXPORT_OUTBOX: mkdtempSync(path.join(tmpdir(), 'tallyline-outbox-')),
     ...extra,
   };
 }
