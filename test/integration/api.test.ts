@@ -142,5 +142,10 @@ test('a file name that is missing or not a DSR name is refused with the reason',
 
 test('the OpenAPI document lists the routes', async () => {
   const doc = (await (await fetch(`${base}/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
-  assert.deepEqual(Object.keys(doc.paths).sort(), ['/v1/files', '/v1/files/{id}']);
+  assert.deepEqual(Object.keys(doc.paths).sort(), [
+    '/v1/exports',
+    '/v1/exports/{period}/{folder}/{name}',
+    '/v1/files',
+    '/v1/files/{id}',
+  ]);
 });
