@@ -39,6 +39,9 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
     .description("run the pipeline end to end on the local stack with the project's fixture reports")
     .action(async () => {
       const say = (text: string) => process.stdout.write(`${text}\n`);
+      // The demo's own output tells the story; the services' info logs (every request) would
+      // drown it. TALLYLINE_LOG_LEVEL still decides when it is set.
+      if (!process.env.TALLYLINE_LOG_LEVEL) ctx.logger.level = 'warn';
       say('== stack');
       const services = await stackUp(ctx.config);
       for (const s of services) say(`  ${s.name.padEnd(9)} ${s.healthy ? 'healthy' : 'DOWN'}  ${s.address}`);
