@@ -48,9 +48,19 @@ export function normaliseTitle(title: string): string {
   return folded || foldText(title);
 }
 
+// The same writers come back on line after line: their tokens are kept, up to a bound.
+const tokensOf = new Map<string, string[]>();
+const TOKENS_KEPT = 100_000;
+
 /** Name tokens, sorted, so "LENNON JOHN" (CWR: last name first) equals "John Lennon". */
 export function nameTokens(name: string): string[] {
-  return foldText(name).split(' ').filter(Boolean).sort();
+  let tokens = tokensOf.get(name);
+  if (!tokens) {
+    if (tokensOf.size >= TOKENS_KEPT) tokensOf.clear();
+    tokens = foldText(name).split(' ').filter(Boolean).sort();
+    tokensOf.set(name, tokens);
+  }
+  return tokens;
 }
 
 /** The people in a credit: "A feat. B & C, D" → ["A", "B", "C", "D"]. */

@@ -106,9 +106,9 @@ test('rule 3: same song under a version title, writers written the other way rou
 
 test('rule 3: a near title (a typo) with the same writers matches, below 1', () => {
   const s = new ReferenceState();
-  s.putWork('Y', work('Y', 'YESTERDAY', ['LENNON JOHN WINSTON', 'MCCARTNEY PAUL JAMES']));
+  s.putWork('Y', work('Y', 'YELLOW SUBMARINE', ['LENNON JOHN WINSTON', 'MCCARTNEY PAUL JAMES']));
   const r = matchLine(
-    lineWith({ title: 'Yesterdy', composers: ['Paul McCartney', 'John Lennon'] }),
+    lineWith({ title: 'Yelow Submarine', composers: ['Paul McCartney', 'John Lennon'] }),
     s,
     opts(),
   );

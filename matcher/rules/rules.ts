@@ -1,7 +1,8 @@
 import type { Link, MatchedUsage, MatchMethod, Resource, UsageLine, Work } from '../../core/schemas/types.ts';
 import type { ReferenceState } from '../state/reference-state.ts';
+import { byCodeUnits, type TitleCandidate } from '../state/title-index.ts';
 import { isUsageReportSource } from '../refdata/usage-links.ts';
-import { normaliseTitle } from './normalise.ts';
+import { nameTokens, normaliseTitle, splitCredit } from './normalise.ts';
 import { peopleSimilarity } from './similarity.ts';
 
 // The match rules, in order, for each resource of a line; the first that decides wins:
@@ -108,16 +109,21 @@ function matchBySimilarity(
     notes.push('no title');
     return { kind: 'unmatched', notes, bestCandidate: null };
   }
-  const scored = state.titles
-    .candidates(title, MIN_TITLE_SIMILARITY, CANDIDATES_SCORED)
-    .map((c) => {
-      const work = state.works.get(c.workId)!;
-      return { work, score: similarityConfidence(c.titleSimilarity, resource, work) };
-    })
-    .sort((a, b) => b.score - a.score || a.work.workId.localeCompare(b.work.workId));
-  const [best, ...rest] = scored;
+  const score = (candidates: TitleCandidate[]) =>
+    sharingPeople(candidates, resource, state)
+      .map((c) => {
+        const work = state.works.get(c.workId)!;
+        return { work, score: similarityConfidence(c.titleSimilarity, resource, work) };
+      })
+      .sort((a, b) => b.score - a.score || byCodeUnits(a.work.workId, b.work.workId));
+  // The very same title first: when one of those works decides, no near title is sought.
+  let scored = score(state.titles.exact(title));
+  if (!decides(scored, minConfidence)) {
+    scored = score(state.titles.candidates(title, MIN_TITLE_SIMILARITY, CANDIDATES_SCORED));
+  }
+  const [best] = scored;
   if (!best) {
-    notes.push(`title "${title}": no similar title`);
+    notes.push(`title "${title}": no candidate (no similar title, or none sharing a writer or artist)`);
     return { kind: 'unmatched', notes, bestCandidate: null };
   }
   const bestCandidate = { workId: best.work.workId, score: best.score };
@@ -125,8 +131,8 @@ function matchBySimilarity(
     notes.push(`title "${title}": best candidate ${best.work.workId} at ${best.score} < ${minConfidence}`);
     return { kind: 'unmatched', notes, bestCandidate };
   }
-  const rival = rest.find((r) => !best.work.iswc || r.work.iswc !== best.work.iswc);
-  if (rival && rival.score >= minConfidence && best.score - rival.score < AMBIGUITY_MARGIN) {
+  const rival = rivalOf(scored, minConfidence);
+  if (rival) {
     notes.push(
       `title "${title}": ambiguous, ${best.work.workId} at ${best.score} and ${rival.work.workId} at ${rival.score}`,
     );
@@ -142,6 +148,51 @@ function matchBySimilarity(
       linkSource: null,
     },
   };
+}
+
+/** The name words of a work's writers and of its performers, kept while the work is. */
+const peopleWordsOf = new WeakMap<Work, { writers: Set<string>; performers: Set<string> }>();
+const nameWords = (names: string[]) => new Set(names.flatMap(splitCredit).flatMap(nameTokens));
+function peopleWords(work: Work) {
+  let words = peopleWordsOf.get(work);
+  if (!words) {
+    words = { writers: nameWords(work.writers.map((w) => w.name)), performers: nameWords(work.performers) };
+    peopleWordsOf.set(work, words);
+  }
+  return words;
+}
+
+/**
+ * Many works share a common title ("Love", "Intro"): of more than a few candidates, only
+ * those sharing at least one name word with the line (composers with writers, or artists
+ * with performers) are scored, as the others cannot reach a useful confidence.
+ */
+function sharingPeople(candidates: TitleCandidate[], resource: Resource, state: ReferenceState) {
+  if (candidates.length <= CANDIDATES_SCORED) return candidates;
+  const composers = [...nameWords(resource.composers)];
+  const artists = [...nameWords(resource.displayArtists)];
+  return candidates.filter((c) => {
+    const words = peopleWords(state.works.get(c.workId)!);
+    return composers.some((w) => words.writers.has(w)) || artists.some((w) => words.performers.has(w));
+  });
+}
+
+interface Scored {
+  work: Work;
+  score: number;
+}
+
+/** A different work (not the same ISWC) as good as the best, give or take the margin. */
+function rivalOf([best, ...rest]: Scored[], minConfidence: number): Scored | undefined {
+  if (!best) return undefined;
+  const rival = rest.find((r) => !best.work.iswc || r.work.iswc !== best.work.iswc);
+  return rival && rival.score >= minConfidence && best.score - rival.score < AMBIGUITY_MARGIN
+    ? rival
+    : undefined;
+}
+
+function decides(scored: Scored[], minConfidence: number): boolean {
+  return (scored[0]?.score ?? 0) >= minConfidence && !rivalOf(scored, minConfidence);
 }
 
 /** Rules 1 to 3 for one resource. */

@@ -9,16 +9,20 @@ const work = (workId: string, title: string, alternativeTitles: string[] = []) =
   alternativeTitles,
 });
 
-test('finds the same title, near titles through word prefixes, and alternative titles', () => {
+test('finds the same title, near titles through a shared word, and alternative titles', () => {
   const index = new TitleIndex();
-  index.put('Y', work('Y', 'YESTERDAY'));
+  index.put('Y', work('Y', 'YELLOW SUBMARINE'));
   index.put('S', work('S', 'SATISFACTION', ["(I CAN'T GET NO) SATISFACTION"]));
   index.put('O', work('O', 'SOMETHING ELSE'));
-  assert.deepEqual(index.candidates('yesterday', 0.6, 10), [{ workId: 'Y', titleSimilarity: 1 }]);
+  assert.deepEqual(index.candidates('yellow submarine', 0.6, 10), [{ workId: 'Y', titleSimilarity: 1 }]);
+  assert.deepEqual(index.exact('yellow submarine'), [{ workId: 'Y', titleSimilarity: 1 }]);
   assert.deepEqual(
-    index.candidates('yesterdy', 0.6, 10).map((c) => c.workId),
+    index.candidates('yelow submarine', 0.6, 10).map((c) => c.workId),
     ['Y'],
   );
+  assert.deepEqual(index.exact('yelow submarine'), []);
+  // One misspelt word alone shares nothing with the index: not found (a known limit).
+  assert.deepEqual(index.candidates('submarin', 0.6, 10), []);
   assert.deepEqual(index.candidates('i cant get no satisfaction', 0.6, 10)[0], {
     workId: 'S',
     titleSimilarity: 1,

@@ -3,14 +3,15 @@ import { normaliseTitle } from '../rules/normalise.ts';
 import { stringSimilarity } from '../rules/similarity.ts';
 
 // The index rule 3 searches: every title of every work (main and alternative titles),
-// normalised, by the whole title and by the first four letters of each word. The prefix
-// keys find near titles ("yesterdy" → "yesterday") without comparing a line with every work:
-// a line is compared only with works sharing the whole title or its rarest word prefixes.
+// normalised, by the whole title and by each of its words. A line is compared only with
+// works sharing its whole title or one of its two rarest words, so a near title is found
+// when one word is misspelt in a title of two words or more ("yelow submarine"); a single
+// misspelt word is not found.
 
 /** Posting lists longer than this ("love", "the") are too common to narrow anything down. */
-const MAX_POSTING = 5000;
-/** How many of the title's rarest word prefixes gather candidates. */
-const PREFIXES_USED = 2;
+const MAX_POSTING = 1000;
+/** How many of the title's rarest words gather candidates. */
+const WORDS_USED = 2;
 /** Works with the very same title considered at most (a very common title). */
 const MAX_EXACT = 200;
 
@@ -20,8 +21,8 @@ export interface TitleCandidate {
   titleSimilarity: number;
 }
 
-function prefixKeys(normalisedTitle: string): string[] {
-  return [...new Set(normalisedTitle.split(' ').map((w) => w.slice(0, 4)))].filter(Boolean);
+function wordKeys(normalisedTitle: string): string[] {
+  return [...new Set(normalisedTitle.split(' '))].filter(Boolean);
 }
 
 export class TitleIndex {
@@ -30,7 +31,7 @@ export class TitleIndex {
   private readonly workIds: string[] = [];
   private readonly titlesOf: (string[] | undefined)[] = [];
   private readonly byTitle = new Map<string, Set<number>>();
-  private readonly byPrefix = new Map<string, Set<number>>();
+  private readonly byWord = new Map<string, Set<number>>();
 
   put(workId: string, work: Work | null): void {
     let n = this.ordinalOf.get(workId);
@@ -41,7 +42,7 @@ export class TitleIndex {
     }
     for (const t of this.titlesOf[n] ?? []) {
       this.byTitle.get(t)?.delete(n);
-      for (const k of prefixKeys(t)) this.byPrefix.get(k)?.delete(n);
+      for (const k of wordKeys(t)) this.byWord.get(k)?.delete(n);
     }
     const titles = work
       ? [...new Set([work.title, ...work.alternativeTitles].map(normaliseTitle).filter(Boolean))]
@@ -49,26 +50,39 @@ export class TitleIndex {
     this.titlesOf[n] = titles;
     for (const t of titles) {
       add(this.byTitle, t, n);
-      for (const k of prefixKeys(t)) add(this.byPrefix, k, n);
+      for (const k of wordKeys(t)) add(this.byWord, k, n);
     }
+  }
+
+  /** Every work with this very (normalised) title, in no particular order. */
+  exact(normalisedTitle: string): TitleCandidate[] {
+    return [...(this.byTitle.get(normalisedTitle) ?? [])].map((n) => ({
+      workId: this.workIds[n]!,
+      titleSimilarity: 1,
+    }));
   }
 
   /** Works whose titles resemble this (normalised) title, most similar first. */
   candidates(normalisedTitle: string, minSimilarity: number, limit: number): TitleCandidate[] {
     const ordinals = new Set(this.byTitle.get(normalisedTitle) ?? []);
-    const postings = prefixKeys(normalisedTitle)
-      .map((k) => this.byPrefix.get(k))
+    const postings = wordKeys(normalisedTitle)
+      .map((k) => this.byWord.get(k))
       .filter((p): p is Set<number> => !!p && p.size > 0 && p.size <= MAX_POSTING)
       .sort((a, b) => a.size - b.size)
-      .slice(0, PREFIXES_USED);
+      .slice(0, WORDS_USED);
     for (const p of postings) for (const n of p) ordinals.add(n);
     const out: TitleCandidate[] = [];
+    const length = normalisedTitle.length;
     for (const n of ordinals) {
       let best = 0;
-      for (const t of this.titlesOf[n] ?? []) best = Math.max(best, stringSimilarity(normalisedTitle, t));
+      for (const t of this.titlesOf[n] ?? []) {
+        // Lengths this far apart cannot reach minSimilarity: skip the edit distance.
+        if (Math.abs(t.length - length) > (1 - minSimilarity) * Math.max(t.length, length)) continue;
+        best = Math.max(best, stringSimilarity(normalisedTitle, t));
+      }
       if (best >= minSimilarity) out.push({ workId: this.workIds[n]!, titleSimilarity: best });
     }
-    out.sort((a, b) => b.titleSimilarity - a.titleSimilarity || a.workId.localeCompare(b.workId));
+    out.sort((a, b) => b.titleSimilarity - a.titleSimilarity || byCodeUnits(a.workId, b.workId));
     // Every work with the very same title is a candidate (the writers tell them apart).
     const exact = out.findIndex((c) => c.titleSimilarity < 1);
     return out.slice(0, Math.min(MAX_EXACT, Math.max(limit, exact < 0 ? out.length : exact)));
@@ -79,4 +93,9 @@ function add(map: Map<string, Set<number>>, key: string, n: number): void {
   let set = map.get(key);
   if (!set) map.set(key, (set = new Set()));
   set.add(n);
+}
+
+/** A plain string order (localeCompare is far slower, and ids need no locale). */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
