@@ -103,3 +103,41 @@ test('a period holds only the lines whose usage starts in it', () => {
   assert.equal(computeExport(build('forward').input, '2020-07').claims.length, 0);
   assert.equal(computeExport(build('forward').input, '2020-Q2').claims.length, 1);
 });
+
+function csvRow(n: number, currency: string, revenue: string): UsageLine {
+  return {
+    ...sampleUsageLine('C1', n),
+    format: 'CSV',
+    usages: 10,
+    currency,
+    priceConsumerPaid: revenue,
+    summary: null,
+  };
+}
+
+test('a CSV report in two currencies claims each currency under its own CS01, never added together', () => {
+  const b = new InputBuilder();
+  b.addMatched(matched(csvRow(2, 'EUR', '10.00'), 'W1', [5000, 5000]), [0, 1, 0, 1]);
+  b.addMatched(matched(csvRow(3, 'USD', '5.00'), 'W1', [5000, 5000]), [0, 2, 0, 2]);
+  const claim = exportFiles(computeExport(b.input, '2020-06')).find((f) => f.kind === 'CLAIM')!;
+  const cs01 = claim.content.split('\n').filter((r) => r.startsWith('CS01\t'));
+  assert.deepEqual(
+    cs01.map((r) => r.split('\t').slice(5)),
+    [
+      ['EUR', '', '', '10', '10.00'],
+      ['USD', '', '', '10', '5.00'],
+    ],
+  );
+  const cd01 = claim.content.split('\n').filter((r) => r.startsWith('CD01\t'));
+  assert.deepEqual(
+    cd01.map((r) => r.split('\t').slice(-2)),
+    [
+      ['10.00', 'EUR'],
+      ['5.00', 'USD'],
+    ],
+  );
+  assert.deepEqual(claim.totals, [
+    { currency: 'EUR', usages: 10, amount: '10.00' },
+    { currency: 'USD', usages: 10, amount: '5.00' },
+  ]);
+});

@@ -246,11 +246,13 @@ function exportFile(
     account.matchedLines++;
     account.matchedUsages += line.usages;
     const summaryId = line.summary?.summaryRecordId ?? '';
-    let cs = claimSummaries.get(summaryId);
+    // By currency too: lines without a summary record (CSV reports) may be in several.
+    const claimKey = `${summaryId}\t${currency}`;
+    let cs = claimSummaries.get(claimKey);
     if (!cs) {
       const total = valuation.summaries.find((s) => s.summary.key === line.summary?.key);
       claimSummaries.set(
-        summaryId,
+        claimKey,
         (cs = {
           s: {
             summaryRecordId: summaryId,
