@@ -102,52 +102,65 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
     )
     .option('--against <legacy.csv>', 'CSV of work id, usage, amount from the system tallyline replaces')
     .option('--period <P>', 'the period for --against')
+    .option(
+      '--currency <ISO>',
+      'with --against: the currency of the legacy amounts when the CSV has no 4th (currency) column; needed when the period has amounts in several currencies',
+    )
     .option('--json', 'print JSON')
-    .action(async (opts: { file?: string; against?: string; period?: string; json?: boolean }) => {
-      if (!opts.file === !opts.against)
-        throw new CliError('give either --file ID or --against LEGACY.csv --period P', 2);
-      if (opts.against && !opts.period) throw new CliError('--against needs --period', 2);
-      const kafka = new KafkaClient(ctx.config, ctx.logger);
-      const input = await readExportInput(ctx.config, ctx.logger, kafka);
-      if (opts.against) {
-        const result = await compareWithLegacy(opts.against, input, period(opts.period!)).catch(
-          (err: Error) => {
+    .action(
+      async (opts: {
+        file?: string;
+        against?: string;
+        period?: string;
+        currency?: string;
+        json?: boolean;
+      }) => {
+        if (!opts.file === !opts.against)
+          throw new CliError('give either --file ID or --against LEGACY.csv --period P', 2);
+        if (opts.against && !opts.period) throw new CliError('--against needs --period', 2);
+        const kafka = new KafkaClient(ctx.config, ctx.logger);
+        const input = await readExportInput(ctx.config, ctx.logger, kafka);
+        if (opts.against) {
+          const result = await compareWithLegacy(opts.against, input, period(opts.period!), {
+            currency: opts.currency,
+          }).catch((err: Error) => {
             throw new CliError(err.message, 2);
-          },
-        );
-        if (opts.json) printJson(result);
-        else {
-          process.stdout.write(
-            `${result.period}: ${result.works} work(s) in tallyline, ${result.legacyWorks} in ${opts.against}; ${result.differences.length} difference(s)\n`,
-          );
-          printTable(
-            result.differences.map((d) => ({
-              workId: d.workId,
-              ours: d.ours ? `${d.ours.usages} / ${d.ours.amount}` : '',
-              legacy: d.legacy ? `${d.legacy.usages} / ${d.legacy.amount}` : '',
-              difference: d.what,
-            })),
-            ['workId', 'ours', 'legacy', 'difference'],
-          );
+          });
+          if (opts.json) printJson(result);
+          else {
+            process.stdout.write(
+              `${result.period}: ${result.works} work(s) in tallyline, ${result.legacyWorks} in ${opts.against}; ${result.differences.length} difference(s)\n`,
+            );
+            printTable(
+              result.differences.map((d) => ({
+                workId: d.workId,
+                currency: d.currency,
+                ours: d.ours ? `${d.ours.usages} / ${d.ours.amount}` : '',
+                legacy: d.legacy ? `${d.legacy.usages} / ${d.legacy.amount}` : '',
+                difference: d.what,
+              })),
+              ['workId', 'currency', 'ours', 'legacy', 'difference'],
+            );
+          }
+          if (result.differences.length) process.exitCode = 1;
+          return;
         }
-        if (result.differences.length) process.exitCode = 1;
-        return;
-      }
-      const redis = new Redis(ctx.config.redis.url, { maxRetriesPerRequest: 1 });
-      try {
-        const file = await new FileStore(redis, ctx.config.redis.prefix).get(opts.file!);
-        const result = await reconcileFile(opts.file!, file, input, ctx.config.export.outboxDir);
-        if (opts.json) printJson(result);
-        else {
-          process.stdout.write(
-            `${file?.fileName ?? opts.file}: ${result.ok ? 'reconciled' : `${result.gaps.length} gap(s)`}\n`,
-          );
-          for (const s of result.steps)
-            process.stdout.write(`  ${s.ok ? 'ok ' : 'GAP'} ${s.step}: ${s.detail}\n`);
+        const redis = new Redis(ctx.config.redis.url, { maxRetriesPerRequest: 1 });
+        try {
+          const file = await new FileStore(redis, ctx.config.redis.prefix).get(opts.file!);
+          const result = await reconcileFile(opts.file!, file, input, ctx.config.export.outboxDir);
+          if (opts.json) printJson(result);
+          else {
+            process.stdout.write(
+              `${file?.fileName ?? opts.file}: ${result.ok ? 'reconciled' : `${result.gaps.length} gap(s)`}\n`,
+            );
+            for (const s of result.steps)
+              process.stdout.write(`  ${s.ok ? 'ok ' : 'GAP'} ${s.step}: ${s.detail}\n`);
+          }
+          if (!result.ok) process.exitCode = 1;
+        } finally {
+          redis.disconnect();
         }
-        if (!result.ok) process.exitCode = 1;
-      } finally {
-        redis.disconnect();
-      }
-    });
+      },
+    );
 }

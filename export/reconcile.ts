@@ -138,27 +138,40 @@ function moneySteps(a: FileAccount, month: string): ReconcileStep[] {
 
 export interface LegacyDifference {
   workId: string;
+  currency: string;
   ours: { usages: number; amount: string } | null;
   legacy: { usages: number; amount: string } | null;
   what: string;
 }
 
+export class LegacyError extends Error {
+  constructor(
+    readonly code: 'BAD_LEGACY_CELL' | 'CURRENCY_NEEDED',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LegacyError';
+  }
+}
+
+const CURRENCY = /^[A-Z]{3}$/;
+
 /**
- * Our per-work totals of a period (usages and the whole value of the work's lines)
- * against a legacy system's CSV of work id, usage, amount. A header row is skipped when
- * its usage cell is not a number. Amounts compare in minor units of `currency`.
+ * Our per-work totals of a period (usages and the whole value of the work's lines) against
+ * a legacy system's CSV of work id, usage, amount[, currency], per (work, currency): amounts
+ * in different currencies are never added. A header row is skipped when its usage cell is
+ * not a number. A row without a currency cell takes `currency`; without that, the one
+ * currency of our side (several on our side and none given is an error).
  */
 export async function compareWithLegacy(
   legacyCsv: string,
   built: InputBuilder,
   period: string,
+  options: { currency?: string } = {},
 ): Promise<{ period: string; works: number; legacyWorks: number; differences: LegacyDifference[] }> {
   const text = await readFile(legacyCsv, 'utf8');
-  const delimiter = text.split('\n', 1)[0]!.includes(';')
-    ? ';'
-    : text.split('\n', 1)[0]!.includes('\t')
-      ? '\t'
-      : ',';
+  const firstLine = text.split('\n', 1)[0]!;
+  const delimiter = firstLine.includes(';') ? ';' : firstLine.includes('\t') ? '\t' : ',';
   const rows = parse(text, {
     delimiter,
     bom: true,
@@ -167,41 +180,72 @@ export async function compareWithLegacy(
     relax_column_count: true,
   }) as string[][];
   const model = computeExport(built.input, period);
-  const currency = model.works[0]?.currency ?? null;
-  const ours = new Map<string, { usages: number; amount: bigint }>();
+  const ourCurrencies = [...new Set(model.works.map((w) => w.currency))].sort();
+  const given = options.currency?.toUpperCase();
+  if (given !== undefined && !CURRENCY.test(given))
+    throw new LegacyError(
+      'CURRENCY_NEEDED',
+      `--currency ${JSON.stringify(options.currency)} is not an ISO 4217 code`,
+    );
+  const key = (workId: string, currency: string) => `${workId}\t${currency}`;
+  const ours = new Map<string, { workId: string; currency: string; usages: number; amount: bigint }>();
   for (const w of model.works) {
-    const o = ours.get(w.workId) ?? { usages: 0, amount: 0n };
+    const o = ours.get(key(w.workId, w.currency)) ?? {
+      workId: w.workId,
+      currency: w.currency,
+      usages: 0,
+      amount: 0n,
+    };
     o.usages += w.usages;
     o.amount += w.amount;
-    ours.set(w.workId, o);
+    ours.set(key(w.workId, w.currency), o);
   }
-  const legacy = new Map<string, { usages: number; amount: bigint }>();
+  const legacy = new Map<string, { workId: string; currency: string; usages: number; amount: bigint }>();
   rows.forEach((r, i) => {
     if (i === 0 && !/^-?\d+$/.test(r[1] ?? '')) return;
-    const [workId = '', usages = '', amount = ''] = r;
+    const [workId = '', usages = '', amount = '', currencyCell = ''] = r;
+    const where = (cell: number) => `${legacyCsv} line ${i + 1}, cell ${cell}`;
     if (!/^-?\d+$/.test(usages))
-      throw new Error(
-        `${legacyCsv} line ${i + 1}, cell 2: usage ${JSON.stringify(usages)} is not a whole number`,
+      throw new LegacyError(
+        'BAD_LEGACY_CELL',
+        `${where(2)}: usage ${JSON.stringify(usages)} is not a whole number`,
+      );
+    let currency: string;
+    if (currencyCell !== '') {
+      currency = currencyCell.toUpperCase();
+      if (!CURRENCY.test(currency))
+        throw new LegacyError(
+          'BAD_LEGACY_CELL',
+          `${where(4)}: currency ${JSON.stringify(currencyCell)} is not an ISO 4217 code`,
+        );
+    } else if (given) currency = given;
+    else if (ourCurrencies.length <= 1) currency = ourCurrencies[0] ?? '';
+    else
+      throw new LegacyError(
+        'CURRENCY_NEEDED',
+        `${where(4)}: no currency cell, and ${period} has amounts in ${ourCurrencies.join(', ')}: give the legacy amounts' currency with --currency (or a 4th column)`,
       );
     let minor: bigint;
     try {
-      minor = toMinor(amount, currency);
+      minor = toMinor(amount, currency || null);
     } catch {
-      throw new Error(
-        `${legacyCsv} line ${i + 1}, cell 3: amount ${JSON.stringify(amount)} is not a decimal`,
+      throw new LegacyError(
+        'BAD_LEGACY_CELL',
+        `${where(3)}: amount ${JSON.stringify(amount)} is not a decimal`,
       );
     }
-    const l = legacy.get(workId) ?? { usages: 0, amount: 0n };
+    const l = legacy.get(key(workId, currency)) ?? { workId, currency, usages: 0, amount: 0n };
     l.usages += Number(usages);
     l.amount += minor;
-    legacy.set(workId, l);
+    legacy.set(key(workId, currency), l);
   });
-  const show = (v: { usages: number; amount: bigint } | undefined) =>
-    v ? { usages: v.usages, amount: formatMinor(v.amount, currency) } : null;
+  const show = (v: { currency: string; usages: number; amount: bigint } | undefined) =>
+    v ? { usages: v.usages, amount: formatMinor(v.amount, v.currency || null) } : null;
   const differences: LegacyDifference[] = [];
-  for (const workId of [...new Set([...ours.keys(), ...legacy.keys()])].sort()) {
-    const o = ours.get(workId);
-    const l = legacy.get(workId);
+  for (const k of [...new Set([...ours.keys(), ...legacy.keys()])].sort()) {
+    const o = ours.get(k);
+    const l = legacy.get(k);
+    const { workId, currency } = (o ?? l)!;
     const what = !o
       ? 'only in legacy'
       : !l
@@ -209,12 +253,13 @@ export async function compareWithLegacy(
         : [
             o.usages !== l.usages ? `usage ${o.usages - l.usages > 0 ? '+' : ''}${o.usages - l.usages}` : '',
             o.amount !== l.amount
-              ? `amount ${o.amount - l.amount > 0n ? '+' : ''}${formatMinor(o.amount - l.amount, currency)}`
+              ? `amount ${o.amount - l.amount > 0n ? '+' : ''}${formatMinor(o.amount - l.amount, currency || null)}`
               : '',
           ]
             .filter(Boolean)
             .join(', ');
-    if (what) differences.push({ workId, ours: show(o), legacy: show(l), what });
+    if (what) differences.push({ workId, currency, ours: show(o), legacy: show(l), what });
   }
-  return { period, works: ours.size, legacyWorks: legacy.size, differences };
+  const worksOf = (m: Map<string, { workId: string }>) => new Set([...m.values()].map((v) => v.workId)).size;
+  return { period, works: worksOf(ours), legacyWorks: worksOf(legacy), differences };
 }
