@@ -64,7 +64,7 @@ export interface ExportInput {
   /** by lineId, one entry per part */
   matched: Map<string, MatchFacts[]>;
   unmatched: Set<string>;
-  /** line ids dead-lettered at match, by file */
+  /** line ids dead-lettered at match and neither matched nor unmatched since, by file */
   deadAtMatch: Map<string, Set<string>>;
 }
 

@@ -84,11 +84,13 @@ export class InputBuilder {
     const list = this.input.matched.get(m.lineId);
     if (list) list.push(facts);
     else this.input.matched.set(m.lineId, [facts]);
+    this.input.deadAtMatch.get(m.fileId)?.delete(m.lineId);
   }
 
   addUnmatched(line: UsageLine): void {
     this.addLine(line);
     this.input.unmatched.add(line.lineId);
+    this.input.deadAtMatch.get(line.fileId)?.delete(line.lineId);
   }
 
   addFromLinesTopic(line: UsageLine): void {
@@ -98,7 +100,12 @@ export class InputBuilder {
     set.add(line.lineId);
   }
 
+  /**
+   * A line dead-lettered at match that has been matched or unmatched since (dlq replay) is
+   * decided: its dead letter no longer counts, whichever was read first.
+   */
   addDeadAtMatch(fileId: string, lineId: string): void {
+    if (this.input.matched.has(lineId) || this.input.unmatched.has(lineId)) return;
     let set = this.input.deadAtMatch.get(fileId);
     if (!set) this.input.deadAtMatch.set(fileId, (set = new Set()));
     set.add(lineId);
