@@ -141,3 +141,30 @@ test('a CSV report in two currencies claims each currency under its own CS01, ne
     { currency: 'USD', usages: 10, amount: '5.00' },
   ]);
 });
+
+test('a summary whose lines fall in two months counts each month its own lines, the months adding up to it once', () => {
+  // S1: 10.00 GBP over 20 usages; lines 10 (June, 5 usages) and 11 (July, 10 usages) arrived,
+  // a June-first summary, 5 usages never arrived.
+  const june = line(10, 5, 'S1', '10.00', 20);
+  const july = { ...line(11, 10, 'S1', '10.00', 20), periodStart: '2020-07-01', periodEnd: '2020-07-31' };
+  const b = new InputBuilder();
+  b.addMatched(matched(june, 'W1', [5000, 5000]), [0, 1, 0, 1]);
+  b.addMatched(matched(july, 'W1', [5000, 5000]), [0, 2, 0, 2]);
+  const reported = (period: string) => {
+    const model = computeExport(b.input, period);
+    const gbp = model.accounts[0]!.money[0]!;
+    assert.equal(moneyGap(gbp), 0n, `${period} adds up`);
+    const cs01 = exportFiles(model)
+      .find((f) => f.kind === 'CLAIM')!
+      .content.split('\n')
+      .find((r) => r.startsWith('CS01\t'))!
+      .split('\t');
+    return { reported: gbp.reported, notValued: gbp.notValued, usages: cs01[6], revenue: cs01[7] };
+  };
+  // June: its line 2.50 plus the 2.50 never received; July: its line 5.00.
+  assert.deepEqual(reported('2020-06'), { reported: 500n, notValued: 250n, usages: '10', revenue: '5.00' });
+  assert.deepEqual(reported('2020-07'), { reported: 500n, notValued: 0n, usages: '10', revenue: '5.00' });
+  assert.deepEqual(reported('2020-Q3'), reported('2020-07'));
+  const both = computeExport(b.input, '2020-06').accounts[0]!.money[0]!;
+  assert.equal(both.reported + computeExport(b.input, '2020-07').accounts[0]!.money[0]!.reported, 1000n);
+});

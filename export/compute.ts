@@ -203,11 +203,13 @@ function exportFile(
     return a;
   };
   const inPeriodIds = new Set(lines.map((l) => l.lineId));
+  const reportedHere = summariesInPeriod(lines, valuation, inPeriodIds);
   for (const s of valuation.summaries) {
-    if (!lines.some((l) => l.summary?.key === s.summary.key)) continue;
+    const here = reportedHere.get(s.summary.key);
+    if (!here) continue;
     const a = accountOf(s.currency ?? '');
-    a.reported += s.total ?? 0n;
-    a.notValued += (s.total ?? 0n) - s.valued;
+    a.reported += here.revenue;
+    a.notValued += here.notValued;
   }
   const claimSummaries = new Map<string, { s: ClaimSummary; details: Map<string, ClaimDetail> }>();
   const account: FileAccount = {
@@ -250,7 +252,7 @@ function exportFile(
     const claimKey = `${summaryId}\t${currency}`;
     let cs = claimSummaries.get(claimKey);
     if (!cs) {
-      const total = valuation.summaries.find((s) => s.summary.key === line.summary?.key);
+      const here = line.summary ? reportedHere.get(line.summary.key) : undefined;
       claimSummaries.set(
         claimKey,
         (cs = {
@@ -260,8 +262,8 @@ function exportFile(
             useType: line.summary?.useType ?? line.useType ?? '',
             territory: line.summary?.territory ?? line.territory ?? '',
             currency,
-            reportedUsages: line.summary?.totalUsages ?? null,
-            reportedRevenue: total?.total ?? null,
+            reportedUsages: here ? here.usages : (line.summary?.totalUsages ?? null),
+            reportedRevenue: here?.revenue ?? null,
             claimedUsages: 0,
             claimedAmount: 0n,
             details: [],
@@ -344,6 +346,41 @@ function exportFile(
     claim: { fileId, sender: account.sender, period, usageStart, usageEnd, summaries },
     account,
   };
+}
+
+/**
+ * What each summary record reports within the period: a summary whose lines fall in several
+ * months counts in each only the values and usages of its lines there; what was never
+ * received (not valued, missing usages) counts in the period of its first line, so the
+ * periods add up to the summary exactly once.
+ */
+function summariesInPeriod(
+  lines: readonly LineFacts[],
+  valuation: FileValuation,
+  inPeriodIds: ReadonlySet<string>,
+): Map<string, { revenue: bigint; usages: number | null; notValued: bigint }> {
+  const here = new Map<string, { revenue: bigint; usages: number }>();
+  for (const l of lines) {
+    if (!l.summary) continue;
+    const h = here.get(l.summary.key) ?? { revenue: 0n, usages: 0 };
+    h.revenue += valuation.values.get(l.lineId) ?? 0n;
+    h.usages += l.usages;
+    here.set(l.summary.key, h);
+  }
+  const out = new Map<string, { revenue: bigint; usages: number | null; notValued: bigint }>();
+  for (const s of valuation.summaries) {
+    const h = here.get(s.summary.key);
+    if (!h) continue;
+    const home = inPeriodIds.has(s.firstLineId);
+    const notValued = home ? (s.total ?? 0n) - s.valued : 0n;
+    const declared = s.summary.totalUsages;
+    out.set(s.summary.key, {
+      revenue: h.revenue + notValued,
+      usages: declared === null ? null : h.usages + (home ? Math.max(0, declared - s.usages) : 0),
+      notValued,
+    });
+  }
+  return out;
 }
 
 function addRow(

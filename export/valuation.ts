@@ -11,6 +11,8 @@ export interface SummaryValue {
   valued: bigint;
   /** usages of the lines we have */
   usages: number;
+  /** the summary's first line we have, in file order: its period carries what is not valued */
+  firstLineId: string;
 }
 
 export interface FileValuation {
@@ -91,7 +93,14 @@ export function valueFile(lines: readonly LineFacts[]): FileValuation {
       valued += upTo - before;
       before = upTo;
     }
-    summaries.push({ summary, currency: summary.currency, total, valued, usages: Number(present) });
+    summaries.push({
+      summary,
+      currency: summary.currency,
+      total,
+      valued,
+      usages: Number(present),
+      firstLineId: group[0]!.lineId,
+    });
   }
   return { values, summaries, unvaluable };
 }
