@@ -4,7 +4,7 @@ import { CliError, type CliContext } from '../core/cli/context.ts';
 import { printJson, printTable } from '../core/cli/output.ts';
 import { KafkaClient } from '../core/kafka/index.ts';
 import { FileStore } from '../ingest/files/file-store.ts';
-import { parsePeriod, PeriodError } from './period.ts';
+import { parsePeriod, PeriodError, PeriodOverlapError } from './period.ts';
 import { compareWithLegacy, reconcileFile } from './reconcile.ts';
 import { exportRun, type ExportRunResult } from './run.ts';
 import { ExportService } from './service.ts';
@@ -56,6 +56,9 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
       const pause = Number(process.env.TALLYLINE_EXPORT_TEST_PAUSE_MS ?? 0);
       const result = await exportRun(ctx.config, ctx.logger, period(opts.period), {
         pauseAfterFileMs: pause,
+      }).catch((err: unknown) => {
+        if (err instanceof PeriodOverlapError) throw new CliError(err.message, 2);
+        throw err;
       });
       if (opts.json) return printJson(result);
       printRun(result);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportFile } from './files.ts';
+import { overlappingPeriods, PeriodOverlapError } from './period.ts';
 
 export interface ManifestEntry {
   path: string;
@@ -62,4 +63,18 @@ export function outboxFile(outboxDir: string, relative: string): string {
   if (!full.startsWith(path.resolve(outboxDir) + path.sep))
     throw new Error(`${relative}: outside the outbox`);
   return full;
+}
+
+/**
+ * Refuses a period when a month or quarter overlapping it has an export in the outbox (its
+ * manifest, or files a run killed before its manifest left).
+ */
+export async function refuseOverlap(outboxDir: string, period: string): Promise<void> {
+  for (const other of overlappingPeriods(period)) {
+    if (await readManifest(outboxDir, other)) throw new PeriodOverlapError(period, other);
+    for (const sub of ['statements', 'claims']) {
+      const names = await readdir(path.join(outboxDir, other, sub)).catch(() => [] as string[]);
+      if (names.length > 0) throw new PeriodOverlapError(period, other);
+    }
+  }
 }

@@ -29,3 +29,27 @@ export function inPeriod(month: string | null, period: string): boolean {
   if (!q) return month === period;
   return month.slice(0, 4) === q[1] && Math.ceil(Number(month.slice(5, 7)) / 3) === Number(q[2]);
 }
+
+/** The periods that hold some of the same months: a month's quarter, a quarter's months. */
+export function overlappingPeriods(period: string): string[] {
+  const q = QUARTER.exec(period);
+  if (q) {
+    const first = (Number(q[2]) - 1) * 3 + 1;
+    return [0, 1, 2].map((i) => `${q[1]}-${String(first + i).padStart(2, '0')}`);
+  }
+  return [`${period.slice(0, 4)}-Q${Math.ceil(Number(period.slice(5, 7)) / 3)}`];
+}
+
+/** A period refused because a month or quarter overlapping it has been exported already. */
+export class PeriodOverlapError extends Error {
+  readonly code = 'PERIOD_ALREADY_EXPORTED';
+  constructor(
+    readonly period: string,
+    readonly exported: string,
+  ) {
+    super(
+      `cannot export ${period}: ${exported} has been exported already (its files are in the outbox), and a month and its quarter would put the same usage in two statements; export ${exported} again instead`,
+    );
+    this.name = 'PeriodOverlapError';
+  }
+}

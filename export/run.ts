@@ -9,7 +9,14 @@ import { topicName } from '../core/topics/index.ts';
 import { computeExport, moneyGap, type ExportModel } from './compute.ts';
 import { exportFiles } from './files.ts';
 import { formatMinor } from './money.ts';
-import { entryOf, manifestPath, outboxFile, writeAtomically, type ManifestEntry } from './outbox.ts';
+import {
+  entryOf,
+  manifestPath,
+  outboxFile,
+  refuseOverlap,
+  writeAtomically,
+  type ManifestEntry,
+} from './outbox.ts';
 import { parsePeriod } from './period.ts';
 import { readExportInput, type InputBuilder } from './sources.ts';
 
@@ -94,6 +101,7 @@ export async function exportRun(
   const files = exportFiles(model);
   const t2 = Date.now();
   const entries = files.map(entryOf);
+  await refuseOverlap(outboxDir, period);
   for (const f of files) {
     await writeAtomically(outboxFile(outboxDir, f.path), f.content);
     if (options.pauseAfterFileMs) await sleep(options.pauseAfterFileMs);
