@@ -64,7 +64,9 @@ export class TitleIndex {
 
   /** Works whose titles resemble this (normalised) title, most similar first. */
   candidates(normalisedTitle: string, minSimilarity: number, limit: number): TitleCandidate[] {
-    const ordinals = new Set(this.byTitle.get(normalisedTitle) ?? []);
+    // A very common title's works were all seen through exact(); not again here.
+    const same = this.byTitle.get(normalisedTitle);
+    const ordinals = new Set(same && same.size <= MAX_EXACT ? same : []);
     const postings = wordKeys(normalisedTitle)
       .map((k) => this.byWord.get(k))
       .filter((p): p is Set<number> => !!p && p.size > 0 && p.size <= MAX_POSTING)
