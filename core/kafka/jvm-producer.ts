@@ -20,11 +20,24 @@ const SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'jvm', 'P
 const CLIENT_JARS = ['kafka-clients-', 'lz4-java-', 'snappy-java-', 'zstd-jni-', 'slf4j-api-'];
 const WRITE_CHUNK_BYTES = 1 << 20;
 
+/** The bridge's reply statuses (ProducerBridge.java). */
+const enum Status {
+  Ok = 0,
+  /** the transaction failed and was aborted; the producer goes on */
+  Aborted = 1,
+  /** this bridge process is unusable; a new one with the same id may be started */
+  Fatal = 2,
+  /** another producer has taken the transactional id */
+  Fenced = 3,
+}
+
 export class KafkaBridgeError extends Error {
   constructor(
     message: string,
-    /** the producer cannot be used any more (fenced, not authorised, process gone) */
+    /** this bridge process cannot be used any more (state unknown, not authorised, gone) */
     readonly fatal: boolean,
+    /** another producer with the same transactional id has taken over */
+    readonly fenced = false,
   ) {
     super(message);
     this.name = 'KafkaBridgeError';
@@ -163,7 +176,52 @@ function encodeMessage(m: OutgoingMessage): EncodedMessage {
   return { partition: m.partition ?? -1, key, value, headers, size };
 }
 
+/**
+ * A transactional producer on the JVM bridge. When a bridge process fails beyond one
+ * transaction (it died, or a commit's outcome stayed unknown), the next transaction starts a
+ * new process with the same transactional id, whose initialisation aborts whatever the old
+ * one left open. A fenced producer stays failed: another one owns the id now.
+ */
 export class JvmTransactionalProducer implements TransactionalProducer {
+  private constructor(
+    private bridge: BridgeProcess,
+    private readonly config: Config,
+    private readonly logger: Logger,
+    private readonly transactionalId: string,
+  ) {}
+
+  static async start(
+    config: Config,
+    logger: Logger,
+    transactionalId: string,
+  ): Promise<JvmTransactionalProducer> {
+    const log = logger.child({ component: 'kafka-bridge' });
+    const bridge = await BridgeProcess.start(config, log, transactionalId);
+    return new JvmTransactionalProducer(bridge, config, log, transactionalId);
+  }
+
+  async transaction<T>(work: (tx: TransactionSender) => Promise<T>): Promise<T> {
+    const failed = this.bridge.failure;
+    if (failed?.fenced) throw failed;
+    if (failed) {
+      this.logger.warn({ reason: failed.message }, 'starting a new Kafka producer bridge');
+      this.bridge = await BridgeProcess.start(this.config, this.logger, this.transactionalId);
+    }
+    return this.bridge.transaction(work);
+  }
+
+  async disconnect(): Promise<void> {
+    await this.bridge.disconnect();
+  }
+
+  /** the current bridge process, for tests */
+  get process(): ChildProcessWithoutNullStreams {
+    return this.bridge.child;
+  }
+}
+
+/** One bridge child process and the protocol spoken with it. */
+class BridgeProcess {
   private readonly waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private received: Buffer = Buffer.alloc(0);
   private dead: KafkaBridgeError | null = null;
@@ -172,8 +230,9 @@ export class JvmTransactionalProducer implements TransactionalProducer {
   private readonly exited: Promise<never>;
 
   private constructor(
-    private readonly child: ChildProcessWithoutNullStreams,
+    readonly child: ChildProcessWithoutNullStreams,
     private readonly logger: Logger,
+    private readonly transactionalId: string,
   ) {
     child.stdout.on('data', (chunk: Buffer) => this.onReplyBytes(chunk));
     child.stderr.setEncoding('utf8');
@@ -197,30 +256,35 @@ export class JvmTransactionalProducer implements TransactionalProducer {
     this.exited.catch(() => undefined);
   }
 
-  static async start(
-    config: Config,
-    logger: Logger,
-    transactionalId: string,
-  ): Promise<JvmTransactionalProducer> {
+  static async start(config: Config, logger: Logger, transactionalId: string): Promise<BridgeProcess> {
     const { java, classpath } = await bridgeClasspath(config);
     const child = spawn(
       java,
       ['-Xmx256m', '-XX:+UseSerialGC', '-Xshare:auto', '-cp', classpath, 'ProducerBridge'],
-      {
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
+      { stdio: ['pipe', 'pipe', 'pipe'] },
     );
-    const producer = new JvmTransactionalProducer(child, logger.child({ component: 'kafka-bridge' }));
+    const bridge = new BridgeProcess(child, logger, transactionalId);
     const settings = Object.entries(javaClientSettings(config));
     let size = FrameEncoder.stringSize(transactionalId) + 4;
     for (const [k, v] of settings) size += FrameEncoder.stringSize(k) + FrameEncoder.stringSize(v);
-    await producer.request(
-      frame('I', size, (e) => {
-        e.string(transactionalId).int(settings.length);
-        for (const [k, v] of settings) e.string(k).string(v);
-      }),
-    );
-    return producer;
+    try {
+      await bridge.request(
+        frame('I', size, (e) => {
+          e.string(transactionalId).int(settings.length);
+          for (const [k, v] of settings) e.string(k).string(v);
+        }),
+      );
+    } catch (err) {
+      // A bridge that could not start must not outlive the attempt (nor keep Node alive).
+      child.kill('SIGKILL');
+      throw err;
+    }
+    return bridge;
+  }
+
+  /** why this process cannot be used any more, if it cannot */
+  get failure(): KafkaBridgeError | null {
+    return this.dead;
   }
 
   async transaction<T>(work: (tx: TransactionSender) => Promise<T>): Promise<T> {
@@ -312,9 +376,16 @@ export class JvmTransactionalProducer implements TransactionalProducer {
       this.received = this.received.subarray(5 + len);
       const waiter = this.waiting.shift();
       if (!waiter) continue;
-      if (status === 0) waiter.resolve();
+      if (status === Status.Ok) waiter.resolve();
       else {
-        const err = new KafkaBridgeError(message, status === 2);
+        const err =
+          status === Status.Fenced
+            ? new KafkaBridgeError(
+                `another producer has taken over transactional id ${this.transactionalId}: ${message}`,
+                true,
+                true,
+              )
+            : new KafkaBridgeError(message, status !== Status.Aborted);
         if (err.fatal) this.dead = err;
         waiter.reject(err);
       }

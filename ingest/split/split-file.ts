@@ -63,7 +63,6 @@ export async function splitFile(
   const checkpoint = await readCheckpoint(rt, fileId);
   const group = checkpointGroup(rt, fileId);
   const filesTopic = rt.topic('usage.files');
-  const producer = await rt.kafka.transactionalProducer(group);
   const startedAt = record.startedAt ?? new Date().toISOString();
   await rt.files.update(fileId, { state: 'splitting', startedAt });
 
@@ -102,6 +101,8 @@ export async function splitFile(
   };
   let inFlight: Promise<void> | null = null;
 
+  // Opened last, right before the try whose finally closes it (the JVM engine is a process).
+  const producer = await rt.kafka.transactionalProducer(group);
   try {
     const batches = parseFile(record.format, source, {
       fileId,

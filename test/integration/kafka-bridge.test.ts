@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Config } from '../../core/config/index.ts';
 import { JvmTransactionalProducer, KafkaBridgeError, KafkaClient } from '../../core/kafka/index.ts';
@@ -110,28 +111,80 @@ test('a second producer with the same transactional id fences the first, which s
   const second = await JvmTransactionalProducer.start(config, logger, id);
   try {
     await second.transaction((tx) => tx.send(topic(), messages(40_000, 1)));
+    const fenced = (err: unknown) =>
+      err instanceof KafkaBridgeError && err.fenced && /another producer has taken over/.test(err.message);
     await assert.rejects(
       first.transaction((tx) => tx.send(topic(), messages(50_000, 1))),
-      (err: unknown) => err instanceof KafkaBridgeError && err.fatal && /Fenced/i.test(err.message),
+      fenced,
     );
+    // It stays fenced: no new bridge takes the id back from the second producer.
+    await assert.rejects(
+      first.transaction((tx) => tx.send(topic(), messages(50_001, 1))),
+      fenced,
+    );
+    await second.transaction((tx) => tx.send(topic(), messages(50_002, 1)));
   } finally {
     await first.disconnect();
     await second.disconnect();
   }
 });
 
-test('a bridge process that dies fails the transaction in progress with the reason', async () => {
+test('a bridge process that dies fails the transaction in progress with the reason; the next one starts a new bridge', async () => {
   const producer = await JvmTransactionalProducer.start(config, logger, `${config.kafka.topicPrefix}tx-dies`);
-  const child = (producer as unknown as { child: { kill(s: string): void } }).child;
+  const first = producer.process;
   await assert.rejects(
     producer.transaction(async (tx) => {
       await tx.send(topic(), messages(60_000, 10));
-      child.kill('SIGKILL');
+      first.kill('SIGKILL');
       await new Promise((r) => setTimeout(r, 500));
     }),
     (err: unknown) => err instanceof KafkaBridgeError && err.fatal && /exited \(SIGKILL\)/.test(err.message),
   );
+  await producer.transaction((tx) => tx.send(topic(), messages(61_000, 3)));
+  assert.notEqual(producer.process.pid, first.pid, 'a new bridge process');
   await producer.disconnect();
-  const read = await kafka.readAll(topic());
-  assert.ok(!read.some((m) => m.key?.toString() === 'line:60000'), 'nothing of the transaction in progress');
+  const keys = new Set((await kafka.readAll(topic())).map((m) => m.key?.toString()));
+  assert.ok(!keys.has('line:60000'), 'nothing of the transaction in progress');
+  assert.ok(keys.has('line:61000') && keys.has('line:61002'), 'the next transaction is committed');
+});
+
+test('records still in flight when a transaction is aborted do not fail the next one', async () => {
+  const producer = await JvmTransactionalProducer.start(
+    config,
+    logger,
+    `${config.kafka.topicPrefix}tx-inflight`,
+  );
+  try {
+    for (let round = 0; round < 3; round++) {
+      await assert.rejects(
+        producer.transaction(async (tx) => {
+          await tx.send(topic(), messages(70_000 + round * 10_000, 10_000));
+          throw new Error('given up with records in flight');
+        }),
+        /in flight/,
+      );
+      await producer.transaction((tx) => tx.send(topic(), messages(100_000 + round, 1)));
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  const keys = new Set((await kafka.readAll(topic())).map((m) => m.key?.toString()));
+  assert.ok(['line:100000', 'line:100001', 'line:100002'].every((k) => keys.has(k)));
+  assert.ok(!keys.has('line:70000') && !keys.has('line:95000'));
+});
+
+test('a bridge that cannot start says why and leaves no process behind', async () => {
+  const children = () =>
+    readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+  const before = children();
+  const broken = { ...config, kafka: { ...config.kafka, brokers: ['not a host name'] } };
+  await assert.rejects(
+    JvmTransactionalProducer.start(broken, logger, `${config.kafka.topicPrefix}tx-broken`),
+    (err: unknown) => err instanceof KafkaBridgeError && /bootstrap/i.test(err.message),
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  assert.deepEqual(children(), before);
 });

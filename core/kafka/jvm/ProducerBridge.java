@@ -14,8 +14,11 @@
 //   'C' commit                                                              → reply
 //   'A' abort                                                               → reply
 //   'Q' quit                                                                → reply, exit
-//   reply  = byte status (0 ok, 1 error, 2 fatal: the producer is unusable), string message
-// Errors of 'B', 'S' and 'O' are kept and reported by the next 'C', which then aborts.
+//   reply  = byte status, string message. Status: 0 ok; 1 the transaction failed and was
+//            aborted, the producer goes on; 2 fatal, this producer is unusable (a new one with
+//            the same id may be started); 3 fenced, another producer has taken the id.
+// Errors of 'B', 'S' and 'O' are kept and reported by the next 'C', which then aborts. Each
+// transaction has a generation: a late send callback of an aborted one cannot fail the next.
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -35,19 +38,33 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 public final class ProducerBridge {
+  private static final int OK = 0;
+  private static final int ABORTED = 1;
+  private static final int FATAL = 2;
+  private static final int FENCED = 3;
+  /** commitTransaction may be retried after a timeout; then the producer is given up */
+  private static final int COMMIT_ATTEMPTS = 3;
+
+  private record Result(int status, Exception error) {
+    static final Result SUCCESS = new Result(OK, null);
+  }
+
   private final DataInputStream in;
   private final DataOutputStream out;
   private KafkaProducer<byte[], byte[]> producer;
   private final AtomicReference<Exception> failure = new AtomicReference<>();
+  private volatile int generation = 0;
 
   private ProducerBridge(DataInputStream in, DataOutputStream out) {
     this.in = in;
@@ -70,14 +87,14 @@ public final class ProducerBridge {
         byte op = in.readByte();
         switch (op) {
           case 'I' -> reply(init());
-          case 'B' -> guard(() -> producer.beginTransaction());
+          case 'B' -> begin();
           case 'S' -> send();
           case 'O' -> offsets();
           case 'C' -> reply(commit());
-          case 'A' -> reply(abort());
+          case 'A' -> reply(abort(null));
           case 'Q' -> {
             close(Duration.ofSeconds(30));
-            reply(null);
+            reply(Result.SUCCESS);
             return;
           }
           default -> throw new IOException("unknown op " + op);
@@ -90,7 +107,7 @@ public final class ProducerBridge {
     }
   }
 
-  private Exception init() throws IOException {
+  private Result init() throws IOException {
     String transactionalId = readString();
     int n = in.readInt();
     Map<String, String> settings = new HashMap<>();
@@ -107,10 +124,16 @@ public final class ProducerBridge {
     try {
       producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
       producer.initTransactions();
-      return null;
+      return Result.SUCCESS;
     } catch (Exception e) {
-      return e;
+      return new Result(classify(e, FATAL), e);
     }
+  }
+
+  private void begin() {
+    generation++;
+    failure.set(null);
+    guard(() -> producer.beginTransaction());
   }
 
   private void send() throws IOException {
@@ -124,12 +147,13 @@ public final class ProducerBridge {
     if (failure.get() != null) return; // the transaction is lost already; commit reports why
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(topic, partition < 0 ? null : partition, key, value, headers);
+    int sentIn = generation;
     guard(
         () ->
             producer.send(
                 record,
                 (meta, err) -> {
-                  if (err != null) failure.compareAndSet(null, err);
+                  if (err != null && sentIn == generation) failure.compareAndSet(null, err);
                 }));
   }
 
@@ -146,27 +170,34 @@ public final class ProducerBridge {
     guard(() -> producer.sendOffsetsToTransaction(offsets, new ConsumerGroupMetadata(group)));
   }
 
-  private Exception commit() {
-    Exception err = failure.getAndSet(null);
+  private Result commit() {
+    Exception err = failure.get();
     if (err == null) {
-      try {
-        producer.commitTransaction();
-        return null;
-      } catch (Exception e) {
-        err = e;
+      for (int attempt = 1; ; attempt++) {
+        try {
+          producer.commitTransaction();
+          return Result.SUCCESS;
+        } catch (TimeoutException e) {
+          // The commit's outcome is unknown; Kafka allows retrying it, and nothing else.
+          if (attempt == COMMIT_ATTEMPTS) return new Result(FATAL, e);
+        } catch (Exception e) {
+          err = e;
+          break;
+        }
       }
     }
-    Exception abortErr = abort();
-    return abortErr != null && isFatal(abortErr) ? abortErr : err;
+    return abort(err);
   }
 
-  private Exception abort() {
-    failure.set(null);
+  /** Aborts; `cause` is what failed the transaction, reported unless the abort fails worse. */
+  private Result abort(Exception cause) {
+    int status = cause == null ? OK : classify(cause, ABORTED);
+    if (status == FENCED || status == FATAL) return new Result(status, cause);
     try {
       producer.abortTransaction();
-      return null;
+      return cause == null ? Result.SUCCESS : new Result(ABORTED, cause);
     } catch (Exception e) {
-      return e;
+      return new Result(classify(e, FATAL), cause != null ? cause : e);
     }
   }
 
@@ -184,21 +215,33 @@ public final class ProducerBridge {
     }
   }
 
-  private static boolean isFatal(Exception e) {
-    return e instanceof ProducerFencedException
-        || e instanceof AuthorizationException
+  /** How bad an exception is for this producer; `otherwise` for the ordinary ones. */
+  private static int classify(Exception e, int otherwise) {
+    if (e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException) return FENCED;
+    if (e instanceof AuthorizationException
         || e instanceof UnsupportedVersionException
-        || (e instanceof KafkaException && e.getMessage() != null && e.getMessage().contains("fatal"));
+        || e instanceof OutOfOrderSequenceException
+        || e instanceof IllegalStateException) return FATAL;
+    return otherwise;
   }
 
-  private void reply(Exception err) throws IOException {
-    out.writeByte(err == null ? 0 : isFatal(err) ? 2 : 1);
-    byte[] message =
-        (err == null ? "" : err.getClass().getSimpleName() + ": " + err.getMessage())
-            .getBytes(StandardCharsets.UTF_8);
+  private void reply(Result result) throws IOException {
+    Exception err = result.error();
+    out.writeByte(result.status());
+    byte[] message = describe(err).getBytes(StandardCharsets.UTF_8);
     out.writeInt(message.length);
     out.write(message);
     out.flush();
+  }
+
+  /** The exception and its causes, each as "Class: message". */
+  private static String describe(Throwable err) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (text.length() > 0) text.append(", caused by ");
+      text.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+    }
+    return text.toString();
   }
 
   private String readString() throws IOException {
