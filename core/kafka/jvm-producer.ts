@@ -46,10 +46,18 @@ export class KafkaBridgeError extends Error {
 
 /** The bridge's classes, compiled once per source version into the stack cache. */
 async function bridgeClasspath(config: Config): Promise<{ java: string; classpath: string }> {
+  const otherwise = 'or set TALLYLINE_KAFKA_PRODUCER_ENGINE=kafkajs (slower, no Java)';
   const jdk = chooseJdk(17, config.stack.javaHome);
-  if (!jdk)
-    throw new Error('kafka.producerEngine=jvm needs Java 17 or newer (JAVA_HOME, PATH, /usr/lib/jvm)');
-  const { libs } = await ensureKafka(config.stack.cacheDir, pinnedVersions().kafka);
+  if (!jdk) {
+    throw new Error(
+      `kafka.producerEngine=jvm needs Java 17 or newer (JAVA_HOME, PATH, /usr/lib/jvm); install one, ${otherwise}`,
+    );
+  }
+  const { libs } = await ensureKafka(config.stack.cacheDir, pinnedVersions().kafka).catch((err: Error) => {
+    throw new Error(`kafka.producerEngine=jvm needs the Kafka client jars: ${err.message}; ${otherwise}`, {
+      cause: err,
+    });
+  });
   const jars = readdirSync(libs)
     .filter((f) => CLIENT_JARS.some((p) => f.startsWith(p)))
     .map((f) => path.join(libs, f));
