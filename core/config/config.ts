@@ -165,6 +165,8 @@ const schema = z.object({
     groupId: z.string().min(1).default('tallyline-matcher'),
     /** rule 3 (title and writer/artist similarity) matches at or above this confidence */
     minConfidence: z.coerce.number().min(0).max(1).default(0.9),
+    /** confidence of a rule-1 match through a link taken from a usage report (dsr:<sender>) */
+    usageLinkConfidence: z.coerce.number().min(0).max(1).default(0.9),
   }),
   export: z.object({
     /** where statements and claims are written, by period */
@@ -234,6 +236,7 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_MATCH_SOURCE_PRIORITY: 'matcher.sourcePriority',
   TALLYLINE_MATCHER_GROUP: 'matcher.groupId',
   TALLYLINE_MATCH_MIN_CONFIDENCE: 'matcher.minConfidence',
+  TALLYLINE_MATCH_USAGE_LINK_CONFIDENCE: 'matcher.usageLinkConfidence',
   TALLYLINE_EXPORT_OUTBOX: 'export.outboxDir',
   TALLYLINE_EXPORT_GROUP: 'export.groupId',
   TALLYLINE_EXPORT_QUIET_MS: 'export.quietMs',

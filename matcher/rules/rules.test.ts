@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import { sampleUsageLine, sampleWork } from '../../core/schemas/samples.ts';
 import type { Resource, UsageLine, Work } from '../../core/schemas/types.ts';
 import { ReferenceState } from '../state/reference-state.ts';
-import { matchedUsages, matchLine, rankLinks, type MatchOptions, type MatchResult } from './rules.ts';
+import {
+  DEFAULT_USAGE_LINK_CONFIDENCE,
+  matchedUsages,
+  matchLine,
+  rankLinks,
+  type MatchOptions,
+  type MatchResult,
+} from './rules.ts';
 
 const t = (d: string) => new Date(d);
 const opts = (sourcePriority: string[] = [], minConfidence = 0.9): MatchOptions => ({
@@ -233,4 +240,23 @@ test('a line that names no resource is unmatched and says so', () => {
   line.resources = [];
   const r = matchLine(line, state(), opts());
   assert.deepEqual(r.kind === 'unmatched' && [r.rulesTried, r.reason], [[], 'the line names no resource']);
+});
+
+test('rule 1 through a link from a usage report: a lower confidence (configurable) than a catalog link', () => {
+  const s = state();
+  s.putRecording('USRC17607839', [
+    { workId: null, iswc: 'T1234567894', title: null, source: 'dsr:SPOTIFY', assertedAt: t('2026-03-01') },
+  ]);
+  const viaUsageLink = lineWith({ isrc: 'USRC17607839', title: 'nothing alike' });
+  const confidenceOf = (r: MatchResult) => (r.kind === 'matched' ? r.parts[0]!.confidence : null);
+  const r = matchLine(viaUsageLink, s, opts());
+  assert.equal(confidenceOf(r), DEFAULT_USAGE_LINK_CONFIDENCE);
+  assert.ok(DEFAULT_USAGE_LINK_CONFIDENCE < 1);
+  assert.equal(
+    matchedUsages(viaUsageLink, r as Extract<MatchResult, { kind: 'matched' }>, false)[0]!.confidence,
+    0.9,
+  );
+  assert.equal(confidenceOf(matchLine(viaUsageLink, s, { ...opts(), usageLinkConfidence: 0.75 })), 0.75);
+  // A catalog link keeps confidence 1, whatever the setting.
+  assert.equal(confidenceOf(matchLine(sampleUsageLine(), s, { ...opts(), usageLinkConfidence: 0.75 })), 1);
 });

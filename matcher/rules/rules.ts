@@ -20,7 +20,15 @@ export interface MatchOptions {
   sourcePriority: string[];
   /** rule 3 decides at or above this confidence */
   minConfidence: number;
+  /**
+   * confidence of a rule-1 match through a link taken from a usage report (`dsr:<sender>`),
+   * so statements tell it from a catalog link; DEFAULT_USAGE_LINK_CONFIDENCE when not given
+   */
+  usageLinkConfidence?: number;
 }
+
+/** A usage report's link is a sender's word, not the catalog's: less than certain. */
+export const DEFAULT_USAGE_LINK_CONFIDENCE = 0.9;
 
 export interface MatchedPart {
   /** index of the resource in line.resources */
@@ -203,16 +211,25 @@ export function matchResource(
   options: MatchOptions,
 ): ResourceResult {
   const notes: string[] = [];
-  const matched = (work: Work, method: MatchMethod, linkSource: string | null): ResourceResult => ({
+  const matched = (
+    work: Work,
+    method: MatchMethod,
+    linkSource: string | null,
+    confidence = 1,
+  ): ResourceResult => ({
     kind: 'matched',
-    part: { resourceIndex, work, method, confidence: 1, linkSource },
+    part: { resourceIndex, work, method, confidence, linkSource },
   });
 
   if (resource.isrc) {
     const links = state.recordings.get(resource.isrc) ?? [];
     for (const link of rankLinks(links, options.sourcePriority)) {
       const work = workOfLink(link, state);
-      if (work) return matched(work, 'ISRC_LINK', link.source);
+      if (!work) continue;
+      const confidence = isUsageReportSource(link.source)
+        ? (options.usageLinkConfidence ?? DEFAULT_USAGE_LINK_CONFIDENCE)
+        : 1;
+      return matched(work, 'ISRC_LINK', link.source, confidence);
     }
     notes.push(
       links.length
