@@ -59,6 +59,8 @@ export const TITLE_ONLY_FACTOR = 0.75;
 const MIN_TITLE_SIMILARITY = 0.6;
 /** Candidates, after those with the very same title, scored per resource. */
 const CANDIDATES_SCORED = 10;
+/** Same-title candidates sharing name words with the line, scored at most. */
+const MAX_SHARING_SCORED = 50;
 /** Two different works closer than this at the top leave the resource unmatched (ambiguous). */
 const AMBIGUITY_MARGIN = 0.02;
 
@@ -172,17 +174,27 @@ function peopleWords(work: Work) {
 
 /**
  * Many works share a common title ("Love", "Intro"): of more than a few candidates, only
- * those sharing at least one name word with the line (composers with writers, or artists
- * with performers) are scored, as the others cannot reach a useful confidence.
+ * those sharing name words with the line (composers with writers, or artists with
+ * performers) are scored, the most words shared first, at most MAX_SHARING_SCORED of them:
+ * the others cannot reach a useful confidence.
  */
 function sharingPeople(candidates: TitleCandidate[], resource: Resource, state: ReferenceState) {
   if (candidates.length <= CANDIDATES_SCORED) return candidates;
   const composers = [...nameWords(resource.composers)];
   const artists = [...nameWords(resource.displayArtists)];
-  return candidates.filter((c) => {
+  const shared: { c: TitleCandidate; n: number }[] = [];
+  for (const c of candidates) {
     const words = peopleWords(state.works.get(c.workId)!);
-    return composers.some((w) => words.writers.has(w)) || artists.some((w) => words.performers.has(w));
-  });
+    let n = 0;
+    for (const w of composers) if (words.writers.has(w)) n++;
+    for (const w of artists) if (words.performers.has(w)) n++;
+    if (n > 0) shared.push({ c, n });
+  }
+  if (shared.length > MAX_SHARING_SCORED) {
+    shared.sort((a, b) => b.n - a.n || byCodeUnits(a.c.workId, b.c.workId));
+    shared.length = MAX_SHARING_SCORED;
+  }
+  return shared.map((x) => x.c);
 }
 
 interface Scored {
