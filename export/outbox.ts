@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportFile } from './files.ts';
 import { overlappingPeriods, PeriodOverlapError } from './period.ts';
@@ -23,12 +23,28 @@ export interface Manifest {
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Writes a file whole or not at all: to a temporary name beside it, then renamed over it. */
+/**
+ * Writes a file whole or not at all: to a temporary name beside it, flushed to disk, then
+ * renamed over it and the folder flushed, so a crash leaves the old file or the new one.
+ */
 export async function writeAtomically(file: string, content: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  const dir = path.dirname(file);
+  await mkdir(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, content);
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
   await rename(tmp, file);
+  const folder = await open(dir, 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
 }
 
 export function manifestPath(outboxDir: string, period: string): string {

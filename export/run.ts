@@ -1,6 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import type { Config } from '../core/config/index.ts';
 import { KafkaClient } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
@@ -8,6 +9,7 @@ import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';
 import { topicName } from '../core/topics/index.ts';
 import { computeExport, moneyGap, type ExportModel } from './compute.ts';
 import { exportFiles } from './files.ts';
+import { withExportLock } from './lock.ts';
 import { formatMinor } from './money.ts';
 import {
   entryOf,
@@ -92,8 +94,28 @@ export async function exportRun(
   options: RunOptions = {},
 ): Promise<ExportRunResult> {
   const period = parsePeriod(periodText);
-  const outboxDir = config.export.outboxDir;
   const kafka = new KafkaClient(config, logger);
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  try {
+    // Under the lock of the period's quarter: one run at a time writes the outbox and reads
+    // then writes export.statements, and nobody else's .tmp file is removed as stale.
+    return await withExportLock(redis, config.redis.prefix, period, config.export.lockWaitMs, () =>
+      runLocked(config, logger, kafka, period, options),
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function runLocked(
+  config: Config,
+  logger: Logger,
+  kafka: KafkaClient,
+  period: string,
+  options: RunOptions,
+): Promise<ExportRunResult> {
+  const outboxDir = config.export.outboxDir;
+  await refuseOverlap(outboxDir, period);
   const t0 = Date.now();
   const input = options.input ?? (await readExportInput(config, logger, kafka));
   const t1 = Date.now();
@@ -101,7 +123,6 @@ export async function exportRun(
   const files = exportFiles(model);
   const t2 = Date.now();
   const entries = files.map(entryOf);
-  await refuseOverlap(outboxDir, period);
   for (const f of files) {
     await writeAtomically(outboxFile(outboxDir, f.path), f.content);
     if (options.pauseAfterFileMs) await sleep(options.pauseAfterFileMs);
