@@ -260,3 +260,21 @@ test('rule 1 through a link from a usage report: a lower confidence (configurabl
   // A catalog link keeps confidence 1, whatever the setting.
   assert.equal(confidenceOf(matchLine(sampleUsageLine(), s, { ...opts(), usageLinkConfidence: 0.75 })), 1);
 });
+
+test('rule 1: the best-ranked link naming a known work decides; links to unknown works are passed over', () => {
+  const s = state();
+  s.putWork('W0', { ...sampleWork('W0'), iswc: 'T1234567894', title: 'SAME ISWC, SMALLER ID' });
+  s.putRecording('USRC17607839', [
+    { workId: 'W9', iswc: null, title: null, source: 'society', assertedAt: t('2026-05-01') },
+    { workId: null, iswc: 'T1234567894', title: null, source: 'publisher', assertedAt: t('2026-01-01') },
+    { workId: 'W1', iswc: null, title: null, source: 'publisher', assertedAt: t('2025-01-01') },
+  ]);
+  const line = lineWith({ isrc: 'USRC17607839' });
+  // society's link names no known work; publisher's newest names an ISWC held by W0 and W2:
+  // the smaller id, as worksWithIswc orders them.
+  assert.deepEqual(decided(matchLine(line, s, opts(['society', 'publisher']))), [
+    ['W0', 'ISRC_LINK', 'publisher'],
+  ]);
+  assert.equal(s.firstWorkWithIswc('T1234567894')?.workId, s.worksWithIswc('T1234567894')[0]!.workId);
+  assert.equal(s.firstWorkWithIswc('T0000000000'), null);
+});

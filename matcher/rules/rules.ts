@@ -64,27 +64,46 @@ const MAX_SHARING_SCORED = 50;
 /** Two different works closer than this at the top leave the resource unmatched (ambiguous). */
 const AMBIGUITY_MARGIN = 0.02;
 
+function linkRank(link: Link, sourcePriority: string[]): number {
+  const i = sourcePriority.indexOf(link.source);
+  if (i >= 0) return i;
+  return sourcePriority.length + (isUsageReportSource(link.source) ? 1 : 0);
+}
+
+/** Below zero when link a ranks before link b (see rankLinks). */
+function compareLinks(a: Link, b: Link, sourcePriority: string[]): number {
+  return (
+    linkRank(a, sourcePriority) - linkRank(b, sourcePriority) ||
+    b.assertedAt.getTime() - a.assertedAt.getTime() ||
+    a.source.localeCompare(b.source)
+  );
+}
+
 /**
  * Ranks sources: listed ones by position, then unlisted catalog sources, then unlisted
  * sources from usage reports; ties by newest assertion.
  */
 export function rankLinks(links: Link[], sourcePriority: string[]): Link[] {
-  const rank = (l: Link) => {
-    const i = sourcePriority.indexOf(l.source);
-    if (i >= 0) return i;
-    return sourcePriority.length + (isUsageReportSource(l.source) ? 1 : 0);
-  };
-  return [...links].sort(
-    (a, b) =>
-      rank(a) - rank(b) ||
-      b.assertedAt.getTime() - a.assertedAt.getTime() ||
-      a.source.localeCompare(b.source),
-  );
+  return [...links].sort((a, b) => compareLinks(a, b, sourcePriority));
+}
+
+/**
+ * The best-ranked link that names a known work, with the work: what the first hit of
+ * rankLinks would be, in one pass without copying or sorting (this runs for every line).
+ */
+function linkedWork(links: Link[], sourcePriority: string[], state: ReferenceState) {
+  let best: { link: Link; work: Work } | null = null;
+  for (const link of links) {
+    if (best && compareLinks(link, best.link, sourcePriority) >= 0) continue;
+    const work = workOfLink(link, state);
+    if (work) best = { link, work };
+  }
+  return best;
 }
 
 function workOfLink(link: Link, state: ReferenceState): Work | null {
   if (link.workId) return state.works.get(link.workId) ?? null;
-  if (link.iswc) return state.worksWithIswc(link.iswc)[0] ?? null;
+  if (link.iswc) return state.firstWorkWithIswc(link.iswc);
   return null;
 }
 
@@ -215,6 +234,16 @@ function decides(scored: Scored[], minConfidence: number): boolean {
   return (scored[0]?.score ?? 0) >= minConfidence && !rivalOf(scored, minConfidence);
 }
 
+function matchedPart(
+  resourceIndex: number,
+  work: Work,
+  method: MatchMethod,
+  linkSource: string | null,
+  confidence: number,
+): ResourceResult {
+  return { kind: 'matched', part: { resourceIndex, work, method, confidence, linkSource } };
+}
+
 /** Rules 1 to 3 for one resource. */
 export function matchResource(
   resource: Resource,
@@ -223,36 +252,25 @@ export function matchResource(
   options: MatchOptions,
 ): ResourceResult {
   const notes: string[] = [];
-  const matched = (
-    work: Work,
-    method: MatchMethod,
-    linkSource: string | null,
-    confidence = 1,
-  ): ResourceResult => ({
-    kind: 'matched',
-    part: { resourceIndex, work, method, confidence, linkSource },
-  });
-
   if (resource.isrc) {
-    const links = state.recordings.get(resource.isrc) ?? [];
-    for (const link of rankLinks(links, options.sourcePriority)) {
-      const work = workOfLink(link, state);
-      if (!work) continue;
-      const confidence = isUsageReportSource(link.source)
+    const links = state.recordings.get(resource.isrc);
+    const hit = links ? linkedWork(links, options.sourcePriority, state) : null;
+    if (hit) {
+      const confidence = isUsageReportSource(hit.link.source)
         ? (options.usageLinkConfidence ?? DEFAULT_USAGE_LINK_CONFIDENCE)
         : 1;
-      return matched(work, 'ISRC_LINK', link.source, confidence);
+      return matchedPart(resourceIndex, hit.work, 'ISRC_LINK', hit.link.source, confidence);
     }
     notes.push(
-      links.length
+      links?.length
         ? `ISRC ${resource.isrc}: its ${links.length} link(s) name no known work`
         : `ISRC ${resource.isrc}: no link`,
     );
   } else notes.push('no ISRC');
 
   if (resource.iswc) {
-    const [work] = state.worksWithIswc(resource.iswc);
-    if (work) return matched(work, 'ISWC', null);
+    const work = state.firstWorkWithIswc(resource.iswc);
+    if (work) return matchedPart(resourceIndex, work, 'ISWC', null, 1);
     notes.push(`ISWC ${resource.iswc}: no known work`);
   } else notes.push('no ISWC');
 
@@ -264,8 +282,13 @@ export function matchLine(line: UsageLine, state: ReferenceState, options: Match
   if (line.resources.length === 0) {
     return { kind: 'unmatched', rulesTried: [], reason: 'the line names no resource', bestCandidate: null };
   }
-  const results = line.resources.map((r, i) => matchResource(r, i, state, options));
-  const parts = results.flatMap((r) => (r.kind === 'matched' ? [r.part] : []));
+  const results: ResourceResult[] = [];
+  const parts: MatchedPart[] = [];
+  for (let i = 0; i < line.resources.length; i++) {
+    const r = matchResource(line.resources[i]!, i, state, options);
+    results.push(r);
+    if (r.kind === 'matched') parts.push(r.part);
+  }
   if (parts.length === results.length) return { kind: 'matched', parts };
 
   const failed = results.flatMap((r, i) => (r.kind === 'unmatched' ? [{ r, i }] : []));

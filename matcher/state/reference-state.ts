@@ -33,6 +33,13 @@ export class ReferenceState {
     else this.recordings.delete(isrc);
   }
 
+  /** The first of worksWithIswc, without building the list (rules 1 and 2 ask per line). */
+  firstWorkWithIswc(iswc: string): Work | null {
+    let first: string | null = null;
+    for (const id of this.byIswc.get(iswc) ?? []) if (first === null || id < first) first = id;
+    return first === null ? null : this.works.get(first)!;
+  }
+
   /** Works registered with this ISWC, in a stable order. */
   worksWithIswc(iswc: string): Work[] {
     return [...(this.byIswc.get(iswc) ?? [])].sort().map((id) => this.works.get(id)!);
