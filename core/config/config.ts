@@ -175,6 +175,8 @@ const schema = z.object({
     groupId: z.string().min(1).default('tallyline-export'),
     /** the continuous export runs once no new matched line has come for this long */
     quietMs: z.coerce.number().int().min(0).default(2000),
+    /** ... but no later than this after the first line still to export, even if lines keep coming */
+    maxDelayMs: z.coerce.number().int().min(0).default(300000),
     /** how long an export run waits for another run of the same quarter before it gives up */
     lockWaitMs: z.coerce.number().int().min(0).default(120000),
   }),
@@ -242,6 +244,7 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_EXPORT_OUTBOX: 'export.outboxDir',
   TALLYLINE_EXPORT_GROUP: 'export.groupId',
   TALLYLINE_EXPORT_QUIET_MS: 'export.quietMs',
+  TALLYLINE_EXPORT_MAX_DELAY_MS: 'export.maxDelayMs',
   TALLYLINE_EXPORT_LOCK_WAIT_MS: 'export.lockWaitMs',
   TALLYLINE_LOG_LEVEL: 'log.level',
 };
