@@ -4,6 +4,7 @@ import { CliError, type CliContext } from '../core/cli/context.ts';
 import { printJson, printTable } from '../core/cli/output.ts';
 import { KafkaClient } from '../core/kafka/index.ts';
 import { FileStore } from '../ingest/files/file-store.ts';
+import { ExportLockedError } from './lock.ts';
 import { parsePeriod, PeriodError, PeriodOverlapError } from './period.ts';
 import { compareWithLegacy, reconcileFile } from './reconcile.ts';
 import { exportRun, type ExportRunResult } from './run.ts';
@@ -58,6 +59,7 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
         pauseAfterFileMs: pause,
       }).catch((err: unknown) => {
         if (err instanceof PeriodOverlapError) throw new CliError(err.message, 2);
+        if (err instanceof ExportLockedError) throw new CliError(err.message, 1);
         throw err;
       });
       if (opts.json) return printJson(result);
