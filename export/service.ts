@@ -9,6 +9,20 @@ import { exportRun, type ExportRunResult } from './run.ts';
 import { readExportInput } from './sources.ts';
 
 /**
+ * Whether the continuous export runs now: once usage.matched has been quiet for `quietMs`,
+ * or at the latest `maxDelayMs` after the first line still to export, so a steady stream of
+ * lines never holds the export back for good.
+ */
+export function exportDue(
+  now: number,
+  lastMessageAt: number,
+  dirtySince: number,
+  limits: { quietMs: number; maxDelayMs: number },
+): boolean {
+  return now - lastMessageAt >= limits.quietMs || now - dirtySince >= limits.maxDelayMs;
+}
+
+/**
  * The continuous export: a member of the export consumer group on usage.matched. It notes
  * the months that new matched lines fall in; once the topic has been quiet for
  * `export.quietMs`, it runs the batch export of those months (reading the topics whole, so
@@ -22,6 +36,8 @@ export class ExportService {
   private readonly dirty = new Set<string>();
   private readonly offsets = new Map<number, string>();
   private lastMessageAt = 0;
+  /** when the oldest month still to export became so */
+  private dirtySince = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   /** each run's result, for logs and tests */
@@ -64,7 +80,10 @@ export class ExportService {
           try {
             const v = await serde.decode(m.value ?? Buffer.alloc(0));
             const month = monthOf(v.line.periodStart, v.line.periodEnd);
-            if (month) this.dirty.add(month);
+            if (month) {
+              if (this.dirty.size === 0) this.dirtySince = Date.now();
+              this.dirty.add(month);
+            }
           } catch (err) {
             this.logger.warn(
               { offset: m.offset, partition: m.partition, err },
@@ -83,7 +102,7 @@ export class ExportService {
       if (
         !this.running &&
         this.dirty.size > 0 &&
-        Date.now() - this.lastMessageAt >= this.config.export.quietMs
+        exportDue(Date.now(), this.lastMessageAt, this.dirtySince, this.config.export)
       ) {
         this.running = this.exportDirty().finally(() => (this.running = null));
       }
@@ -117,6 +136,7 @@ export class ExportService {
         tx.sendOffsets(this.config.export.groupId, topic, offsets),
       );
     } catch (err) {
+      if (this.dirty.size === 0) this.dirtySince = Date.now();
       for (const m of months) this.dirty.add(m);
       this.logger.error({ err, months }, 'export run failed; it will be retried');
     }
