@@ -177,6 +177,11 @@ const schema = z.object({
     quietMs: z.coerce.number().int().min(0).default(2000),
     /** ... but no later than this after the first line still to export, even if lines keep coming */
     maxDelayMs: z.coerce.number().int().min(0).default(300000),
+    /**
+     * TEST ONLY, never set in production: a pause after each export file written, so the
+     * kill-and-restart tests can SIGKILL a run between two files of its own process.
+     */
+    testOnlyPauseAfterFileMs: z.coerce.number().int().min(0).default(0),
     /** how long an export run waits for another run of the same quarter before it gives up */
     lockWaitMs: z.coerce.number().int().min(0).default(120000),
   }),
@@ -245,6 +250,7 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_EXPORT_GROUP: 'export.groupId',
   TALLYLINE_EXPORT_QUIET_MS: 'export.quietMs',
   TALLYLINE_EXPORT_MAX_DELAY_MS: 'export.maxDelayMs',
+  TALLYLINE_EXPORT_TEST_ONLY_PAUSE_AFTER_FILE_MS: 'export.testOnlyPauseAfterFileMs',
   TALLYLINE_EXPORT_LOCK_WAIT_MS: 'export.lockWaitMs',
   TALLYLINE_LOG_LEVEL: 'log.level',
 };
