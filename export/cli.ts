@@ -20,9 +20,6 @@ const period = (text: string) => {
   }
 };
 
-/** For the kill-and-restart tests only: a pause after each file written. */
-const testPause = () => Number(process.env.TALLYLINE_EXPORT_TEST_PAUSE_MS ?? 0);
-
 export function printRun(
   r: ExportRunResult,
   say: (text: string) => void = (t) => process.stdout.write(`${t}\n`),
@@ -54,10 +51,7 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
     )
     .option('--json', 'print the result as JSON')
     .action(async (opts: { period: string; json?: boolean }) => {
-      const pause = Number(process.env.TALLYLINE_EXPORT_TEST_PAUSE_MS ?? 0);
-      const result = await exportRun(ctx.config, ctx.logger, period(opts.period), {
-        pauseAfterFileMs: pause,
-      }).catch((err: unknown) => {
+      const result = await exportRun(ctx.config, ctx.logger, period(opts.period)).catch((err: unknown) => {
         if (err instanceof PeriodOverlapError) throw new CliError(err.message, 2);
         if (err instanceof ExportLockedError) throw new CliError(err.message, 1);
         throw err;
@@ -88,7 +82,7 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
       'the continuous export: a member of the export consumer group on usage.matched; re-exports the periods new matched lines fall in, then commits its offsets',
     )
     .action(async () => {
-      const service = await ExportService.start(ctx.config, ctx.logger, { pauseAfterFileMs: testPause() });
+      const service = await ExportService.start(ctx.config, ctx.logger);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -77,8 +77,6 @@ export function reportAccounts(model: ExportModel): ReportAccount[] {
 export interface RunOptions {
   /** input already read (the continuous mode reads once for several periods) */
   input?: InputBuilder;
-  /** test hook: wait this long after each file written, so a test can kill the run mid-way */
-  pauseAfterFileMs?: number;
 }
 
 /**
@@ -125,7 +123,9 @@ async function runLocked(
   const entries = files.map(entryOf);
   for (const f of files) {
     await writeAtomically(outboxFile(outboxDir, f.path), f.content);
-    if (options.pauseAfterFileMs) await sleep(options.pauseAfterFileMs);
+    // The kill-and-restart tests' pause (config, test only): no other way to stop a run of
+    // a few small files between two of them from outside its process.
+    if (config.export.testOnlyPauseAfterFileMs) await sleep(config.export.testOnlyPauseAfterFileMs);
   }
   await removeStale(outboxDir, period, new Set(entries.map((e) => e.path)));
   const announcedNow = await announce(config, logger, kafka, period, entries);

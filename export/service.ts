@@ -47,19 +47,13 @@ export class ExportService {
     private readonly config: Config,
     private readonly logger: Logger,
     private readonly kafka: KafkaClient,
-    private readonly pauseAfterFileMs = 0,
   ) {}
 
-  static async start(
-    config: Config,
-    logger: Logger,
-    options: { pauseAfterFileMs?: number } = {},
-  ): Promise<ExportService> {
+  static async start(config: Config, logger: Logger): Promise<ExportService> {
     const service = new ExportService(
       config,
       logger.child({ component: 'export' }),
       new KafkaClient(config, logger),
-      options.pauseAfterFileMs ?? 0,
     );
     await service.consume();
     return service;
@@ -118,10 +112,7 @@ export class ExportService {
       for (const month of months) {
         let result: ExportRunResult;
         try {
-          result = await exportRun(this.config, this.logger, month, {
-            input,
-            pauseAfterFileMs: this.pauseAfterFileMs,
-          });
+          result = await exportRun(this.config, this.logger, month, { input });
         } catch (err) {
           // Its quarter was exported by hand: retrying would not change that.
           if (!(err instanceof PeriodOverlapError)) throw err;

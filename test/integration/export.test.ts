@@ -121,7 +121,7 @@ let referenceRun: ExportRunResult;
 
 test('an export run killed mid-run and restarted writes the same files as an uninterrupted one and announces each once', async () => {
   const killedDir = outbox();
-  const killed = exportRun(killedDir, { TALLYLINE_EXPORT_TEST_PAUSE_MS: '3000' });
+  const killed = exportRun(killedDir, { TALLYLINE_EXPORT_TEST_ONLY_PAUSE_AFTER_FILE_MS: '3000' });
   // Killed after its first file is in place, before the rest and before any announcement.
   for (let i = 0; !existsSync(path.join(killedDir, '2020-06', 'statements')); i++) {
     assert.ok(i < 1200, 'the first file was written');
@@ -239,7 +239,7 @@ test('reconcile --file passes on the exported report; the continuous export kill
       (o) => Number(o.offset) >= 0,
     );
   try {
-    const first = serve({ TALLYLINE_EXPORT_TEST_PAUSE_MS: '3000' });
+    const first = serve({ TALLYLINE_EXPORT_TEST_ONLY_PAUSE_AFTER_FILE_MS: '3000' });
     for (let i = 0; !existsSync(path.join(continuousDir, '2020-06', 'statements')); i++) {
       assert.ok(i < 1200, 'the continuous export wrote its first file');
       await sleep(100);
