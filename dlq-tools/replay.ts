@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  auditMessage,
   filterDeadLetters,
   REPLAYABLE_STATES,
-  writeAudit,
   type DeadLetterFilter,
   type DeadLetterItem,
   type DeadLetters,
 } from '../core/dlq/index.ts';
 import {
-  applyReplay,
   expectedResult,
   planReplay,
+  ReplayInProgressError,
+  ReplayRun,
   withOrphans,
   type PlannedReplay,
   type ReplayResult,
@@ -20,10 +21,11 @@ import { parseCorrectionFile } from '../ingest/corrections/correction-file.ts';
 import type { IngestRuntime } from '../ingest/runtime.ts';
 
 // `dlq replay`: select dead letters like `dlq list`, show what a replay would do (dry run),
-// or do it (--apply) in rate-limited batches. Each batch is settled in Redis and audited
-// on dlq.audit before the next, and the run's progress is kept under a key derived from
-// its arguments: an interrupted run started again skips what it did. A finished run
-// forgets its progress; resolved lines are never selected again.
+// or do it (--apply) in rate-limited batches. Each batch is a ReplayRun batch (published
+// with its audit record in one Kafka transaction, then settled in Redis), and the run is
+// named after its arguments: an interrupted run started again settles or redoes its last
+// batch and skips what it did. A finished run forgets its progress; resolved lines are
+// never selected again.
 
 export const DEFAULT_RATE = 100;
 
@@ -38,6 +40,8 @@ export interface ReplayOptions {
   /** who asks, for the audit record */
   by: string;
   onBatch?: (done: number, total: number) => void;
+  /** tests: a crash after a batch's Kafka transaction, before Redis is settled */
+  afterCommit?: () => Promise<void>;
 }
 
 export interface ReplayLine {
@@ -62,7 +66,7 @@ export interface ReplayReport {
 
 export class ReplayError extends Error {
   constructor(
-    readonly code: 'NOT_REPLAYABLE' | 'UNKNOWN_LINE' | 'BAD_CORRECTIONS',
+    readonly code: 'NOT_REPLAYABLE' | 'UNKNOWN_LINE' | 'BAD_CORRECTIONS' | 'IN_PROGRESS',
     message: string,
   ) {
     super(message);
@@ -70,11 +74,13 @@ export class ReplayError extends Error {
   }
 }
 
-function runKey(rt: IngestRuntime, options: ReplayOptions): string {
-  const hash = createHash('sha256').update(
-    JSON.stringify([options.filter, options.maxReplays, [...(options.corrections ?? new Map())]]),
-  );
-  return `${rt.config.redis.prefix}:dlq:replay-run:${hash.digest('hex').slice(0, 24)}`;
+/** The run's name (for its claims, transaction and checkpoint) and its progress set. */
+function runOf(rt: IngestRuntime, options: ReplayOptions): { runId: string; progressKey: string } {
+  const hash = createHash('sha256')
+    .update(JSON.stringify([options.filter, options.maxReplays, [...(options.corrections ?? new Map())]]))
+    .digest('hex')
+    .slice(0, 24);
+  return { runId: `replay.${hash}`, progressKey: `${rt.config.redis.prefix}:dlq:replay-run:${hash}` };
 }
 
 function histogram(items: { errorClass: string }[]): Record<string, number> {
@@ -116,10 +122,29 @@ export async function replay(
   deadLetters: DeadLetters,
   options: ReplayOptions,
 ): Promise<ReplayReport> {
+  const { runId, progressKey } = runOf(rt, options);
+  // Opening the run first settles a batch an interrupted run published but did not settle.
+  const run = options.apply ? await ReplayRun.open(rt, deadLetters, runId, { progressKey }) : null;
+  try {
+    return await replayWith(rt, deadLetters, options, run, progressKey);
+  } catch (err) {
+    if (err instanceof ReplayInProgressError) throw new ReplayError('IN_PROGRESS', err.message);
+    throw err;
+  } finally {
+    await run?.close();
+  }
+}
+
+async function replayWith(
+  rt: IngestRuntime,
+  deadLetters: DeadLetters,
+  options: ReplayOptions,
+  run: ReplayRun | null,
+  progressKey: string,
+): Promise<ReplayReport> {
   const selected = select(await deadLetters.list(), options);
   const planned = await planReplay(rt, selected, options.corrections);
-  const key = runKey(rt, options);
-  const done = options.apply ? new Set(await rt.redis.smembers(key)) : new Set<string>();
+  const done = run ? new Set(await rt.redis.smembers(progressKey)) : new Set<string>();
   const lines: ReplayLine[] = planned.map((p) => ({
     lineId: p.item.lineId,
     stage: p.item.stage,
@@ -133,39 +158,41 @@ export async function replay(
     for (const l of lines) results[l.result] = (results[l.result] ?? 0) + 1;
     return { applied: options.apply, lines, byReason: histogram(selected), results, resumed: done.size };
   };
-  if (!options.apply) return report();
+  if (!run) return report();
 
   const todo = planned.filter((p) => !done.has(p.item.lineId));
   const batchSize = Math.max(1, Math.min(500, Math.floor(options.rate)));
   for (let i = 0; i < todo.length; i += batchSize) {
     const started = Date.now();
     const batch = todo.slice(i, i + batchSize);
-    const results = await applyReplay(rt, deadLetters, batch, { maxReplays: options.maxReplays });
     const lineIds = batch.map((p) => p.item.lineId);
-    await rt.redis
-      .multi()
-      .sadd(key, ...lineIds)
-      .expire(key, 7 * 24 * 3600)
-      .exec();
-    const counts: Record<string, number> = {};
-    for (const r of results.values()) counts[r] = (counts[r] ?? 0) + 1;
-    await writeAudit(await rt.producer(), rt.topic('dlq.audit'), {
-      action: 'replay',
-      by: options.by,
-      scope: {
-        filter: options.filter,
-        maxReplays: options.maxReplays,
-        ...(options.corrections ? { corrections: options.corrections.size } : {}),
+    const results = await run.apply(batch, {
+      maxReplays: options.maxReplays,
+      audit: (results) => {
+        const counts: Record<string, number> = {};
+        for (const r of results.values()) counts[r] = (counts[r] ?? 0) + 1;
+        return [
+          auditMessage({
+            action: 'replay',
+            by: options.by,
+            scope: {
+              filter: options.filter,
+              maxReplays: options.maxReplays,
+              ...(options.corrections ? { corrections: options.corrections.size } : {}),
+            },
+            lineIds,
+            result: counts,
+          }),
+        ];
       },
-      lineIds,
-      result: counts,
+      ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
     });
     for (const l of lines) if (results.has(l.lineId)) l.result = results.get(l.lineId)!;
     options.onBatch?.(i + batch.length, todo.length);
     const wait = (batch.length / options.rate) * 1000 - (Date.now() - started);
     if (wait > 0 && i + batchSize < todo.length) await sleep(wait);
   }
-  await rt.redis.del(key);
+  await rt.redis.del(progressKey);
   return report();
 }
 

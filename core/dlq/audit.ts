@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import type { Producer } from '../kafka/index.ts';
+import type { OutgoingMessage, Producer } from '../kafka/index.ts';
 
 // Who did what to which dead letters, as JSON records on dlq.audit (key: the file, or `*`
 // for actions across files). A record per action or per batch of one, so an interrupted
@@ -30,7 +30,12 @@ export async function writeAudit(
   record: Omit<AuditRecord, 'at'>,
   key = '*',
 ): Promise<AuditRecord> {
-  const full = { ...record, at: new Date().toISOString() };
-  await producer.send(topic, [{ key, value: JSON.stringify(full) }]);
-  return full;
+  const message = auditMessage(record, key);
+  await producer.send(topic, [message]);
+  return JSON.parse(message.value!.toString()) as AuditRecord;
+}
+
+/** An audit record as a message, for a caller that sends it in its own transaction. */
+export function auditMessage(record: Omit<AuditRecord, 'at'>, key = '*'): OutgoingMessage {
+  return { key, value: JSON.stringify({ ...record, at: new Date().toISOString() }) };
 }

@@ -57,7 +57,16 @@ export function filterDeadLetters(items: DeadLetterItem[], filter: DeadLetterFil
 }
 
 /** Which record of the topic a state was set for. */
-const markerOf = (d: Pick<DeadLetterItem, 'partition' | 'offset'>) => `${d.partition}:${d.offset}`;
+export const markerOf = (d: Pick<DeadLetterItem, 'partition' | 'offset'>) => `${d.partition}:${d.offset}`;
+
+/** A line a replay run settled: its new state, the record it was set for, the run's result. */
+export interface Settlement {
+  lineId: string;
+  fileId: string;
+  state: DeadLetterState;
+  marker: string;
+  result: string;
+}
 
 export class DeadLetters {
   constructor(
@@ -67,8 +76,13 @@ export class DeadLetters {
     private readonly redisPrefix: string,
   ) {}
 
-  private key(name: 'state' | 'marker' | 'replays') {
+  private key(name: 'state' | 'marker' | 'replays' | 'claim' | 'by') {
     return `${this.redisPrefix}:dlq:${name}`;
+  }
+
+  /** lineIds of a file's dead letters a replay or a correction resolved (a set: rerun-proof). */
+  private correctedKey(fileId: string) {
+    return `${this.redisPrefix}:dlq:corrected:${fileId}`;
   }
 
   /**
@@ -131,5 +145,70 @@ export class DeadLetters {
     const multi = this.redis.multi();
     for (const id of lineIds) multi.hincrby(this.key('replays'), id, 1);
     await multi.exec();
+  }
+
+  /**
+   * Claims lines for a replay run (`in progress by <runId>`) before it publishes them; a
+   * run's own claims are accepted again, so a rerun after a crash goes on. Returns the lines
+   * another run holds, with that run; then none is claimed (the run does not go on).
+   */
+  async claim(lineIds: string[], runId: string): Promise<{ lineId: string; by: string }[]> {
+    if (lineIds.length === 0) return [];
+    const multi = this.redis.multi();
+    for (const id of lineIds) multi.hsetnx(this.key('claim'), id, runId).hget(this.key('claim'), id);
+    const replies = (await multi.exec()) ?? [];
+    const held: { lineId: string; by: string }[] = [];
+    lineIds.forEach((lineId, i) => {
+      const by = replies[i * 2 + 1]?.[1] as string | null;
+      if (by !== runId) held.push({ lineId, by: by ?? '?' });
+    });
+    if (held.length) {
+      const heldIds = new Set(held.map((h) => h.lineId));
+      const mine = lineIds.filter((id) => !heldIds.has(id));
+      if (mine.length) await this.redis.hdel(this.key('claim'), ...mine);
+    }
+    return held;
+  }
+
+  /** The run that last settled each line and its result there (`<runId> <result>`), or null. */
+  async settledBy(lineIds: string[]): Promise<({ runId: string; result: string } | null)[]> {
+    if (lineIds.length === 0) return [];
+    return (await this.redis.hmget(this.key('by'), ...lineIds)).map((v) => {
+      if (v == null) return null;
+      const at = v.lastIndexOf(' ');
+      return { runId: v.slice(0, at), result: v.slice(at + 1) };
+    });
+  }
+
+  /**
+   * Settles what a replay run published, in one Redis transaction: states, replay counts,
+   * who settled, the corrected sets, the run's progress set; drops the claims and the run's
+   * pending record. Idempotent but for the replay counts, which the caller guards (it
+   * settles a pending record once: `pendingKey` is deleted here).
+   */
+  async finish(
+    runId: string,
+    settled: Settlement[],
+    keys: { pendingKey: string; progressKey?: string },
+  ): Promise<void> {
+    const multi = this.redis.multi();
+    if (settled.length) {
+      const ids = settled.map((s) => s.lineId);
+      multi
+        .hset(this.key('state'), Object.fromEntries(settled.map((s) => [s.lineId, s.state])))
+        .hset(this.key('marker'), Object.fromEntries(settled.map((s) => [s.lineId, s.marker])))
+        .hset(this.key('by'), Object.fromEntries(settled.map((s) => [s.lineId, `${runId} ${s.result}`])))
+        .hdel(this.key('claim'), ...ids);
+      for (const id of ids) multi.hincrby(this.key('replays'), id, 1);
+      for (const s of settled) if (s.state === 'resolved') multi.sadd(this.correctedKey(s.fileId), s.lineId);
+      if (keys.progressKey) multi.sadd(keys.progressKey, ...ids).expire(keys.progressKey, 7 * 24 * 3600);
+    }
+    multi.del(keys.pendingKey);
+    await multi.exec();
+  }
+
+  /** How many dead letters of a file were resolved, each counted once. */
+  async correctedCount(fileId: string): Promise<number> {
+    return this.redis.scard(this.correctedKey(fileId));
   }
 }

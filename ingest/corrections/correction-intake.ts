@@ -1,4 +1,4 @@
-import { DeadLetters, REPLAYABLE_STATES, writeAudit, type DeadLetterItem } from '../../core/dlq/index.ts';
+import { auditMessage, DeadLetters, REPLAYABLE_STATES, type DeadLetterItem } from '../../core/dlq/index.ts';
 import { fileEvent } from '../files/file-events.ts';
 import type { FileRecord } from '../files/file-store.ts';
 import { readLineBatches } from '../lines/index.ts';
@@ -6,9 +6,9 @@ import type { IngestRuntime } from '../runtime.ts';
 import { openContent } from '../split/content.ts';
 import { parseCorrectionFile, type CorrectionError, type CorrectionRow } from './correction-file.ts';
 import {
-  applyReplay,
   DEFAULT_MAX_REPLAYS,
   planReplay,
+  ReplayRun,
   withOrphans,
   type ReplayResult,
 } from './replay-lines.ts';
@@ -18,6 +18,10 @@ import {
 // corrected lines keep their original lineIds. A file with any faulty row (unknown original,
 // a line that is not an open dead letter, a malformed row) is refused whole, with each fault
 // named, so that nothing is half-applied.
+//
+// Safe to retry (BullMQ retries a job whose worker died): the replay is a ReplayRun named
+// after the correction file, and a line this very file settled before is taken as done, with
+// the result it had then, instead of refused as "not an open dead letter".
 
 export function deadLettersOf(rt: IngestRuntime): DeadLetters {
   return new DeadLetters(rt.kafka, rt.redis, rt.topic('usage.lines.dlq'), rt.config.redis.prefix);
@@ -33,7 +37,33 @@ function originalOf(files: FileRecord[], row: CorrectionRow): FileRecord | null 
   );
 }
 
-export async function splitCorrection(rt: IngestRuntime, record: FileRecord): Promise<'split' | 'rejected'> {
+export interface CorrectionHooks {
+  /** tests: a crash after the replay's Kafka transaction, before Redis is settled */
+  afterCommit?: () => Promise<void>;
+}
+
+export async function splitCorrection(
+  rt: IngestRuntime,
+  record: FileRecord,
+  hooks: CorrectionHooks = {},
+): Promise<'split' | 'rejected'> {
+  const dead = deadLettersOf(rt);
+  // Opening the run settles what an earlier attempt of this file published but did not settle.
+  const run = await ReplayRun.open(rt, dead, `correction.${record.fileId}`);
+  try {
+    return await splitWith(rt, record, dead, run, hooks);
+  } finally {
+    await run.close();
+  }
+}
+
+async function splitWith(
+  rt: IngestRuntime,
+  record: FileRecord,
+  dead: DeadLetters,
+  run: ReplayRun,
+  hooks: CorrectionHooks,
+): Promise<'split' | 'rejected'> {
   await rt.files.update(record.fileId, { state: 'splitting', startedAt: new Date().toISOString() });
   const lines: Buffer[] = [];
   const tooLong: number[] = [];
@@ -49,14 +79,19 @@ export async function splitCorrection(rt: IngestRuntime, record: FileRecord): Pr
   for (const row of tooLong)
     errors.unshift({ row, cell: 'CorrectedLine', message: `longer than ${maxLineBytes} bytes` });
 
-  const dead = deadLettersOf(rt);
   const targets: DeadLetterItem[] = [];
   const replace = new Map<string, Buffer>();
   const originals = new Map<string, DeadLetterItem[]>();
+  /** lines an earlier attempt of this file settled, with their result then */
+  const earlier = new Map<string, ReplayResult>();
   if (errors.length === 0) {
     // Newest first, only the sender's own: a sender corrects nobody else's files.
     const files = await rt.files.list({ sender: record.sender, limit: 100000 });
     const allDead = await dead.list();
+    const settledBy = await dead.settledBy(allDead.map((d) => d.lineId));
+    allDead.forEach((d, i) => {
+      if (settledBy[i]?.runId === run.runId) earlier.set(d.lineId, settledBy[i]!.result as ReplayResult);
+    });
     for (const row of rows) {
       const original = originalOf(files, row);
       if (!original) {
@@ -73,7 +108,7 @@ export async function splitCorrection(rt: IngestRuntime, record: FileRecord): Pr
           allDead.filter((d) => d.fileId === original.fileId),
         );
       const item = originals.get(original.fileId)!.find((d) => d.lineNumber === row.lineNumber);
-      if (!item || !REPLAYABLE_STATES.has(item.state)) {
+      if (!item || !(REPLAYABLE_STATES.has(item.state) || earlier.has(item.lineId))) {
         errors.push({
           row: row.row,
           cell: 'LineNumber',
@@ -87,33 +122,59 @@ export async function splitCorrection(rt: IngestRuntime, record: FileRecord): Pr
   }
   if (errors.length) return reject(rt, record, errors);
 
-  // Lines orphaned by a corrected resource or release line come back with it.
-  const all = [...originals.values()].flat().filter((d) => REPLAYABLE_STATES.has(d.state));
+  // Lines orphaned by a corrected resource or release line come back with it. Lines an
+  // earlier attempt settled are planned too (their outcome counts below) but not replayed.
+  const all = [...originals.values()]
+    .flat()
+    .filter((d) => REPLAYABLE_STATES.has(d.state) && !earlier.has(d.lineId));
   const planned = await planReplay(rt, withOrphans(all, targets), replace);
-  const results = await applyReplay(rt, dead, planned, { maxReplays: DEFAULT_MAX_REPLAYS });
-
-  const tally = (ids: string[]) => {
+  const toReplay = planned.filter((p) => !earlier.has(p.item.lineId));
+  const tallyOf = (results: Map<string, ReplayResult>, ids: string[]) => {
     const out: Partial<Record<ReplayResult, number>> = {};
     for (const id of ids) out[results.get(id)!] = (out[results.get(id)!] ?? 0) + 1;
     return out;
   };
-  const producer = await rt.producer();
-  for (const fileId of originals.keys()) {
-    const lineIds = planned.filter((p) => p.item.fileId === fileId).map((p) => p.item.lineId);
-    if (lineIds.length === 0) continue;
-    await writeAudit(
-      producer,
-      rt.topic('dlq.audit'),
-      {
-        action: 'correction',
-        by: `sender:${record.sender}`,
-        scope: { correctionFileId: record.fileId, correctionFileName: record.fileName, fileId },
-        lineIds,
-        result: tally(lineIds),
-      },
-      fileId,
+  // A line another run (a `dlq replay`) holds is not touched: the file is refused, naming it.
+  const held = await dead.claim(
+    toReplay.map((p) => p.item.lineId),
+    run.runId,
+  );
+  if (held.length) {
+    const rowOf = new Map(targets.map((t, i) => [t.lineId, rows[i]!.row]));
+    return reject(
+      rt,
+      record,
+      held.map((h) => ({
+        row: rowOf.get(h.lineId) ?? 1,
+        cell: 'LineNumber',
+        message: `${h.lineId} is being replayed by ${h.by}: send the file again later`,
+      })),
     );
   }
+  const replayed = await run.apply(toReplay, {
+    maxReplays: DEFAULT_MAX_REPLAYS,
+    audit: (results) =>
+      [...originals.keys()].flatMap((fileId) => {
+        const lineIds = toReplay.filter((p) => p.item.fileId === fileId).map((p) => p.item.lineId);
+        if (lineIds.length === 0) return [];
+        return [
+          auditMessage(
+            {
+              action: 'correction',
+              by: `sender:${record.sender}`,
+              scope: { correctionFileId: record.fileId, correctionFileName: record.fileName, fileId },
+              lineIds,
+              result: tallyOf(results, lineIds),
+            },
+            fileId,
+          ),
+        ];
+      }),
+    ...(hooks.afterCommit ? { afterCommit: hooks.afterCommit } : {}),
+  });
+  const results = new Map([...earlier, ...replayed]);
+  const tally = (ids: string[]) => tallyOf(results, ids);
+  const producer = await rt.producer();
 
   // The correction file's own accounting, by row: a corrected line that now passes is
   // emitted (or context, for a resource/release line), one that fails again is dead-lettered.

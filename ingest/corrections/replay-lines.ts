@@ -1,10 +1,12 @@
 import {
   deadLetterHeaders,
+  markerOf,
   REPLAY_COUNT_HEADER,
   type DeadLetterItem,
   type DeadLetters,
+  type Settlement,
 } from '../../core/dlq/index.ts';
-import type { OutgoingMessage } from '../../core/kafka/index.ts';
+import type { OutgoingMessage, TransactionalProducer } from '../../core/kafka/index.ts';
 import type { FileRecord } from '../files/file-store.ts';
 import type { IngestRuntime } from '../runtime.ts';
 import { parseFile, type LineOutcome } from '../split/parse.ts';
@@ -102,46 +104,37 @@ export function expectedResult(p: PlannedReplay, maxReplays: number): ReplayResu
   return p.item.replays + 1 >= maxReplays ? 'parked' : 'failed-again';
 }
 
-/**
- * Publishes the planned replays and settles the dead letters: a line that passes goes to
- * usage.lines under its original lineId and is resolved; one that fails again gets a new
- * dead letter (attempt + 1), or goes to usage.lines.parked once it has failed `maxReplays`
- * replays. The original file's accounting counts the lines resolved as `corrected`.
- */
-export async function applyReplay(
-  rt: IngestRuntime,
-  deadLetters: DeadLetters,
-  planned: PlannedReplay[],
-  options: { maxReplays: number },
-): Promise<Map<string, ReplayResult>> {
-  const usage: OutgoingMessage[] = [];
-  const dead: OutgoingMessage[] = [];
-  const parked: OutgoingMessage[] = [];
-  const results = new Map<string, ReplayResult>();
-  const settled: Record<'resolved' | 'replayed' | 'parked' | 'open', DeadLetterItem[]> = {
-    resolved: [],
-    replayed: [],
-    parked: [],
-    open: [],
-  };
+/** Where a replay's messages go; built from the plan before anything is sent. */
+interface Publication {
+  usage: OutgoingMessage[];
+  dead: OutgoingMessage[];
+  parked: OutgoingMessage[];
+  settled: Settlement[];
+  results: Map<string, ReplayResult>;
+}
+
+function publicationOf(rt: IngestRuntime, planned: PlannedReplay[], maxReplays: number): Publication {
+  const out: Publication = { usage: [], dead: [], parked: [], settled: [], results: new Map() };
   const now = new Date();
   for (const p of planned) {
     const { item, outcome } = p;
     const count = String(item.replays + 1);
-    const result = expectedResult(p, options.maxReplays);
-    results.set(item.lineId, result);
+    const result = expectedResult(p, maxReplays);
+    out.results.set(item.lineId, result);
+    const settle = (state: Settlement['state']) =>
+      out.settled.push({ lineId: item.lineId, fileId: item.fileId, state, marker: markerOf(item), result });
     if (!outcome) {
-      usage.push({ key: item.lineId, value: item.raw, headers: { [REPLAY_COUNT_HEADER]: count } });
-      settled.replayed.push(item);
+      out.usage.push({ key: item.lineId, value: item.raw, headers: { [REPLAY_COUNT_HEADER]: count } });
+      settle('replayed');
     } else if (outcome.kind === 'usage') {
-      usage.push({
+      out.usage.push({
         key: item.lineId,
         value: rt.usageSerde.encode(outcome.value),
         headers: { [REPLAY_COUNT_HEADER]: count },
       });
-      settled.resolved.push(item);
+      settle('resolved');
     } else if (outcome.kind === 'context') {
-      settled.resolved.push(item); // a corrected resource/release/summary line: nothing to emit
+      settle('resolved'); // a corrected resource/release/summary line: nothing to emit
     } else {
       const headers = deadLetterHeaders({
         ...item,
@@ -160,30 +153,161 @@ export async function applyReplay(
         headers: { ...headers, [REPLAY_COUNT_HEADER]: count },
       };
       if (result === 'parked') {
-        parked.push(message);
-        settled.parked.push(item);
+        out.parked.push(message);
+        settle('parked');
       } else {
-        dead.push(message);
-        settled.open.push(item); // the new record supersedes this one
+        out.dead.push(message);
+        settle('open'); // the new record supersedes this one
       }
     }
   }
-  const producer = await rt.producer();
-  if (usage.length) await producer.send(rt.topic('usage.lines'), usage);
-  if (dead.length) await producer.send(rt.topic('usage.lines.dlq'), dead);
-  if (parked.length) await producer.send(rt.topic('usage.lines.parked'), parked);
-  await deadLetters.countReplays(planned.map((p) => p.item.lineId));
-  for (const [state, items] of Object.entries(settled))
-    await deadLetters.settle(items, state as keyof typeof settled);
-  await countCorrected(rt, settled.resolved);
-  return results;
+  return out;
 }
 
-async function countCorrected(rt: IngestRuntime, resolved: DeadLetterItem[]): Promise<void> {
-  const byFile = new Map<string, number>();
-  for (const d of resolved) byFile.set(d.fileId, (byFile.get(d.fileId) ?? 0) + 1);
-  for (const [fileId, n] of byFile) {
-    const record = await rt.files.get(fileId);
-    if (record) await rt.files.update(fileId, { corrected: (record.corrected ?? 0) + n });
+/** What a run is about to publish, kept in Redis until Redis is settled for it. */
+interface Pending {
+  /** the run's checkpoint once this batch's transaction has committed */
+  seq: number;
+  settled: Settlement[];
+  progressKey?: string;
+}
+
+export class ReplayInProgressError extends Error {
+  readonly code = 'IN_PROGRESS';
+  constructor(readonly held: { lineId: string; by: string }[]) {
+    super(
+      `${held.length} line(s) are being replayed by another run: ${held
+        .slice(0, 5)
+        .map((h) => `${h.lineId} (${h.by})`)
+        .join(', ')}${held.length > 5 ? ', …' : ''}`,
+    );
+    this.name = 'ReplayInProgressError';
+  }
+}
+
+/**
+ * One replay run (a `dlq replay --apply` by its arguments, or a correction file), safe to
+ * crash and run again. Per batch: the lines are claimed for the run in Redis and what Redis
+ * will be set to is written down (pending); usage.lines, the DLQ, the parked topic and the
+ * audit records go out in ONE Kafka transaction that also commits the run's checkpoint (a
+ * consumer-group offset, as the split does); then Redis is settled in one MULTI. A run opened
+ * again first settles a pending batch whose transaction committed (checkpoint reached) and
+ * drops one whose transaction did not (its lines are still open, claimed by this run, and are
+ * planned again). So no line is published or counted twice, and none is lost.
+ */
+export class ReplayRun {
+  private constructor(
+    private readonly rt: IngestRuntime,
+    private readonly deadLetters: DeadLetters,
+    readonly runId: string,
+    private readonly producer: TransactionalProducer,
+    private seq: number,
+    private readonly progressKey: string | undefined,
+  ) {}
+
+  /** Opens the run's transactional producer (fencing a crashed run's open transaction) and recovers. */
+  static async open(
+    rt: IngestRuntime,
+    deadLetters: DeadLetters,
+    runId: string,
+    options: { progressKey?: string } = {},
+  ): Promise<ReplayRun> {
+    const producer = await rt.kafka.transactionalProducer(ReplayRun.group(rt, runId));
+    try {
+      const run = new ReplayRun(rt, deadLetters, runId, producer, 0, options.progressKey);
+      run.seq = await run.checkpoint();
+      await run.recover();
+      return run;
+    } catch (err) {
+      await producer.disconnect();
+      throw err;
+    }
+  }
+
+  private static group(rt: IngestRuntime, runId: string): string {
+    return `${rt.config.kafka.topicPrefix}tallyline.replay.${runId}`;
+  }
+
+  private get pendingKey(): string {
+    return `${this.rt.config.redis.prefix}:dlq:pending:${this.runId}`;
+  }
+
+  private async checkpoint(): Promise<number> {
+    const admin = await this.rt.kafka.admin();
+    try {
+      const offsets = await admin.groupOffsets(
+        ReplayRun.group(this.rt, this.runId),
+        this.rt.topic('usage.files'),
+      );
+      return Math.max(0, Number(offsets.find((o) => o.partition === 0)?.offset ?? 0));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async recover(): Promise<void> {
+    const text = await this.rt.redis.get(this.pendingKey);
+    if (!text) return;
+    const pending = JSON.parse(text) as Pending;
+    if (this.seq >= pending.seq) await this.settle(pending);
+    else await this.rt.redis.del(this.pendingKey); // never published: planned again
+  }
+
+  private async settle(pending: Pending): Promise<void> {
+    await this.deadLetters.finish(this.runId, pending.settled, {
+      pendingKey: this.pendingKey,
+      ...(pending.progressKey ? { progressKey: pending.progressKey } : {}),
+    });
+    // `corrected` is the size of the file's set of resolved lines: a rerun cannot inflate it.
+    for (const fileId of new Set(pending.settled.filter((s) => s.state === 'resolved').map((s) => s.fileId)))
+      if (await this.rt.files.get(fileId))
+        await this.rt.files.update(fileId, { corrected: await this.deadLetters.correctedCount(fileId) });
+  }
+
+  /**
+   * Publishes the planned replays and settles the dead letters: a line that passes goes to
+   * usage.lines under its original lineId and is resolved; one that fails again gets a new
+   * dead letter (attempt + 1), or goes to usage.lines.parked once it has failed `maxReplays`
+   * replays. `audit` gives the audit records for the results, sent in the same transaction.
+   * `afterCommit` is for tests: a crash between Kafka and Redis.
+   */
+  async apply(
+    planned: PlannedReplay[],
+    options: {
+      maxReplays: number;
+      audit?: (results: Map<string, ReplayResult>) => OutgoingMessage[];
+      afterCommit?: () => Promise<void>;
+    },
+  ): Promise<Map<string, ReplayResult>> {
+    const held = await this.deadLetters.claim(
+      planned.map((p) => p.item.lineId),
+      this.runId,
+    );
+    if (held.length) throw new ReplayInProgressError(held);
+    const out = publicationOf(this.rt, planned, options.maxReplays);
+    const pending: Pending = {
+      seq: this.seq + 1,
+      settled: out.settled,
+      ...(this.progressKey ? { progressKey: this.progressKey } : {}),
+    };
+    await this.rt.redis.set(this.pendingKey, JSON.stringify(pending));
+    const audit = options.audit?.(out.results) ?? [];
+    await this.producer.transaction(async (tx) => {
+      if (out.usage.length) await tx.send(this.rt.topic('usage.lines'), out.usage);
+      if (out.dead.length) await tx.send(this.rt.topic('usage.lines.dlq'), out.dead);
+      if (out.parked.length) await tx.send(this.rt.topic('usage.lines.parked'), out.parked);
+      if (audit.length) await tx.send(this.rt.topic('dlq.audit'), audit);
+      await tx.sendOffsets(ReplayRun.group(this.rt, this.runId), this.rt.topic('usage.files'), [
+        { partition: 0, offset: String(pending.seq) },
+      ]);
+    });
+    this.seq = pending.seq;
+    await options.afterCommit?.();
+    await this.settle(pending);
+    return out.results;
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect();
   }
 }

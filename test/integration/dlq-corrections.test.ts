@@ -9,7 +9,10 @@ import { DeadLetters, writeResendRequest } from '../../dlq-tools/index.ts';
 import { exportRun } from '../../export/index.ts';
 import { buildFile, nwr, rec } from '../../fixtures/generate/cwr.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
-import { Intake } from '../../ingest/intake/intake.ts';
+import { correctionFile } from '../../ingest/corrections/correction-file.ts';
+import { splitCorrection } from '../../ingest/corrections/correction-intake.ts';
+import type { FileRecord } from '../../ingest/files/file-store.ts';
+import { fileIdOf, Intake } from '../../ingest/intake/intake.ts';
 import { loadReferenceFiles, MatcherService, matchStatus } from '../../matcher/index.ts';
 import { logger } from '../support/harness.ts';
 import { CORRECTED_ISRC, senderFix } from '../support/dlq.ts';
@@ -162,4 +165,91 @@ test('a correction for a line that is not an open dead letter is refused whole, 
   assert.equal(refused.state, 'rejected');
   assert.match(refused.reason!, /line 2, cell LineNumber: line 1 of .* is not a dead letter/);
   assert.match(refused.reason!, /line 3, cell OriginalFileName: no split file "nosuch.tsv"/);
+});
+
+/** A file in the landing store and the file store, as intake leaves it, but not queued. */
+async function receivedNotQueued(content: Buffer, fileName: string, sender: string): Promise<FileRecord> {
+  const { ingest } = config;
+  const stored = await h.rt.landing.put(Readable.from([content]), {
+    compressed: false,
+    limits: {
+      maxUploadBytes: ingest.maxUploadBytes,
+      maxDecompressedBytes: ingest.maxDecompressedBytes,
+      maxCompressionRatio: ingest.maxCompressionRatio,
+    },
+  });
+  const record: FileRecord = {
+    fileId: fileIdOf(stored.sha256),
+    fileName,
+    sender,
+    sha256: stored.sha256,
+    landingKey: stored.key,
+    storedBytes: stored.storedBytes,
+    contentBytes: stored.contentBytes,
+    compressed: false,
+    format: 'CORRECTION',
+    state: 'received',
+    receivedAt: new Date().toISOString(),
+    startedAt: null,
+    completedAt: null,
+    progress: { lines: 0, percent: 0 },
+    counts: null,
+    footerCheck: null,
+    deadByClass: {},
+    systemic: false,
+    warnings: [],
+    reason: null,
+    report: null,
+  };
+  assert.ok(await h.rt.files.create(record));
+  return record;
+}
+
+test('a correction file whose worker dies after publishing, or before its last step, is applied once on retry', async () => {
+  const other = generateDsrBuffer({
+    seed: 91,
+    usageLines: 120,
+    corruptionRate: 0.05,
+    corruptionKinds: ['INVALID_NUMBER'],
+  });
+  const dlq = new DeadLetters(h.rt.kafka, h.rt.redis, h.rt.topic('usage.lines.dlq'), config.redis.prefix);
+  const { file } = await new Intake(h.rt).accept(
+    Readable.from([other.content]),
+    other.fileName,
+    'RETRYSENDER',
+  );
+  await h.waitForFile(file.fileId);
+  const dead = (await dlq.list({ fileId: file.fileId })).slice(0, 2);
+  assert.equal(dead.length, 2);
+  const record = await receivedNotQueued(
+    correctionFile(
+      dead.map((d) => ({
+        originalFileName: other.fileName,
+        lineNumber: d.lineNumber,
+        correctedLine: senderFix(d),
+      })),
+    ),
+    `CORRECTION_${other.fileName}`,
+    'RETRYSENDER',
+  );
+
+  // Killed between the Kafka transaction and Redis: the retry settles, publishes nothing again.
+  await assert.rejects(
+    splitCorrection(h.rt, record, { afterCommit: () => Promise.reject(new Error('killed')) }),
+    /killed/,
+  );
+  assert.equal(await splitCorrection(h.rt, (await h.rt.files.get(record.fileId))!), 'split');
+  // Killed after Redis, before the file was marked split: the retry accepts its own lines.
+  await h.rt.files.update(record.fileId, { state: 'splitting' });
+  assert.equal(await splitCorrection(h.rt, (await h.rt.files.get(record.fileId))!), 'split');
+
+  const done = (await h.rt.files.get(record.fileId))!;
+  assert.equal(done.state, 'split', done.reason ?? '');
+  assert.deepEqual(done.counts, { lines: 3, emitted: 2, deadLettered: 0, context: 1 });
+  const usage = (await h.rt.kafka.readAll(h.rt.topic('usage.lines'))).map((m) => m.key!.toString());
+  for (const d of dead) assert.equal(usage.filter((k) => k === d.lineId).length, 1, d.lineId);
+  const now = new Map((await dlq.list({ fileId: file.fileId })).map((d) => [d.lineId, d]));
+  for (const d of dead)
+    assert.deepEqual([now.get(d.lineId)!.state, now.get(d.lineId)!.replays], ['resolved', 1]);
+  assert.equal((await h.rt.files.get(file.fileId))!.corrected, 2);
 });

@@ -223,3 +223,54 @@ test('an interrupted --apply run, started again, skips the lines it did', async 
   const replays = (await dlq.list({ fileId })).filter((d) => stillBad.has(d.lineId)).map((d) => d.replays);
   assert.deepEqual(replays, [1, 1], 'each line replayed once over both runs');
 });
+
+test('a replay that crashes between its Kafka transaction and Redis, run again, publishes and counts each line once', async () => {
+  const [good, bad] = await dlq.list({ fileId, errorClass: 'INVALID_NUMBER', state: 'open' });
+  assert.ok(good && bad);
+  const corrections = new Map([
+    [good.lineId, senderFix(good)],
+    [bad.lineId, bad.raw],
+  ]);
+  const opts = options({ corrections, maxReplays: 9 });
+  const corrected = (await h.rt.files.get(fileId))!.corrected!;
+  const deadBefore = (await keysOn('usage.lines.dlq')).filter((k) => k === bad.lineId).length;
+  const audits = async () =>
+    (await h.rt.kafka.readAll(h.rt.topic('dlq.audit'))).filter((m) =>
+      (JSON.parse(m.value!.toString()) as { lineIds: string[] }).lineIds.includes(good.lineId),
+    ).length;
+  const auditBefore = await audits();
+  await assert.rejects(
+    replay(h.rt, dlq, {
+      ...opts,
+      afterCommit: () => Promise.reject(new Error('killed')),
+    }),
+    /killed/,
+  );
+  // Kafka has the batch, Redis does not know yet: the run again settles it, publishes nothing.
+  const again = await replay(h.rt, dlq, opts);
+  assert.deepEqual(
+    again.lines.map((l) => [l.lineId, l.result]),
+    [[bad.lineId, 'skipped']],
+  );
+  assert.equal((await keysOn('usage.lines')).filter((k) => k === good.lineId).length, 1);
+  assert.equal((await keysOn('usage.lines.dlq')).filter((k) => k === bad.lineId).length, deadBefore + 1);
+  const now = new Map((await dlq.list({ fileId })).map((d) => [d.lineId, d]));
+  assert.deepEqual(
+    [now.get(good.lineId)!.state, now.get(good.lineId)!.replays],
+    ['resolved', good.replays + 1],
+  );
+  assert.deepEqual([now.get(bad.lineId)!.state, now.get(bad.lineId)!.replays], ['open', bad.replays + 1]);
+  assert.equal((await h.rt.files.get(fileId))!.corrected, corrected + 1);
+  assert.equal(await audits(), auditBefore + 1, 'one audit record for the batch');
+});
+
+test('a line another run holds is not replayed: the run is refused, naming it', async () => {
+  const [line] = await dlq.list({ fileId, errorClass: 'INVALID_NUMBER', state: 'open' });
+  assert.deepEqual(await dlq.claim([line!.lineId], 'correction.other'), []);
+  await assert.rejects(
+    replay(h.rt, dlq, options({ corrections: new Map([[line!.lineId, senderFix(line!)]]) })),
+    (err: Error & { code?: string }) =>
+      err.code === 'IN_PROGRESS' && err.message.includes(`${line!.lineId} (correction.other)`),
+  );
+  assert.equal((await keysOn('usage.lines')).filter((k) => k === line!.lineId).length, 0);
+});
