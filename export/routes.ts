@@ -1,17 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Caller } from '../ingest/api/auth.ts';
+import { errorSchema } from '../ingest/api/error-schema.ts';
 import { outboxFile, readManifest, type ManifestEntry } from './outbox.ts';
-
-const errorSchema = {
-  type: 'object',
-  properties: {
-    statusCode: { type: 'integer' },
-    code: { type: 'string' },
-    error: { type: 'string' },
-    message: { type: 'string' },
-  },
-};
 
 const PERIOD = '^\\d{4}-(0[1-9]|1[0-2]|Q[1-4])$';
 

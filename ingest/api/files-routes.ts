@@ -3,17 +3,7 @@ import type { Readable } from 'node:stream';
 import type { FileRecord } from '../files/file-store.ts';
 import { Intake, IntakeError } from '../intake/intake.ts';
 import type { IngestRuntime } from '../runtime.ts';
-
-const errorSchema = {
-  type: 'object',
-  properties: {
-    statusCode: { type: 'integer' },
-    code: { type: 'string' },
-    error: { type: 'string' },
-    message: { type: 'string' },
-    fileId: { type: 'string' },
-  },
-};
+import { errorSchema } from './error-schema.ts';
 
 const countsSchema = {
   type: ['object', 'null'],
