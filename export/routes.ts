@@ -101,7 +101,19 @@ export async function exportRoutes(app: FastifyInstance, options: { outboxDir: s
       // Another holder's file is answered like a missing one: its existence is not told.
       if (!entry || !maySee(request.caller, entry))
         return fail(reply, 404, 'NO_SUCH_EXPORT', `no export ${path}`);
-      const content = await readFile(outboxFile(options.outboxDir, path), 'utf8');
+      let content: string;
+      try {
+        content = await readFile(outboxFile(options.outboxDir, path), 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        // Listed by the manifest, removed since by a re-export that no longer produces it.
+        return fail(
+          reply,
+          404,
+          'EXPORT_FILE_GONE',
+          `${path} is listed in the manifest but was removed since (a re-export of ${period} is running or did not produce it): list /v1/exports again`,
+        );
+      }
       return reply
         .header(
           'content-type',
