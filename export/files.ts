@@ -118,6 +118,7 @@ export function claimFile(c: Claim, recipient = 'TALLYLINE'): ExportFile {
     row(
       'CDMH',
       'cdm/1.0-tallyline-subset',
+      // A short id (docs/export.md); the whole fileId is the DsrFileId cell.
       `TL-${c.period}-${c.fileId.slice(0, 16)}`,
       c.usageEnd,
       recipient,
