@@ -1,37 +1,34 @@
 // What the export computes from: each usage line reduced to the facts that carry money,
 // each match to its work and rights holders. Interned so a million lines stay small.
-import type { MatchMethod } from '../core/schemas/types.ts';
+import type { MatchMethod, Summary, UsageLine } from '../core/schemas/types.ts';
 
-export interface SummaryFacts {
+/** A summary record as the export needs it: the schema's fields, with its key. */
+export interface SummaryFacts extends Omit<Summary, 'summaryRecordId' | 'lineNumber'> {
   /** `<fileId>#<SummaryRecordId or summary line number>` */
   key: string;
   fileId: string;
+  /** the SummaryRecordId, else `L<summary line number>` */
   summaryRecordId: string;
-  recordType: string;
-  commercialModel: string | null;
-  useType: string | null;
-  territory: string | null;
-  currency: string | null;
-  /** decimal text, exact */
-  netRevenue: string | null;
-  totalUsages: number | null;
 }
 
-export interface LineFacts {
-  lineId: string;
-  fileId: string;
-  lineNumber: number;
-  sender: string;
-  format: 'DSR' | 'CSV';
-  usages: number;
-  territory: string | null;
-  commercialModel: string | null;
-  useType: string | null;
-  currency: string | null;
+/** A usage line reduced to what carries money; `price` is the schema's priceConsumerPaid. */
+export interface LineFacts extends Pick<
+  UsageLine,
+  | 'lineId'
+  | 'fileId'
+  | 'lineNumber'
+  | 'sender'
+  | 'format'
+  | 'usages'
+  | 'territory'
+  | 'commercialModel'
+  | 'useType'
+  | 'currency'
+  | 'periodStart'
+  | 'periodEnd'
+> {
   /** decimal text: a unit price on DSR lines, the line's revenue on CSV rows */
   price: string | null;
-  periodStart: string | null;
-  periodEnd: string | null;
   summary: SummaryFacts | null;
 }
 
