@@ -168,3 +168,37 @@ test('a summary whose lines fall in two months counts each month its own lines, 
   const both = computeExport(b.input, '2020-06').accounts[0]!.money[0]!;
   assert.equal(both.reported + computeExport(b.input, '2020-07').accounts[0]!.money[0]!.reported, 1000n);
 });
+
+test('a release-level line matched as 3 parts spreads its usages and value evenly over them, adding up', () => {
+  // 10 usages worth 10.00 GBP, matched as three works (partCount 3): 4/3/3 usages, 3.34/3.33/3.33.
+  const l = line(10, 10, 'S1', '10.00', 10);
+  const b = new InputBuilder();
+  ['W1', 'W2', 'W3'].forEach((workId, i) =>
+    b.addMatched({ ...matched(l, workId, [5000, 5000]), partIndex: i, partCount: 3 }, [0, i, 0, i]),
+  );
+  const model = computeExport(b.input, '2020-06');
+  assert.deepEqual(
+    model.works.map((w) => [w.workId, w.usages, w.amount]),
+    [
+      ['W1', 4, 334n],
+      ['W2', 3, 333n],
+      ['W3', 3, 333n],
+    ],
+  );
+  const gbp = model.accounts[0]!.money[0]!;
+  assert.equal(gbp.allocated, 1000n);
+  assert.equal(moneyGap(gbp), 0n);
+  assert.equal(model.accounts[0]!.matchedLines, 1, 'one line, however many parts');
+  const pub = model.statements.find((s) => s.holderId === 'PUB-297')!;
+  assert.deepEqual(
+    pub.rows.map((r) => [r.workId, r.usages, r.amount]),
+    [
+      ['W1', 4, 167n],
+      ['W2', 3, 167n],
+      ['W3', 3, 167n],
+    ],
+  );
+  const claim = model.claims[0]!.summaries[0]!;
+  assert.equal(claim.claimedUsages, 10);
+  assert.equal(claim.claimedAmount, 1000n);
+});

@@ -59,3 +59,23 @@ test('shares split by largest remainder; what does not add up to 100 % stays una
   assert.deepEqual(splitByShares(-100n, [5000, 2500]), { parts: [-50n, -25n], unallocated: -25n });
   assert.deepEqual(splitByShares(100n, []), { parts: [], unallocated: 100n });
 });
+
+test('a refund (negative amount) splits as the mirror of the same positive amount, to the unit', () => {
+  for (const [amount, shares] of [
+    [101n, [3000, 3000]],
+    [10n, [3333, 3333, 3334]],
+    [7n, [5000, 2500, 1250]],
+    [1n, [5000, 5000]],
+    [99999n, [10000, 10000, 5000]],
+  ] as [bigint, number[]][]) {
+    const plus = splitByShares(amount, shares);
+    const minus = splitByShares(-amount, shares);
+    assert.deepEqual(
+      minus,
+      { parts: plus.parts.map((p) => -p), unallocated: -plus.unallocated },
+      `${-amount} over ${shares.join('/')}`,
+    );
+    assert.equal(minus.parts.reduce((a, b) => a + b, 0n) + minus.unallocated, -amount, 'adds up');
+  }
+  assert.deepEqual(splitByShares(-1n, [5000, 5000]), { parts: [-1n, 0n], unallocated: 0n });
+});
