@@ -227,7 +227,7 @@ export function registerDlqCommands(program: Command, ctx: CliContext): void {
     )
     .option(
       '--with-file <corrections>',
-      'replace the lines by corrected ones (OriginalFileName, LineNumber, CorrectedLine TSV)',
+      "replace the lines by corrected ones (OriginalFileName, LineNumber, CorrectedLine TSV); needs --sender: only that sender's files are corrected",
     )
     .option(
       '--max-replays <n>',
@@ -246,7 +246,7 @@ export function registerDlqCommands(program: Command, ctx: CliContext): void {
       ) => {
         const report = await withRuntime(ctx, async (rt, d) => {
           const corrections = opts.withFile
-            ? await correctionsFromFile(rt, await readFile(opts.withFile), opts.withFile)
+            ? await correctionsFromFile(rt, await readFile(opts.withFile), opts.withFile, opts.sender)
             : undefined;
           return replay(rt, d, {
             filter: filterOf(opts),

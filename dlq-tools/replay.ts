@@ -18,6 +18,7 @@ import {
   type ReplayResult,
 } from '../ingest/corrections/replay-lines.ts';
 import { parseCorrectionFile } from '../ingest/corrections/correction-file.ts';
+import { correctionTarget } from '../ingest/corrections/correction-target.ts';
 import type { IngestRuntime } from '../ingest/runtime.ts';
 
 // `dlq replay`: select dead letters like `dlq list`, show what a replay would do (dry run),
@@ -197,34 +198,34 @@ async function replayWith(
 }
 
 /**
- * `--with-file`: a correction file (ingest/corrections/correction-file.ts) as corrected
- * lines by lineId. Its original files are found by FileId, else by name (which must then
- * name one file).
+ * `--with-file`: a correction file (ingest/corrections/correction-file.ts) of `sender` as
+ * corrected lines by lineId. Each row's original is found as correction intake finds it
+ * (ingest/corrections/correction-target.ts): only the sender's split files; FileId wins;
+ * a name must name one file.
  */
 export async function correctionsFromFile(
   rt: IngestRuntime,
   content: Buffer,
   path: string,
+  sender: string | undefined,
 ): Promise<Map<string, Buffer>> {
+  if (!sender)
+    throw new ReplayError(
+      'BAD_CORRECTIONS',
+      `${path}: --with-file needs --sender: a sender's corrections only target that sender's files`,
+    );
   const lines = content.toString('latin1').split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
   const { rows, errors } = parseCorrectionFile(lines.map((l) => Buffer.from(l, 'latin1')));
   const fault = (row: number, cell: string | null, message: string) =>
     new ReplayError('BAD_CORRECTIONS', `${path}: line ${row}${cell ? `, cell ${cell}` : ''}: ${message}`);
   if (errors.length) throw fault(errors[0]!.row, errors[0]!.cell, errors[0]!.message);
-  const files = await rt.files.list({ limit: 100000 });
+  const files = await rt.files.list({ sender, limit: 100000 });
   const out = new Map<string, Buffer>();
   for (const row of rows) {
-    const named = row.fileId
-      ? files.filter((f) => f.fileId === row.fileId)
-      : files.filter((f) => f.fileName === row.originalFileName && f.format !== 'CORRECTION');
-    if (named.length !== 1)
-      throw fault(
-        row.row,
-        row.fileId ? 'FileId' : 'OriginalFileName',
-        named.length ? `${named.length} files have this name: give FileId` : 'no such file',
-      );
-    out.set(`${named[0]!.fileId}:${row.lineNumber}`, row.correctedLine);
+    const target = correctionTarget(files, sender, row);
+    if (!target.ok) throw fault(row.row, target.cell, target.message);
+    out.set(`${target.file.fileId}:${row.lineNumber}`, row.correctedLine);
   }
   return out;
 }

@@ -1,10 +1,11 @@
 import { auditMessage, DeadLetters, REPLAYABLE_STATES, type DeadLetterItem } from '../../core/dlq/index.ts';
 import { fileEvent } from '../files/file-events.ts';
 import type { FileRecord } from '../files/file-store.ts';
+import { correctionTarget } from './correction-target.ts';
 import { readLineBatches } from '../lines/index.ts';
 import type { IngestRuntime } from '../runtime.ts';
 import { openContent } from '../split/content.ts';
-import { parseCorrectionFile, type CorrectionError, type CorrectionRow } from './correction-file.ts';
+import { parseCorrectionFile, type CorrectionError } from './correction-file.ts';
 import {
   DEFAULT_MAX_REPLAYS,
   planReplay,
@@ -25,16 +26,6 @@ import {
 
 export function deadLettersOf(rt: IngestRuntime): DeadLetters {
   return new DeadLetters(rt.kafka, rt.redis, rt.topic('usage.lines.dlq'), rt.config.redis.prefix);
-}
-
-/** The file a row corrects: by FileId, else the sender's newest split file of that name. */
-function originalOf(files: FileRecord[], row: CorrectionRow): FileRecord | null {
-  if (row.fileId) return files.find((f) => f.fileId === row.fileId) ?? null;
-  return (
-    files.find(
-      (f) => f.fileName === row.originalFileName && f.state === 'split' && f.format !== 'CORRECTION',
-    ) ?? null
-  );
 }
 
 export interface CorrectionHooks {
@@ -85,7 +76,6 @@ async function splitWith(
   /** lines an earlier attempt of this file settled, with their result then */
   const earlier = new Map<string, ReplayResult>();
   if (errors.length === 0) {
-    // Newest first, only the sender's own: a sender corrects nobody else's files.
     const files = await rt.files.list({ sender: record.sender, limit: 100000 });
     const allDead = await dead.list();
     const settledBy = await dead.settledBy(allDead.map((d) => d.lineId));
@@ -93,15 +83,12 @@ async function splitWith(
       if (settledBy[i]?.runId === run.runId) earlier.set(d.lineId, settledBy[i]!.result as ReplayResult);
     });
     for (const row of rows) {
-      const original = originalOf(files, row);
-      if (!original) {
-        errors.push({
-          row: row.row,
-          cell: row.fileId ? 'FileId' : 'OriginalFileName',
-          message: `no split file ${row.fileId ?? JSON.stringify(row.originalFileName)} of sender ${record.sender}`,
-        });
+      const target = correctionTarget(files, record.sender, row);
+      if (!target.ok) {
+        errors.push({ row: row.row, cell: target.cell, message: target.message });
         continue;
       }
+      const original = target.file;
       if (!originals.has(original.fileId))
         originals.set(
           original.fileId,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DeadLetters, writeResendRequest } from '../../dlq-tools/index.ts';
+import { correctionsFromFile, DeadLetters, writeResendRequest } from '../../dlq-tools/index.ts';
 import { exportRun } from '../../export/index.ts';
 import { buildFile, nwr, rec } from '../../fixtures/generate/cwr.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
@@ -252,4 +252,40 @@ test('a correction file whose worker dies after publishing, or before its last s
   for (const d of dead)
     assert.deepEqual([now.get(d.lineId)!.state, now.get(d.lineId)!.replays], ['resolved', 1]);
   assert.equal((await h.rt.files.get(file.fileId))!.corrected, 2);
+});
+
+test('intake and dlq replay --with-file find a correction’s original by one rule: own files, ambiguous names refused', async () => {
+  const intake = new Intake(h.rt);
+  const make = (seed: number) =>
+    generateDsrBuffer({ seed, usageLines: 30, corruptionRate: 0.1, corruptionKinds: ['INVALID_NUMBER'] });
+  const [a, b] = [make(101), make(102)];
+  const name = 'SAME_NAME.tsv';
+  const ids: string[] = [];
+  for (const r of [a, b]) {
+    const { file } = await intake.accept(Readable.from([r.content]), name, 'TWICE');
+    ids.push((await h.waitForFile(file.fileId)).fileId);
+  }
+  const line = a.truth.deadLines[0]!.lineNumber;
+  const byName = Buffer.from(`OriginalFileName\tLineNumber\tCorrectedLine\n${name}\t${line}\tx\n`);
+
+  // Intake used to take the newest file of the name; both now refuse, naming the candidates.
+  const { file } = await intake.accept(Readable.from([byName]), 'CORRECTION_same.tsv', 'TWICE');
+  const refused = await h.waitForFile(file.fileId);
+  assert.equal(refused.state, 'rejected');
+  assert.match(
+    refused.reason!,
+    new RegExp(`line 2, cell OriginalFileName: 2 split files .*${ids[0]}.*give FileId`),
+  );
+  await assert.rejects(correctionsFromFile(h.rt, byName, 'c.tsv', 'TWICE'), /2 split files .*give FileId/);
+
+  // FileId wins; another sender's file is no target; --with-file needs the sender.
+  const byId = Buffer.from(
+    `FileId\tOriginalFileName\tLineNumber\tCorrectedLine\n${ids[0]}\t${name}\t${line}\tx\n`,
+  );
+  assert.deepEqual(
+    [...(await correctionsFromFile(h.rt, byId, 'c.tsv', 'TWICE')).keys()],
+    [`${ids[0]}:${line}`],
+  );
+  await assert.rejects(correctionsFromFile(h.rt, byId, 'c.tsv', 'CORRSENDER'), /cell FileId: no split file/);
+  await assert.rejects(correctionsFromFile(h.rt, byId, 'c.tsv', undefined), /--with-file needs --sender/);
 });
