@@ -1,12 +1,12 @@
 import { printTable } from '../../core/cli/output.ts';
-import type { LineCounts } from '../../core/schemas/types.ts';
+import type { FileCounts } from './file-store.ts';
 
 export interface AccountedFile {
   fileId: string;
   fileName: string;
   sender: string;
   state: string;
-  counts: LineCounts | null;
+  counts: FileCounts | null;
   /** dead-lettered lines since resolved by a replay or a correction */
   corrected?: number;
   footerCheck: string | null;
@@ -31,9 +31,11 @@ export function printAccounting(files: AccountedFile[], options: { warnings?: bo
       emitted: s.counts?.emitted,
       deadLettered: s.counts?.deadLettered,
       context: s.counts?.context,
+      parked: s.counts?.parked ?? '',
       corrected: s.corrected ?? 0,
       balanced: s.counts
-        ? s.counts.lines === s.counts.emitted + s.counts.deadLettered + s.counts.context
+        ? s.counts.lines ===
+          s.counts.emitted + s.counts.deadLettered + (s.counts.parked ?? 0) + s.counts.context
         : '',
       footer: s.footerCheck ?? '',
     })),
@@ -46,6 +48,7 @@ export function printAccounting(files: AccountedFile[], options: { warnings?: bo
       'emitted',
       'deadLettered',
       'context',
+      'parked',
       'corrected',
       'balanced',
       'footer',

@@ -9,6 +9,9 @@ export type FileState = 'received' | 'splitting' | 'split' | 'rejected' | 'faile
 /** CORRECTION: corrected lines for earlier files (ingest/corrections) */
 export type FileFormat = 'DSR' | 'CSV' | 'CORRECTION';
 
+/** A file's line counts; a correction file also counts rows parked (usage.lines.parked). */
+export type FileCounts = LineCounts & { parked?: number };
+
 export interface ReportPart {
   /** the report a multi-file delivery belongs to: the file name without its x-of-y */
   key: string;
@@ -32,7 +35,7 @@ export interface FileRecord {
   completedAt: string | null;
   /** lines read so far and the share of the content's bytes */
   progress: { lines: number; percent: number };
-  counts: LineCounts | null;
+  counts: FileCounts | null;
   footerCheck: string | null;
   /** dead-lettered lines per error class */
   deadByClass: Record<string, number>;

@@ -97,6 +97,7 @@ test('a re-send request answered with corrected lines: matched, exported, the re
     lines: dead.length + 1,
     emitted: dead.length - roots,
     deadLettered: 0,
+    parked: 0,
     context: 1 + roots,
   });
 
@@ -245,7 +246,7 @@ test('a correction file whose worker dies after publishing, or before its last s
 
   const done = (await h.rt.files.get(record.fileId))!;
   assert.equal(done.state, 'split', done.reason ?? '');
-  assert.deepEqual(done.counts, { lines: 3, emitted: 2, deadLettered: 0, context: 1 });
+  assert.deepEqual(done.counts, { lines: 3, emitted: 2, deadLettered: 0, parked: 0, context: 1 });
   const usage = (await h.rt.kafka.readAll(h.rt.topic('usage.lines'))).map((m) => m.key!.toString());
   for (const d of dead) assert.equal(usage.filter((k) => k === d.lineId).length, 1, d.lineId);
   const now = new Map((await dlq.list({ fileId: file.fileId })).map((d) => [d.lineId, d]));
@@ -288,4 +289,38 @@ test('intake and dlq replay --with-file find a correction’s original by one ru
   );
   await assert.rejects(correctionsFromFile(h.rt, byId, 'c.tsv', 'CORRSENDER'), /cell FileId: no split file/);
   await assert.rejects(correctionsFromFile(h.rt, byId, 'c.tsv', undefined), /--with-file needs --sender/);
+});
+
+test('a correction file counts each row where it went: emitted, dead-lettered again, parked, context', async () => {
+  const intake = new Intake(h.rt);
+  const dlq = new DeadLetters(h.rt.kafka, h.rt.redis, h.rt.topic('usage.lines.dlq'), config.redis.prefix);
+  const r = generateDsrBuffer({
+    seed: 113,
+    usageLines: 150,
+    corruptionRate: 0.1,
+    corruptionKinds: ['INVALID_NUMBER'],
+  });
+  const { file } = await intake.accept(Readable.from([r.content]), r.fileName, 'COUNTSENDER');
+  await h.waitForFile(file.fileId);
+  const [fixed, bad, last] = await dlq.list({ fileId: file.fileId, errorClass: 'INVALID_NUMBER' });
+  assert.ok(fixed && bad && last, 'three INVALID_NUMBER lines');
+  // `last` has been replayed twice already: failing again now parks it (3 replays).
+  await h.rt.redis.hset(`${config.redis.prefix}:dlq:replays`, last.lineId, 2);
+  const rows = correctionFile([
+    { originalFileName: r.fileName, lineNumber: fixed.lineNumber, correctedLine: senderFix(fixed) },
+    { originalFileName: r.fileName, lineNumber: bad.lineNumber, correctedLine: bad.raw },
+    { originalFileName: r.fileName, lineNumber: last.lineNumber, correctedLine: last.raw },
+  ]);
+  const body = Buffer.concat([rows, Buffer.from('\n')]); // and a blank row
+  const { file: correction } = await intake.accept(
+    Readable.from([body]),
+    `CORRECTION_${r.fileName}`,
+    'COUNTSENDER',
+  );
+  const done = await h.waitForFile(correction.fileId);
+  assert.equal(done.state, 'split', done.reason ?? '');
+  assert.deepEqual(done.counts, { lines: 5, emitted: 1, deadLettered: 1, parked: 1, context: 2 });
+  const parked = (await h.rt.kafka.readAll(h.rt.topic('usage.lines.parked'))).map((m) => m.key!.toString());
+  assert.deepEqual(parked, [last.lineId]);
+  assert.ok(done.warnings.some((w) => /1 row\(s\) .* parked/.test(w)));
 });
