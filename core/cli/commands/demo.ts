@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
@@ -26,6 +26,9 @@ import { printTable } from '../output.ts';
 import { demoExport } from '../../../export/index.ts';
 import { topicName } from '../../topics/index.ts';
 import { FINAL_STATES, printAccounting, type AccountedFile } from '../../../ingest/files/accounting.ts';
+import type { FileStore } from '../../../ingest/files/file-store.ts';
+import { CORRECTION_FILE_NAME } from '../../../ingest/corrections/correction-file.ts';
+import { REPLAYABLE_STATES } from '../../dlq/index.ts';
 
 const reportsDir = path.join(repoRoot, 'fixtures', 'reports');
 
@@ -87,28 +90,15 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         for (const name of names) {
           const parsed = parseDsrFileName(name);
           const sender = parsed.ok && parsed.value.sender ? parsed.value.sender : name.split('_')[0]!;
-          const res = await fetch(`${base}/v1/files?sender=${encodeURIComponent(sender)}`, {
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${key}`,
-              'content-type': 'application/octet-stream',
-              'x-file-name': name,
-            },
-            body: readFileSync(path.join(reportsDir, name)),
-          });
-          const body = (await res.json()) as { fileId?: string; status?: string; message?: string };
-          say(`  POST ${name} → ${res.status} ${body.status ?? body.message} ${body.fileId ?? ''}`);
-          if (!body.fileId) continue;
-          for (;;) {
-            const status = (await (
-              await fetch(`${base}/v1/files/${body.fileId}`, { headers: { authorization: `Bearer ${key}` } })
-            ).json()) as AccountedFile;
-            if (FINAL_STATES.has(status.state)) {
-              statuses.push(status);
-              break;
-            }
-            await sleep(200);
-          }
+          const status = await uploadAndWait(
+            base,
+            key,
+            name,
+            readFileSync(path.join(reportsDir, name)),
+            sender,
+            say,
+          );
+          if (status) statuses.push(status);
         }
         say('== accounting per file (lines = emitted + deadLettered + context)');
         printAccounting(statuses);
@@ -139,6 +129,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         say(
           '\nDetails of a file: npx tallyline files show <fileId>; of a bad line: npx tallyline dlq show <lineId>',
         );
+        await demoCorrections(base, key, statuses, rt.files, deadLetters, say);
         await demoMatching(config, ctx, statuses, say);
         await demoExport(config, ctx.logger, statuses, (id) => rt.files.get(id), say);
       } finally {
@@ -147,6 +138,81 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         await rt.close();
       }
     });
+}
+
+/** Uploads a file over the API and waits for its final state; null if it was not taken. */
+async function uploadAndWait(
+  base: string,
+  key: string,
+  name: string,
+  content: Buffer,
+  sender: string,
+  say: (text: string) => void,
+): Promise<AccountedFile | null> {
+  const res = await fetch(`${base}/v1/files?sender=${encodeURIComponent(sender)}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/octet-stream',
+      'x-file-name': name,
+    },
+    body: content,
+  });
+  const body = (await res.json()) as { fileId?: string; status?: string; message?: string };
+  say(`  POST ${name} → ${res.status} ${body.status ?? body.message} ${body.fileId ?? ''}`);
+  if (!body.fileId) return null;
+  for (;;) {
+    const status = (await (
+      await fetch(`${base}/v1/files/${body.fileId}`, { headers: { authorization: `Bearer ${key}` } })
+    ).json()) as AccountedFile;
+    if (FINAL_STATES.has(status.state)) return status;
+    await sleep(200);
+  }
+}
+
+/**
+ * A correction round: the sender answers the re-send request of a fixture report with
+ * fixtures/reports/corrections/CORRECTION_<report> (two of its dead lines corrected, the
+ * request's rows with a CorrectedLine column), sent through the API like any file; then
+ * the report's accounting. A second demo finds the upload a duplicate and says the same.
+ */
+async function demoCorrections(
+  base: string,
+  key: string,
+  statuses: AccountedFile[],
+  files: FileStore,
+  deadLetters: DeadLetters,
+  say: (text: string) => void,
+): Promise<void> {
+  const dir = path.join(reportsDir, 'corrections');
+  const names = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => CORRECTION_FILE_NAME.test(n))
+        .sort()
+    : [];
+  for (const name of names) {
+    const original = statuses.find((s) => s.fileName === name.replace(CORRECTION_FILE_NAME, ''));
+    if (!original) continue;
+    say(`\n== a correction round: the sender answers the re-send request for ${original.fileName}`);
+    const status = await uploadAndWait(
+      base,
+      key,
+      name,
+      readFileSync(path.join(dir, name)),
+      original.sender,
+      say,
+    );
+    if (!status) continue;
+    if (status.reason) say(`  ${status.state}: ${status.reason}`);
+    else say(`  the correction file: ${JSON.stringify(status.counts)}; ${status.warnings.join('; ')}`);
+    const after = await files.get(original.fileId);
+    const open = (await deadLetters.list({ fileId: original.fileId })).filter((d) =>
+      REPLAYABLE_STATES.has(d.state),
+    );
+    say(
+      `  ${original.fileName}: ${after?.counts?.deadLettered ?? 0} dead-lettered at split, ${after?.corrected ?? 0} corrected since, ${open.length} still open or requested (${open.map((d) => `line ${d.lineNumber} ${d.errorClass}`).join(', ')})`,
+    );
+  }
 }
 
 /** Loads the fixture catalog, runs a matcher until the demo files are caught up, prints the result. */
