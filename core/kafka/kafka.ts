@@ -178,12 +178,24 @@ export class KafkaClient {
     return this.producer({ transactionalId });
   }
 
-  consumer(options: { groupId: string; sessionTimeoutMs?: number }): Consumer {
+  /**
+   * A consumer of committed records. The fetch sizes default to KafkaJS's (1 MB per
+   * partition, 10 MB per fetch); a consumer whose batches each cost a transaction (the
+   * matcher) asks for more, so it pays that cost for more records.
+   */
+  consumer(options: {
+    groupId: string;
+    sessionTimeoutMs?: number;
+    maxBytesPerPartition?: number;
+    maxBytes?: number;
+  }): Consumer {
     return new Consumer(
       this.kafka.consumer({
         groupId: options.groupId,
         sessionTimeout: options.sessionTimeoutMs ?? 30000,
         readUncommitted: false,
+        ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+        ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
       }),
     );
   }

@@ -40,6 +40,13 @@ export interface MatcherSerdes {
   unmatched: AvroSerde<'UnmatchedUsage'>;
 }
 
+/**
+ * Fetch sizes of the line and reference consumers. Each batch of lines is one transaction
+ * (~70 ms with the JVM producer whatever its size): with KafkaJS's 1 MB per partition a
+ * batch held ~1,900 lines and the commits took a quarter of the time.
+ */
+const FETCH = { maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 };
+
 /** Joining the reference consumer's group takes a few seconds before the first batch. */
 const RESTORE_JOIN_MS = 15000;
 /** No reference record for this long: what is left before the end offsets is markers. */
@@ -116,6 +123,7 @@ export class MatcherService {
     // A group of its own per instance: every instance holds all reference data.
     this.refConsumer = this.kafka.consumer({
       groupId: `${this.config.matcher.groupId}.ref.${randomBytes(4).toString('hex')}`,
+      ...FETCH,
     });
     await this.refConsumer.subscribe([this.topic('ref.works'), this.topic('ref.recordings')], {
       fromBeginning: true,
@@ -203,7 +211,7 @@ export class MatcherService {
   private async consumeLines(): Promise<void> {
     const groupId = this.config.matcher.groupId;
     this.producer = await this.kafka.transactionalProducer(`${groupId}.${randomBytes(6).toString('hex')}`);
-    this.lineConsumer = this.kafka.consumer({ groupId });
+    this.lineConsumer = this.kafka.consumer({ groupId, ...FETCH });
     await this.lineConsumer.subscribe([this.topic('usage.lines')], { fromBeginning: true });
     const producer = this.producer;
     void this.lineConsumer.run(
