@@ -16,6 +16,8 @@ import { isNotFound, valueSubject, type SchemaRegistryClient } from './client.ts
 
 const MAGIC = 0;
 const HEADER = 5;
+/** where encode writes (one thread, encode is synchronous: shared by all serdes) */
+let scratch = Buffer.allocUnsafe(64 * 1024);
 
 export class SerdeError extends Error {
   constructor(
@@ -62,13 +64,20 @@ export class AvroSerde<N extends SchemaName> {
     return new AvroSerde(client, subject, schemaName, id, schema.type);
   }
 
+  /**
+   * Written once, header and body, into a scratch buffer, then copied out once: avsc's
+   * toBuffer writes a record over 1 KB twice, and the header cost another copy.
+   */
   encode(value: SchemaTypes[N]): Buffer {
-    const body = this.type.toBuffer(value);
-    const out = Buffer.allocUnsafe(HEADER + body.length);
-    out.writeUInt8(MAGIC, 0);
-    out.writeUInt32BE(this.schemaId, 1);
-    body.copy(out, HEADER);
-    return out;
+    let end = this.type.encode(value, scratch, HEADER);
+    if (end < 0) {
+      // -end bytes were missing: grow for good and write again.
+      scratch = Buffer.allocUnsafe(Math.max(2 * scratch.length, scratch.length - end));
+      end = this.type.encode(value, scratch, HEADER);
+    }
+    scratch.writeUInt8(MAGIC, 0);
+    scratch.writeUInt32BE(this.schemaId, 1);
+    return Buffer.from(scratch.subarray(0, end));
   }
 
   async decode(payload: Buffer): Promise<SchemaTypes[N]> {

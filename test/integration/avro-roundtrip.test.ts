@@ -101,3 +101,18 @@ test('a serde refuses an unregistered schema and a record that is not framed', a
     (err: unknown) => err instanceof SerdeError && err.code === 'BAD_FRAME',
   );
 });
+
+test('encoded records are independent of each other, however large', async () => {
+  const serde = await AvroSerde.forTopic(registry, usageTopic, 'UsageLine');
+  const small = sampleUsageLine('sizes', 1);
+  const large = sampleUsageLine('sizes', 2);
+  large.resources[0]!.title = 'x'.repeat(200_000); // beyond the encoder's first scratch buffer
+  const a = serde.encode(small);
+  const b = serde.encode(large);
+  const c = serde.encode(small);
+  assert.ok(b.length > 200_000);
+  assert.deepEqual(a, c);
+  assert.deepEqual(structuredClone(await serde.decode(a)), small);
+  assert.deepEqual(structuredClone(await serde.decode(b)), large);
+  assert.equal(b.readUInt32BE(1), serde.schemaId);
+});
