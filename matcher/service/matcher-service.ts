@@ -148,11 +148,10 @@ export class MatcherService {
     if (ends.size === 0) restored();
     else waitIdle(RESTORE_JOIN_MS);
     void this.refConsumer.run(async (batch) => {
-      for (const m of batch.messages) {
-        await this.applyReference(m);
-        batch.resolveOffset(m.offset);
-      }
+      for (const m of batch.messages) await this.applyReference(m);
       const last = batch.messages.at(-1);
+      // The last offset resolves the batch (KafkaJS parses each resolved offset as a Long).
+      if (last) batch.resolveOffset(last.offset);
       const key = `${batch.topic}:${batch.partition}`;
       if (last && ends.has(key) && Number(last.offset) + 1 >= ends.get(key)!) ends.delete(key);
       if (finished) return;
@@ -237,7 +236,7 @@ export class MatcherService {
             { partition: batch.partition, offset: String(Number(last.offset) + 1) },
           ]);
         });
-        for (const m of batch.messages) batch.resolveOffset(m.offset);
+        batch.resolveOffset(last.offset);
         // Known before the topic hands them back, so the next batch does not write them again.
         for (const [isrc, links] of out.links) this.state.putRecording(isrc, links);
         this.processed.matched += out.matchedLines;
