@@ -105,7 +105,7 @@ export function registerMatcherCommands(program: Command, ctx: CliContext): void
               .map(([k, n]) => `${k} ${n}`)
               .join(', '),
           })),
-          ['fileId', 'emitted', 'matched', 'unmatched', 'deadLettered', 'caughtUp', 'byMethod'],
+          ['fileId', 'emitted', 'events', 'matched', 'unmatched', 'deadLettered', 'caughtUp', 'byMethod'],
         );
       } finally {
         redis.disconnect();

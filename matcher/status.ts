@@ -9,10 +9,15 @@ export interface FileMatchStatus {
   fileId: string;
   /** usage events the split emitted (from the file's accounting), when known */
   emitted: number | null;
+  /**
+   * distinct lines of the file on usage.lines: what the split emitted plus lines brought back
+   * later by a replay or a correction file
+   */
+  events: number;
   matched: number;
   unmatched: number;
   deadLettered: number;
-  /** emitted == matched + unmatched + deadLettered */
+  /** events == matched + unmatched + deadLettered (== emitted when nothing was corrected) */
   caughtUp: boolean;
   byMethod: Record<string, number>;
 }
@@ -33,13 +38,24 @@ export async function matchStatus(
   const unmatchedSerde = await AvroSerde.forTopic(registry, t('usage.unmatched'), 'UnmatchedUsage');
   const files = new Map<
     string,
-    { matched: Map<string, Set<string>>; unmatched: Set<string>; dead: Set<string> }
+    { events: Set<string>; matched: Map<string, Set<string>>; unmatched: Set<string>; dead: Set<string> }
   >();
   const of = (fileId: string) => {
     let f = files.get(fileId);
-    if (!f) files.set(fileId, (f = { matched: new Map(), unmatched: new Set(), dead: new Set() }));
+    if (!f) {
+      files.set(
+        fileId,
+        (f = { events: new Set(), matched: new Map(), unmatched: new Set(), dead: new Set() }),
+      );
+    }
     return f;
   };
+  // The key is the lineId, `<fileId>:<line number>`: no need to decode the events.
+  for (const m of await kafka.readAll(t('usage.lines'))) {
+    const lineId = m.key?.toString() ?? '';
+    const colon = lineId.lastIndexOf(':');
+    if (colon > 0) of(lineId.slice(0, colon)).events.add(lineId);
+  }
   for (const m of await kafka.readAll(t('usage.matched'))) {
     const v = await matchedSerde.decode(m.value!);
     // A line reported at release level is matched as several parts (records); it counts once.
@@ -67,16 +83,19 @@ export async function matchStatus(
       const method = [...labels].sort().join(' + ');
       byMethod[method] = (byMethod[method] ?? 0) + 1;
     }
-    // A line that went unmatched and was re-matched later counts once, as matched.
+    // A line that went unmatched and was re-matched later counts once, as matched; a line
+    // dead-lettered at match and decided after a replay counts once, as decided.
     for (const id of f.matched.keys()) f.unmatched.delete(id);
+    for (const id of [...f.matched.keys(), ...f.unmatched]) f.dead.delete(id);
     const emitted = await emittedOf(fileId);
     out.push({
       fileId,
       emitted,
+      events: f.events.size,
       matched: f.matched.size,
       unmatched: f.unmatched.size,
       deadLettered: f.dead.size,
-      caughtUp: emitted !== null && emitted === f.matched.size + f.unmatched.size + f.dead.size,
+      caughtUp: f.events.size === f.matched.size + f.unmatched.size + f.dead.size,
       byMethod,
     });
   }

@@ -140,6 +140,8 @@ test('a re-send request answered with corrected lines: matched, exported, the re
     await sleep(500);
   }
   assert.ok(status?.caughtUp, `caught up: ${JSON.stringify(status)}`);
+  // The corrected lines are events of the report too, on top of what its split emitted.
+  assert.equal(status.events, usage.length);
   const orphans = dead.filter((d) => d.errorClass === 'ORPHANED').length;
   assert.equal(status.matched, orphans);
   assert.equal(status.matched + status.unmatched, usage.length);

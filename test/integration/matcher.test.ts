@@ -62,6 +62,7 @@ test('a loaded catalog, an ingested report: the lines whose ISRC the catalog lin
     await sleep(500);
   }
   assert.ok(status?.caughtUp, `caught up: ${JSON.stringify(status)}`);
+  assert.equal(status.events, emitted);
   assert.equal(status.matched, expected.length);
   assert.equal(status.unmatched, emitted - expected.length);
   assert.equal(status.deadLettered, 0);

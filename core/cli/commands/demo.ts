@@ -246,11 +246,14 @@ async function demoMatching(
       if (status.length === wanted.size && status.every((s) => s.caughtUp)) break;
       await sleep(500);
     }
-    say('== matching per file (emitted = matched + unmatched + deadLettered)');
+    say(
+      '== matching per file (events = matched + unmatched + deadLettered; events = emitted + lines corrected since)',
+    );
     printTable(
       status.map((s) => ({
         file: wanted.get(s.fileId)!.fileName.slice(0, 50),
         emitted: s.emitted,
+        events: s.events,
         matched: s.matched,
         unmatched: s.unmatched,
         deadLettered: s.deadLettered,
@@ -259,7 +262,7 @@ async function demoMatching(
           .map(([k, n]) => `${k} ${n}`)
           .join(', '),
       })),
-      ['file', 'emitted', 'matched', 'unmatched', 'deadLettered', 'caughtUp', 'byMethod'],
+      ['file', 'emitted', 'events', 'matched', 'unmatched', 'deadLettered', 'caughtUp', 'byMethod'],
     );
     say(
       `Matched lines are on ${topicName(config.kafka.topicPrefix, 'usage.matched')}; npx tallyline match status for more.`,
