@@ -1,20 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
+import type { ExportFileWritten } from '../core/schemas/types.ts';
 import type { ExportFile } from './files.ts';
 import { overlappingPeriods, PeriodOverlapError } from './period.ts';
 
-export interface ManifestEntry {
-  path: string;
-  kind: ExportFile['kind'];
-  rightsHolderId: string | null;
-  reportFileId: string | null;
-  sender: string | null;
-  sha256: string;
-  sizeBytes: number;
-  rows: number;
-  totals: ExportFile['totals'];
-}
+/** What the export.statements event says of a file, but its period (the manifest's own). */
+export type ManifestEntry = Omit<ExportFileWritten, 'period'>;
 
 export interface Manifest {
   period: string;
