@@ -2,4 +2,5 @@ export { createRegistryClient, isNotFound, valueSubject, Compatibility } from '.
 export type { SchemaRegistryClient } from './client.ts';
 export { checkSchemas } from './check.ts';
 export type { SchemaReport, SchemaState } from './check.ts';
-export { AvroSerde, SerdeError } from './serde.ts';
+export { AvroSerde, SerdeError, type FieldEncoder } from './serde.ts';
+export type { RecordEncoderOptions } from './record-encoder.ts';

@@ -2,6 +2,7 @@ import avro from 'avsc';
 import type { SchemaName, SchemaTypes } from '../schemas/types.ts';
 import { loadSchema, logicalTypes } from '../schemas/schemas.ts';
 import { isNotFound, valueSubject, type SchemaRegistryClient } from './client.ts';
+import { RecordEncoder, type RecordEncoderOptions } from './record-encoder.ts';
 
 // Confluent wire format: magic byte 0, the schema id as a 4-byte big-endian integer, then
 // the Avro binary encoding. Records are encoded with the repo's schema (its registry id is
@@ -27,6 +28,12 @@ export class SerdeError extends Error {
     super(message);
     this.name = 'SerdeError';
   }
+}
+
+/** Encodes one schema's records with some fields' bytes cached or given (AvroSerde.recordEncoder). */
+export interface FieldEncoder<N extends SchemaName> {
+  /** the framed record; a spliced field named in `given` is written as those bytes */
+  encode(value: SchemaTypes[N], given?: Record<string, Buffer>): Buffer;
 }
 
 export class AvroSerde<N extends SchemaName> {
@@ -69,11 +76,36 @@ export class AvroSerde<N extends SchemaName> {
    * toBuffer writes a record over 1 KB twice, and the header cost another copy.
    */
   encode(value: SchemaTypes[N]): Buffer {
-    let end = this.type.encode(value, scratch, HEADER);
-    if (end < 0) {
-      // -end bytes were missing: grow for good and write again.
+    return this.frame((buf, pos) => this.type.encode(value, buf, pos));
+  }
+
+  /**
+   * An encoder of this serde's records written field by field (record-encoder.ts): shared
+   * fields' objects are encoded once each, spliced fields may be given as bytes.
+   */
+  recordEncoder(options: RecordEncoderOptions): FieldEncoder<N> {
+    const fields = new RecordEncoder(this.type, options);
+    return {
+      encode: (value, given) =>
+        this.frame((buf, pos) => fields.write(value as unknown as Record<string, unknown>, buf, pos, given)),
+    };
+  }
+
+  /**
+   * The Avro body of a framed record written with this serde's own schema, as it is (a view,
+   * not a copy): what `recordEncoder`'s spliced fields take. Null when another schema wrote it.
+   */
+  ownBody(payload: Buffer): Buffer | null {
+    if (payload.length < HEADER || payload.readUInt8(0) !== MAGIC) return null;
+    return payload.readUInt32BE(1) === this.schemaId ? payload.subarray(HEADER) : null;
+  }
+
+  private frame(write: (buf: Buffer, pos: number) => number): Buffer {
+    let end = write(scratch, HEADER);
+    while (end < 0) {
+      // at least -end bytes were missing: grow for good and write again.
       scratch = Buffer.allocUnsafe(Math.max(2 * scratch.length, scratch.length - end));
-      end = this.type.encode(value, scratch, HEADER);
+      end = write(scratch, HEADER);
     }
     scratch.writeUInt8(MAGIC, 0);
     scratch.writeUInt32BE(this.schemaId, 1);
