@@ -10,7 +10,7 @@ import {
   type TransactionalProducer,
 } from '../../core/kafka/index.ts';
 import type { Logger } from '../../core/log/index.ts';
-import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
+import { AvroSerde, createRegistryClient, type FieldEncoder } from '../../core/registry/index.ts';
 import type { Link, UnmatchedUsage } from '../../core/schemas/types.ts';
 import { topicName } from '../../core/topics/index.ts';
 import { linksAssertedBy, withUsageLink } from '../refdata/usage-links.ts';
@@ -71,13 +71,27 @@ export class MatcherService {
   private rematcherProducer: Producer | null = null;
   /** lines (not records: a release-level line is several) matched, left unmatched and dead-lettered by this instance */
   readonly processed = { matched: 0, unmatched: 0, deadLettered: 0 };
+  /**
+   * A matched or unmatched record carries the whole line: the bytes it was read as are
+   * written back as they are (when our own schema wrote them) instead of encoding it again,
+   * and a work's writers and publishers are encoded once per work.
+   */
+  private readonly encoders: {
+    matched: FieldEncoder<'MatchedUsage'>;
+    unmatched: FieldEncoder<'UnmatchedUsage'>;
+  };
 
   private constructor(
     private readonly config: Config,
     private readonly logger: Logger,
     private readonly kafka: KafkaClient,
     private readonly serdes: MatcherSerdes,
-  ) {}
+  ) {
+    this.encoders = {
+      matched: serdes.matched.recordEncoder({ spliced: ['line'], shared: ['writers', 'publishers'] }),
+      unmatched: serdes.unmatched.recordEncoder({ spliced: ['line'] }),
+    };
+  }
 
   private topic(name: Parameters<typeof topicName>[1]) {
     return topicName(this.config.kafka.topicPrefix, name);
@@ -251,6 +265,8 @@ export class MatcherService {
     const key = m.key?.toString() ?? '';
     try {
       const line = await this.serdes.usage.decode(m.value ?? Buffer.alloc(0));
+      const body = this.serdes.usage.ownBody(m.value!);
+      const given = body ? { line: body } : undefined;
       const result = matchLine(line, this.state, this.config.matcher);
       for (const [isrc, link] of linksAssertedBy(line, new Date())) {
         const merged = withUsageLink(out.links.get(isrc) ?? this.state.recordings.get(isrc) ?? [], link);
@@ -259,7 +275,7 @@ export class MatcherService {
       if (result.kind === 'matched') {
         out.matchedLines++;
         for (const value of matchedUsages(line, result, false)) {
-          out.matched.push({ key: value.workId, value: this.serdes.matched.encode(value) });
+          out.matched.push({ key: value.workId, value: this.encoders.matched.encode(value, given) });
         }
       } else {
         const value: UnmatchedUsage = {
@@ -271,7 +287,7 @@ export class MatcherService {
           bestCandidateWorkId: result.bestCandidate?.workId ?? null,
           bestCandidateScore: result.bestCandidate?.score ?? null,
         };
-        out.unmatched.push({ key: line.lineId, value: this.serdes.unmatched.encode(value) });
+        out.unmatched.push({ key: line.lineId, value: this.encoders.unmatched.encode(value, given) });
       }
     } catch (err) {
       // Never stall on one record: it goes to the dead letters with where it came from.
