@@ -15,6 +15,8 @@ import { applyTopics } from '../core/topics/index.ts';
 import { writeDsr } from '../fixtures/index.ts';
 import { Intake } from './intake/intake.ts';
 import { IngestRuntime } from './runtime.ts';
+import { parseFile } from './split/parse.ts';
+import { usageEncoder } from './split/split-file.ts';
 
 const run = promisify(execFile);
 
@@ -32,6 +34,30 @@ export interface IngestBenchResult {
   kcatLinesPerSecond: number;
   ratioToKcat: number;
   countsExact: boolean;
+  /** the same file parsed in the bench process, nothing published: the ceiling of any split */
+  parseOnlyLinesPerSecond: number;
+  parseOnlyRatioToKcat: number;
+  /** parsed and each usage line Avro-encoded as the split does, nothing published */
+  parseEncodeLinesPerSecond: number;
+  parseEncodeRatioToKcat: number;
+}
+
+/** Lines per second of parsing the report in this process, usage lines encoded or not. */
+async function parseRate(rt: IngestRuntime, report: string, encode: boolean): Promise<number> {
+  const encoder = usageEncoder(rt, 'DSR');
+  const started = performance.now();
+  let lines = 0;
+  const batches = parseFile('DSR', createReadStream(report, { highWaterMark: 1 << 20 }), {
+    fileId: 'bench',
+    sender: 'BENCH',
+    fileName: path.basename(report),
+    config: rt.config,
+  });
+  for (let next = await batches.next(); !next.done; next = await batches.next()) {
+    lines += next.value.length;
+    if (encode) for (const o of next.value) if (o.kind === 'usage') encoder.encode(o.value);
+  }
+  return lines / ((performance.now() - started) / 1000);
 }
 
 function peakRssMB(pid: number): number {
@@ -99,6 +125,14 @@ export async function benchIngest(usageLines: number, logger: Logger): Promise<I
     peak = Math.max(peak, peakRssMB(worker.pid!));
   } finally {
     worker.kill('SIGTERM');
+  }
+  // Measured after the split, not beside it: the two would share the 2 cores.
+  let parseOnly: number;
+  let parseEncode: number;
+  try {
+    parseOnly = await parseRate(rt, report.path, false);
+    parseEncode = await parseRate(rt, report.path, true);
+  } finally {
     await rt.close();
   }
   const splitSeconds = (Date.parse(file.completedAt!) - Date.parse(file.startedAt!)) / 1000;
@@ -151,6 +185,10 @@ export async function benchIngest(usageLines: number, logger: Logger): Promise<I
     kcatSeconds,
     kcatLinesPerSecond: Math.round(kcatLinesPerSecond),
     ratioToKcat: Math.round((linesPerSecond / kcatLinesPerSecond) * 1000) / 1000,
+    parseOnlyLinesPerSecond: Math.round(parseOnly),
+    parseOnlyRatioToKcat: Math.round((parseOnly / kcatLinesPerSecond) * 1000) / 1000,
+    parseEncodeLinesPerSecond: Math.round(parseEncode),
+    parseEncodeRatioToKcat: Math.round((parseEncode / kcatLinesPerSecond) * 1000) / 1000,
     countsExact:
       file.counts!.lines === report.truth.lines &&
       file.counts!.emitted === report.truth.expected.emitted &&

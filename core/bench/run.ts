@@ -81,6 +81,16 @@ if (only === undefined || only === 'ingest') {
     'ratioToKcat',
     'countsExact',
   ]);
+  process.stdout.write(
+    '\n   the same files parsed in the bench process, nothing published (what any split must do at least):\n',
+  );
+  printTable(results, [
+    'usageLines',
+    'parseOnlyLinesPerSecond',
+    'parseOnlyRatioToKcat',
+    'parseEncodeLinesPerSecond',
+    'parseEncodeRatioToKcat',
+  ]);
 }
 if (only === undefined || only === 'matcher') {
   process.stdout.write(
