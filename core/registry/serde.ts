@@ -2,6 +2,7 @@ import avro from 'avsc';
 import type { SchemaName, SchemaTypes } from '../schemas/types.ts';
 import { loadSchema, logicalTypes } from '../schemas/schemas.ts';
 import { isNotFound, valueSubject, type SchemaRegistryClient } from './client.ts';
+import { projectSchema, type Selection } from './projection.ts';
 import { RecordEncoder, type RecordEncoderOptions } from './record-encoder.ts';
 
 // Confluent wire format: magic byte 0, the schema id as a 4-byte big-endian integer, then
@@ -45,9 +46,7 @@ export class AvroSerde<N extends SchemaName> {
     readonly schemaName: N,
     readonly schemaId: number,
     private readonly type: avro.Type,
-  ) {
-    this.resolvers.set(schemaId, null);
-  }
+  ) {}
 
   /** The serde of a topic's value; the repo schema must be registered (`tallyline schemas check`). */
   static async forTopic<N extends SchemaName>(
@@ -113,23 +112,42 @@ export class AvroSerde<N extends SchemaName> {
   }
 
   async decode(payload: Buffer): Promise<SchemaTypes[N]> {
+    return this.read(this.type, this.resolvers, payload) as Promise<SchemaTypes[N]>;
+  }
+
+  /**
+   * A reader of this serde's records that decodes only the selected fields (projection.ts):
+   * the others are skipped, not turned into strings. `T` is the caller's type of the
+   * selection.
+   */
+  projection<T>(selection: Selection): { decode(payload: Buffer): Promise<T> } {
+    const type = avro.Type.forSchema(projectSchema(this.type.schema(), selection), { logicalTypes });
+    const resolvers = new Map<number, avro.Resolver | null>();
+    return { decode: (payload) => this.read(type, resolvers, payload) as Promise<T> };
+  }
+
+  private async read(reader: avro.Type, resolvers: Map<number, avro.Resolver | null>, payload: Buffer) {
     if (payload.length < HEADER || payload.readUInt8(0) !== MAGIC) {
       throw new SerdeError('BAD_FRAME', `not a schema-registry framed Avro record (${payload.length} bytes)`);
     }
     const writerId = payload.readUInt32BE(1);
-    let resolver = this.resolvers.get(writerId);
+    let resolver = resolvers.get(writerId);
     if (resolver === undefined) {
-      const info = await this.client.getBySubjectAndId(this.subject, writerId).catch((err: unknown) => {
-        throw new SerdeError('UNKNOWN_SCHEMA_ID', `schema id ${writerId}: ${(err as Error).message}`);
-      });
-      const writer = avro.Type.forSchema(JSON.parse(info.schema) as avro.Schema, { logicalTypes });
-      resolver = this.type.equals(writer) ? null : this.type.createResolver(writer);
-      this.resolvers.set(writerId, resolver);
+      const writer = writerId === this.schemaId ? this.type : await this.writerType(writerId);
+      resolver = reader.equals(writer) ? null : reader.createResolver(writer);
+      resolvers.set(writerId, resolver);
     }
     try {
-      return this.type.fromBuffer(payload.subarray(HEADER), resolver ?? undefined) as SchemaTypes[N];
+      return reader.fromBuffer(payload.subarray(HEADER), resolver ?? undefined) as unknown;
     } catch (err) {
       throw new SerdeError('UNDECODABLE', `schema id ${writerId}: ${(err as Error).message}`);
     }
+  }
+
+  private async writerType(id: number): Promise<avro.Type> {
+    const info = await this.client.getBySubjectAndId(this.subject, id).catch((err: unknown) => {
+      throw new SerdeError('UNKNOWN_SCHEMA_ID', `schema id ${id}: ${(err as Error).message}`);
+    });
+    return avro.Type.forSchema(JSON.parse(info.schema) as avro.Schema, { logicalTypes });
   }
 }
