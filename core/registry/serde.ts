@@ -33,8 +33,13 @@ export class SerdeError extends Error {
 
 /** Encodes one schema's records with some fields' bytes cached or given (AvroSerde.recordEncoder). */
 export interface FieldEncoder<N extends SchemaName> {
-  /** the framed record; a spliced field named in `given` is written as those bytes */
-  encode(value: SchemaTypes[N], given?: Record<string, Buffer>): Buffer;
+  /** the framed record */
+  encode(value: SchemaTypes[N]): Buffer;
+  /** the framed record, its spliced fields written as the bytes given for them */
+  splice<K extends keyof SchemaTypes[N] & string>(
+    value: Omit<SchemaTypes[N], K>,
+    given: Record<K, Buffer>,
+  ): Buffer;
 }
 
 export class AvroSerde<N extends SchemaName> {
@@ -84,10 +89,9 @@ export class AvroSerde<N extends SchemaName> {
    */
   recordEncoder(options: RecordEncoderOptions): FieldEncoder<N> {
     const fields = new RecordEncoder(this.type, options);
-    return {
-      encode: (value, given) =>
-        this.frame((buf, pos) => fields.write(value as unknown as Record<string, unknown>, buf, pos, given)),
-    };
+    const write = (value: object, given?: Record<string, Buffer>) =>
+      this.frame((buf, pos) => fields.write(value as Record<string, unknown>, buf, pos, given));
+    return { encode: (value) => write(value), splice: (value, given) => write(value, given) };
   }
 
   /**

@@ -266,7 +266,6 @@ export class MatcherService {
     try {
       const line = await this.serdes.usage.decode(m.value ?? Buffer.alloc(0));
       const body = this.serdes.usage.ownBody(m.value!);
-      const given = body ? { line: body } : undefined;
       const result = matchLine(line, this.state, this.config.matcher);
       for (const [isrc, link] of linksAssertedBy(line, new Date())) {
         const merged = withUsageLink(out.links.get(isrc) ?? this.state.recordings.get(isrc) ?? [], link);
@@ -275,7 +274,12 @@ export class MatcherService {
       if (result.kind === 'matched') {
         out.matchedLines++;
         for (const value of matchedUsages(line, result, false)) {
-          out.matched.push({ key: value.workId, value: this.encoders.matched.encode(value, given) });
+          out.matched.push({
+            key: value.workId,
+            value: body
+              ? this.encoders.matched.splice(value, { line: body })
+              : this.encoders.matched.encode(value),
+          });
         }
       } else {
         const value: UnmatchedUsage = {
@@ -287,7 +291,12 @@ export class MatcherService {
           bestCandidateWorkId: result.bestCandidate?.workId ?? null,
           bestCandidateScore: result.bestCandidate?.score ?? null,
         };
-        out.unmatched.push({ key: line.lineId, value: this.encoders.unmatched.encode(value, given) });
+        out.unmatched.push({
+          key: line.lineId,
+          value: body
+            ? this.encoders.unmatched.splice(value, { line: body })
+            : this.encoders.unmatched.encode(value),
+        });
       }
     } catch (err) {
       // Never stall on one record: it goes to the dead letters with where it came from.
