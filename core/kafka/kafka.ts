@@ -97,6 +97,34 @@ function logBridge(logger: Logger) {
  */
 export const MAX_CHUNK_BYTES = 512 * 1024;
 
+/** Kafka's errors that say the group's coordinator moved or is still loading (codes 14–16). */
+const COORDINATOR_MOVED = new Set([
+  'GROUP_LOAD_IN_PROGRESS',
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR_FOR_GROUP',
+]);
+
+/**
+ * KafkaJS's admin fetchOffsets fails at once when the group's coordinator moved or is still
+ * loading (seen on a freshly started broker), where Kafka's own admin client finds the
+ * coordinator again and retries (KAFKA-8341): so retry here, briefly.
+ */
+export async function retryOnCoordinatorMove<T>(
+  call: () => Promise<T>,
+  attempts = 6,
+  firstDelayMs = 100,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const type = (err as { type?: string }).type ?? '';
+      if (attempt >= attempts || !COORDINATOR_MOVED.has(type)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, firstDelayMs * 2 ** (attempt - 1)));
+    }
+  }
+}
+
 function sizeOf(m: OutgoingMessage): number {
   let n = 64 + (m.key?.length ?? 0) + (m.value?.length ?? 0);
   for (const [k, v] of Object.entries(m.headers ?? {})) n += k.length + v.length + 8;
@@ -444,7 +472,9 @@ export class Admin {
 
   /** The committed offsets of a consumer group on one topic (-1 where none). */
   async groupOffsets(groupId: string, topic: string): Promise<{ partition: number; offset: string }[]> {
-    const [result] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    const [result] = await retryOnCoordinatorMove(() =>
+      this.admin.fetchOffsets({ groupId, topics: [topic] }),
+    );
     return (result?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }));
   }
 
