@@ -82,7 +82,6 @@ export async function splitFile(
     const upTo = lastLine;
     const first = !started;
     started = true;
-    const c0 = performance.now();
     await producer.transaction(async (tx) => {
       if (first) await tx.send(filesTopic, [rt.fileEvents.message(fileEvent(record, 'SPLIT_STARTED'))]);
       if (lines.usage.length) await tx.send(rt.topic('usage.lines'), lines.usage);
@@ -97,8 +96,6 @@ export async function splitFile(
       await tx.sendOffsets(group, filesTopic, offsets);
     });
     committedAny = true;
-    (globalThis as any).__commitMs = ((globalThis as any).__commitMs ?? 0) + performance.now() - c0;
-    (globalThis as any).__commits = ((globalThis as any).__commits ?? 0) + 1;
     const progress = { lines: upTo, percent: percent() };
     await rt.files.update(fileId, { progress });
     await onProgress(progress);
@@ -130,9 +127,7 @@ export async function splitFile(
       }
       if (pending.lines >= rt.config.ingest.batchLines) {
         // One transaction at a time per producer: wait for the previous one, start this one.
-        const w0 = performance.now();
         await inFlight;
-        (globalThis as any).__waitMs = ((globalThis as any).__waitMs ?? 0) + performance.now() - w0;
         inFlight = commit([]);
         inFlight.catch(() => undefined); // awaited (and so thrown) at the next batch or the end
       }
