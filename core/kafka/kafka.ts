@@ -380,10 +380,16 @@ export class Consumer {
   /**
    * Calls `handle` per batch; offsets of resolved messages are committed after it returns,
    * unless `autoCommit` is false (a transactional handler commits them with sendOffsets).
+   * With `partitionsConcurrently` above 1, batches of that many partitions are handled at the
+   * same time (one partition's batches stay in order).
    */
-  async run(handle: (batch: Batch) => Promise<void>, options: { autoCommit?: boolean } = {}): Promise<void> {
+  async run(
+    handle: (batch: Batch) => Promise<void>,
+    options: { autoCommit?: boolean; partitionsConcurrently?: number } = {},
+  ): Promise<void> {
     await this.consumer.run({
       autoCommit: options.autoCommit ?? true,
+      partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning }) => {
         await handle({

@@ -62,11 +62,25 @@ interface MatchOutput {
   matchedLines: number;
 }
 
+/** Runs the work handed to it one after the other, in the order it was handed. */
+class OneAtATime {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(work, work);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
 export class MatcherService {
   readonly state = new ReferenceState();
   private refConsumer: Consumer | null = null;
   private lineConsumer: Consumer | null = null;
   private producer: TransactionalProducer | null = null;
+  /** one batch matched at a time, and one transaction at a time (one producer) */
+  private readonly matching = new OneAtATime();
+  private readonly transactions = new OneAtATime();
   private rematcher: Rematcher | null = null;
   private rematcherProducer: Producer | null = null;
   /** lines (not records: a release-level line is several) matched, left unmatched and dead-lettered by this instance */
@@ -229,27 +243,38 @@ export class MatcherService {
     const producer = this.producer;
     void this.lineConsumer.run(
       async (batch) => {
-        const out: MatchOutput = { matched: [], unmatched: [], dead: [], links: new Map(), matchedLines: 0 };
-        for (const m of batch.messages) await this.matchMessage(m, out);
         const last = batch.messages.at(-1);
         if (!last) return;
-        await producer.transaction(async (tx) => {
-          if (out.matched.length) await tx.send(this.topic('usage.matched'), out.matched);
-          if (out.unmatched.length) await tx.send(this.topic('usage.unmatched'), out.unmatched);
-          if (out.dead.length) await tx.send(this.topic('usage.lines.dlq'), out.dead);
-          if (out.links.size) {
-            await tx.send(
-              this.topic('ref.recordings'),
-              [...out.links].map(([isrc, links]) => ({
-                key: isrc,
-                value: this.serdes.recording.encode({ isrc, links }),
-              })),
-            );
-          }
-          await tx.sendOffsets(groupId, batch.topic, [
-            { partition: batch.partition, offset: String(Number(last.offset) + 1) },
-          ]);
+        const out = await this.matching.run(async () => {
+          const out: MatchOutput = {
+            matched: [],
+            unmatched: [],
+            dead: [],
+            links: new Map(),
+            matchedLines: 0,
+          };
+          for (const m of batch.messages) await this.matchMessage(m, out);
+          return out;
         });
+        await this.transactions.run(() =>
+          producer.transaction(async (tx) => {
+            if (out.matched.length) await tx.send(this.topic('usage.matched'), out.matched);
+            if (out.unmatched.length) await tx.send(this.topic('usage.unmatched'), out.unmatched);
+            if (out.dead.length) await tx.send(this.topic('usage.lines.dlq'), out.dead);
+            if (out.links.size) {
+              await tx.send(
+                this.topic('ref.recordings'),
+                [...out.links].map(([isrc, links]) => ({
+                  key: isrc,
+                  value: this.serdes.recording.encode({ isrc, links }),
+                })),
+              );
+            }
+            await tx.sendOffsets(groupId, batch.topic, [
+              { partition: batch.partition, offset: String(Number(last.offset) + 1) },
+            ]);
+          }),
+        );
         batch.resolveOffset(last.offset);
         // Known before the topic hands them back, so the next batch does not write them again.
         for (const [isrc, links] of out.links) this.state.putRecording(isrc, links);
@@ -257,7 +282,9 @@ export class MatcherService {
         this.processed.unmatched += out.unmatched.length;
         this.processed.deadLettered += out.dead.length;
       },
-      { autoCommit: false },
+      // Two partitions' batches side by side: one is matched while the other's transaction
+      // commits (a batch whose matching interleaved with another's would only finish later).
+      { autoCommit: false, partitionsConcurrently: 2 },
     );
   }
 
