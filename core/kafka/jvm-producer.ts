@@ -19,6 +19,12 @@ const SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'jvm', 'P
 /** the Kafka client and what it loads; not the broker's jars, and no log binding (stdout is ours) */
 const CLIENT_JARS = ['kafka-clients-', 'lz4-java-', 'snappy-java-', 'zstd-jni-', 'slf4j-api-'];
 const WRITE_CHUNK_BYTES = 1 << 20;
+/**
+ * Send frames are written into buffers of this size, reused once the pipe has taken them:
+ * writing into fresh memory costs a page fault every 4 KB, more than the copy itself.
+ */
+const CHUNK_BUFFER_BYTES = 2 * WRITE_CHUNK_BYTES;
+const SPARE_CHUNK_BUFFERS = 4;
 
 /** The bridge's reply statuses (ProducerBridge.java). */
 const enum Status {
@@ -38,8 +44,9 @@ export class KafkaBridgeError extends Error {
     readonly fatal: boolean,
     /** another producer with the same transactional id has taken over */
     readonly fenced = false,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'KafkaBridgeError';
   }
 }
@@ -111,16 +118,13 @@ export function javaClientSettings(config: Config): Record<string, string> {
   return settings;
 }
 
-const asBuffer = (v: string | Buffer | null): Buffer | null =>
-  v === null ? null : typeof v === 'string' ? Buffer.from(v) : v;
-
 /** Encodes frames into one buffer per call, sized up front. */
 class FrameEncoder {
   private buf: Buffer;
   private pos = 0;
 
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+  constructor(sizeOrBuffer: number | Buffer) {
+    this.buf = typeof sizeOrBuffer === 'number' ? Buffer.allocUnsafe(sizeOrBuffer) : sizeOrBuffer;
   }
 
   static stringSize(s: string): number {
@@ -128,7 +132,13 @@ class FrameEncoder {
   }
 
   int(n: number): this {
-    this.pos = this.buf.writeInt32BE(n, this.pos);
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = n >>> 24;
+    b[p + 1] = n >>> 16;
+    b[p + 2] = n >>> 8;
+    b[p + 3] = n;
+    this.pos = p + 4;
     return this;
   }
 
@@ -142,18 +152,37 @@ class FrameEncoder {
     return this;
   }
 
-  bytes(b: Buffer | null): this {
+  bytes(b: Uint8Array | null): this {
     if (b === null) return this.int(-1);
     this.int(b.length);
-    this.pos += b.copy(this.buf, this.pos);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
     return this;
   }
 
   string(s: string): this {
     const n = this.buf.write(s, this.pos + 4);
-    this.buf.writeInt32BE(n, this.pos);
-    this.pos += 4 + n;
+    this.int(n);
+    this.pos += n;
     return this;
+  }
+
+  /** a string or bytes, as the bytes field of a frame */
+  value(v: string | Buffer | null): this {
+    return typeof v === 'string' ? this.string(v) : this.bytes(v);
+  }
+
+  /** where the next frame starts, for patchLength */
+  mark(): number {
+    return this.pos;
+  }
+
+  /** Sets the length of the frame that starts at `start` to what has been written since. */
+  patchLength(start: number): void {
+    const end = this.pos;
+    this.pos = start;
+    this.int(end - start - 4);
+    this.pos = end;
   }
 
   done(): Buffer {
@@ -161,27 +190,32 @@ class FrameEncoder {
   }
 }
 
+/** At least the bytes a string takes as UTF-8 (at most 3 per UTF-16 unit), without measuring it. */
+const utf8Bound = (s: string) => 3 * s.length;
+
 function frame(op: string, payloadSize: number, write: (e: FrameEncoder) => void = () => undefined): Buffer {
   const e = new FrameEncoder(5 + payloadSize).int(1 + payloadSize).byte(op);
   write(e);
   return e.done();
 }
 
-interface EncodedMessage {
-  partition: number;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: [string, Buffer][];
-  size: number;
-}
-
-function encodeMessage(m: OutgoingMessage): EncodedMessage {
-  const key = asBuffer(m.key);
-  const value = asBuffer(m.value);
-  const headers = Object.entries(m.headers ?? {}).map(([k, v]) => [k, asBuffer(v)!] as [string, Buffer]);
-  let size = 4 + 4 + (key?.length ?? 0) + 4 + (value?.length ?? 0) + 4;
-  for (const [k, v] of headers) size += FrameEncoder.stringSize(k) + 4 + v.length;
-  return { partition: m.partition ?? -1, key, value, headers, size };
+/**
+ * An upper bound of a message's 'S' frame without its topic: the frame is written into a
+ * buffer of at least this size and cut to what was written, so strings are not measured
+ * first (Buffer.byteLength is a call into C++ per string).
+ */
+function sendFrameBound(m: OutgoingMessage): number {
+  // length, op, (topic), partition, key, value, header count
+  let size = 4 + 1 + 4 + 4 + 4 + 4;
+  if (m.key !== null) size += typeof m.key === 'string' ? utf8Bound(m.key) : m.key.length;
+  if (m.value !== null) size += typeof m.value === 'string' ? utf8Bound(m.value) : m.value.length;
+  if (m.headers) {
+    for (const k of Object.keys(m.headers)) {
+      const v = m.headers[k]!;
+      size += 4 + utf8Bound(k) + 4 + (typeof v === 'string' ? utf8Bound(v) : v.length);
+    }
+  }
+  return size;
 }
 
 /**
@@ -191,6 +225,8 @@ function encodeMessage(m: OutgoingMessage): EncodedMessage {
  * one left open. A fenced producer stays failed: another one owns the id now.
  */
 export class JvmTransactionalProducer implements TransactionalProducer {
+  private starting: Promise<void> | null = null;
+
   private constructor(
     private bridge: BridgeProcess,
     private readonly config: Config,
@@ -208,14 +244,17 @@ export class JvmTransactionalProducer implements TransactionalProducer {
     return new JvmTransactionalProducer(bridge, config, log, transactionalId);
   }
 
-  async transaction<T>(work: (tx: TransactionSender) => Promise<T>): Promise<T> {
+  /** Transactions may overlap (BridgeProcess.transaction): they commit in the order called. */
+  transaction<T>(work: (tx: TransactionSender) => Promise<T>): Promise<T> {
     const failed = this.bridge.failure;
-    if (failed?.fenced) throw failed;
-    if (failed) {
-      this.logger.warn({ reason: failed.message }, 'starting a new Kafka producer bridge');
+    if (!failed && !this.starting) return this.bridge.transaction(work);
+    if (failed?.fenced) return Promise.reject(failed);
+    // One new bridge for all the transactions that find the old one failed.
+    this.starting ??= (async () => {
+      this.logger.warn({ reason: failed?.message }, 'starting a new Kafka producer bridge');
       this.bridge = await BridgeProcess.start(this.config, this.logger, this.transactionalId);
-    }
-    return this.bridge.transaction(work);
+    })().finally(() => (this.starting = null));
+    return this.starting.then(() => this.transaction(work));
   }
 
   async disconnect(): Promise<void> {
@@ -231,6 +270,12 @@ export class JvmTransactionalProducer implements TransactionalProducer {
 /** One bridge child process and the protocol spoken with it. */
 class BridgeProcess {
   private readonly waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  /** chunk buffers the pipe has taken, for the next send frames */
+  private readonly spareChunks: Buffer[] = [];
+  /** resolves when the last transaction's frames, to its commit or abort, are all written */
+  private lastWritten: Promise<void> = Promise.resolve();
+  /** the last transaction's commit, until it has settled */
+  private lastCommitted: Promise<void> | null = null;
   private received: Buffer = Buffer.alloc(0);
   private dead: KafkaBridgeError | null = null;
   private stderrTail = '';
@@ -295,10 +340,40 @@ class BridgeProcess {
     return this.dead;
   }
 
-  async transaction<T>(work: (tx: TransactionSender) => Promise<T>): Promise<T> {
-    await this.write(frame('B', 0));
+  /**
+   * Transactions may overlap: one begun while the one before it is still open or committing
+   * writes its frames once the other's are all written, and so is sent (and parsed by the
+   * bridge) while the other commits; it commits only once the other has, and is aborted if the
+   * other failed. The bridge reads frames in order, so commits keep their order. One begun
+   * after the other has settled does not depend on it.
+   */
+  transaction<T>(work: (tx: TransactionSender) => Promise<T>): Promise<T> {
+    const before = { written: this.lastWritten, committed: this.lastCommitted ?? Promise.resolve() };
+    let written!: () => void;
+    this.lastWritten = new Promise<void>((resolve) => (written = resolve));
+    const outcome = this.runTransaction(work, before, written);
+    // Once settled, a transaction no longer decides the fate of the next one begun.
+    const settled = () => {
+      if (this.lastCommitted === committed) this.lastCommitted = null;
+    };
+    const committed: Promise<void> = outcome.then(settled, (err: unknown) => {
+      settled();
+      throw err;
+    });
+    committed.catch(() => undefined); // the caller of that transaction has its error
+    this.lastCommitted = committed;
+    return outcome;
+  }
+
+  private async runTransaction<T>(
+    work: (tx: TransactionSender) => Promise<T>,
+    before: { written: Promise<void>; committed: Promise<void> },
+    written: () => void,
+  ): Promise<T> {
     let result: T;
     try {
+      await before.written;
+      await this.write(frame('B', 0));
       result = await work({
         send: (topic, messages) => this.sendFrames(topic, messages),
         sendOffsets: (groupId, topic, offsets) =>
@@ -313,15 +388,30 @@ class BridgeProcess {
             ),
           ),
       });
+      await before.committed.catch((err: Error) => {
+        const bridge = err instanceof KafkaBridgeError ? err : null;
+        throw new KafkaBridgeError(
+          `the transaction before this one failed: ${err.message}`,
+          bridge?.fatal ?? false,
+          bridge?.fenced ?? false,
+          { cause: err },
+        );
+      });
     } catch (err) {
-      if (!this.dead) await this.request(frame('A', 0)).catch(() => undefined);
+      // The abort is queued before the next transaction's frames.
+      const aborted = this.dead ? null : this.request(frame('A', 0));
+      written();
+      await aborted?.catch(() => undefined);
       throw err;
     }
-    await this.request(frame('C', 0));
+    const committed = this.request(frame('C', 0));
+    written();
+    await committed;
     return result;
   }
 
   async disconnect(): Promise<void> {
+    await this.lastWritten; // a quit between a transaction's frames would be read as one of them
     if (!this.dead) await this.request(frame('Q', 0)).catch(() => undefined);
     if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = once(this.child, 'exit');
@@ -332,38 +422,50 @@ class BridgeProcess {
     }
   }
 
+  /**
+   * Writes the messages' 'S' frames straight into buffers of about WRITE_CHUNK_BYTES each,
+   * no intermediate buffer per message: fewer, larger writes to the child's stdin.
+   */
   private async sendFrames(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    const topicSize = FrameEncoder.stringSize(topic);
-    let batch: EncodedMessage[] = [];
-    let bytes = 0;
-    const flush = async () => {
-      const e = new FrameEncoder(bytes);
-      for (const m of batch) {
-        e.int(1 + topicSize + m.size)
+    const topicBytes = Buffer.from(topic);
+    const topicSize = 4 + topicBytes.length;
+    let from = 0;
+    while (from < messages.length) {
+      let bound = 0;
+      let to = from;
+      while (to < messages.length && bound < WRITE_CHUNK_BYTES)
+        bound += topicSize + sendFrameBound(messages[to++]!);
+      const pooled = bound <= CHUNK_BUFFER_BYTES;
+      const chunk = pooled ? (this.spareChunks.pop() ?? Buffer.allocUnsafe(CHUNK_BUFFER_BYTES)) : null;
+      const e = new FrameEncoder(chunk ?? bound);
+      for (let i = from; i < to; i++) {
+        const m = messages[i]!;
+        const start = e.mark();
+        e.int(0)
           .byte('S')
-          .string(topic)
-          .int(m.partition)
-          .bytes(m.key)
-          .bytes(m.value);
-        e.int(m.headers.length);
-        for (const [k, v] of m.headers) e.string(k).bytes(v);
+          .bytes(topicBytes)
+          .int(m.partition ?? -1)
+          .value(m.key)
+          .value(m.value);
+        if (m.headers) {
+          const names = Object.keys(m.headers);
+          e.int(names.length);
+          for (const k of names) e.string(k).value(m.headers[k]!);
+        } else e.int(0);
+        e.patchLength(start);
       }
-      batch = [];
-      bytes = 0;
-      await this.write(e.done());
-    };
-    for (const m of messages) {
-      const encoded = encodeMessage(m);
-      batch.push(encoded);
-      bytes += 5 + topicSize + encoded.size;
-      if (bytes >= WRITE_CHUNK_BYTES) await flush();
+      from = to;
+      await this.write(e.done(), () => {
+        if (chunk && this.spareChunks.length < SPARE_CHUNK_BUFFERS) this.spareChunks.push(chunk);
+      });
     }
-    if (batch.length) await flush();
   }
 
-  private async write(buf: Buffer): Promise<void> {
+  /** `written` is called once the pipe has taken all of `buf` (not if the write fails). */
+  private async write(buf: Buffer, written?: () => void): Promise<void> {
     if (this.dead) throw this.dead;
-    if (!this.child.stdin.write(buf)) {
+    const callback = written && ((err?: Error | null) => err || written());
+    if (!this.child.stdin.write(buf, callback)) {
       await Promise.race([once(this.child.stdin, 'drain'), this.exited]);
     }
   }

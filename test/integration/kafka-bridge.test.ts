@@ -188,3 +188,81 @@ test('a bridge that cannot start says why and leaves no process behind', async (
   await new Promise((r) => setTimeout(r, 500));
   assert.deepEqual(children(), before);
 });
+
+test('overlapping transactions commit in the order begun, and one whose predecessor failed is aborted', async () => {
+  const t3 = `${config.kafka.topicPrefix}bridge.overlap`;
+  const group = `${config.kafka.topicPrefix}overlap-group`;
+  const admin = await kafka.admin();
+  await admin.createTopics([{ name: t3, partitions: 1, replicationFactor: 1, configs: {} }]);
+  await admin.disconnect();
+  const producer = await JvmTransactionalProducer.start(
+    config,
+    logger,
+    `${config.kafka.topicPrefix}tx-overlap`,
+  );
+  const settled: string[] = [];
+  const track = <T>(name: string, p: Promise<T>) =>
+    p.then(
+      (v) => (settled.push(`${name} ok`), v),
+      (err: unknown) => {
+        settled.push(`${name} failed`);
+        throw err;
+      },
+    );
+  try {
+    // The first is still sending when the second begins.
+    const first = track(
+      'first',
+      producer.transaction(async (tx) => {
+        await tx.send(t3, messages(0, 5_000));
+        await new Promise((r) => setTimeout(r, 300));
+        await tx.send(t3, messages(5_000, 5_000));
+        await tx.sendOffsets(group, checkpoints(), [{ partition: 0, offset: '10000' }]);
+      }),
+    );
+    const second = track(
+      'second',
+      producer.transaction(async (tx) => {
+        await tx.send(t3, messages(10_000, 5_000));
+        await tx.sendOffsets(group, checkpoints(), [{ partition: 0, offset: '15000' }]);
+      }),
+    );
+    await Promise.all([first, second]);
+    assert.deepEqual(settled, ['first ok', 'second ok']);
+
+    const failing = producer.transaction(async (tx) => {
+      await tx.send(t3, messages(20_000, 1_000));
+      await new Promise((r) => setTimeout(r, 200));
+      throw new Error('the work failed');
+    });
+    const behind = producer.transaction(async (tx) => {
+      await tx.send(t3, messages(30_000, 1_000));
+      await tx.sendOffsets(group, checkpoints(), [{ partition: 0, offset: '31000' }]);
+    });
+    await assert.rejects(failing, /the work failed/);
+    await assert.rejects(
+      behind,
+      (err: unknown) =>
+        err instanceof KafkaBridgeError &&
+        !err.fatal &&
+        /the transaction before this one failed/.test(err.message),
+    );
+    // The producer goes on.
+    await producer.transaction((tx) => tx.send(t3, messages(40_000, 1)));
+  } finally {
+    await producer.disconnect();
+  }
+
+  const read = await kafka.readAll(t3);
+  const keys = read.map((m) => Number(m.key!.toString().slice('line:'.length)));
+  const expected = [...Array.from({ length: 15_000 }, (_, i) => i), 40_000];
+  assert.deepEqual(keys, expected, 'in order, each once, nothing of the failed one or the one behind it');
+  const offsetsAdmin = await kafka.admin();
+  try {
+    assert.deepEqual(await offsetsAdmin.groupOffsets(group, checkpoints()), [
+      { partition: 0, offset: '15000' },
+    ]);
+  } finally {
+    await offsetsAdmin.disconnect();
+  }
+});
