@@ -1,5 +1,5 @@
 import { deadLetterHeaders } from '../../core/dlq/index.ts';
-import type { OutgoingMessage } from '../../core/kafka/index.ts';
+import type { OutgoingMessage, TransactionalProducer } from '../../core/kafka/index.ts';
 import type { FieldEncoder } from '../../core/registry/index.ts';
 import type { FileEvent } from '../../core/schemas/types.ts';
 import { fileEvent } from '../files/file-events.ts';
@@ -61,8 +61,32 @@ export async function splitFile(
     throw new UnrecoverableError(`the landing store has no content ${record.landingKey} for file ${fileId}`);
   }
 
-  const checkpoint = await readCheckpoint(rt, fileId);
   const group = checkpointGroup(rt, fileId);
+  // Started first, so that the engine's start (a JVM for the JVM engine: seconds) overlaps
+  // reading the checkpoint and parsing the first batches. The try's finally closes it.
+  const producerStarting = rt.kafka.transactionalProducer(group);
+  producerStarting.catch(() => undefined); // awaited by the first commit and the finally
+  // Commits under way, oldest first.
+  const inFlight: Promise<void>[] = [];
+  try {
+    return await splitContent(rt, record, group, producerStarting, inFlight, onProgress);
+  } finally {
+    // After a failed commit, the ones behind it end (aborted) before the producer closes.
+    await Promise.allSettled(inFlight);
+    await (await producerStarting.catch(() => null))?.disconnect();
+  }
+}
+
+async function splitContent(
+  rt: IngestRuntime,
+  record: FileRecord,
+  group: string,
+  producerStarting: Promise<TransactionalProducer>,
+  inFlight: Promise<void>[],
+  onProgress: (p: SplitProgress) => Promise<void>,
+): Promise<SplitOutcome> {
+  const fileId = record.fileId;
+  const checkpoint = await readCheckpoint(rt, fileId);
   const filesTopic = rt.topic('usage.files');
   const startedAt = record.startedAt ?? new Date().toISOString();
   await rt.files.update(fileId, { state: 'splitting', startedAt });
@@ -74,6 +98,8 @@ export async function splitFile(
   let started = checkpoint.line > 0;
   let committedAny = checkpoint.line > 0;
   let lastLine = 0;
+  // Progress is written after each commit, in commit order (the file store reads, then writes).
+  let reported: Promise<void> = Promise.resolve();
 
   // Commits one batch. What it covers is taken synchronously, so the next batch can be
   // parsed and encoded while this one is on its way to the broker.
@@ -82,6 +108,7 @@ export async function splitFile(
     const upTo = lastLine;
     const first = !started;
     started = true;
+    const producer = await producerStarting;
     await producer.transaction(async (tx) => {
       if (first) await tx.send(filesTopic, [rt.fileEvents.message(fileEvent(record, 'SPLIT_STARTED'))]);
       if (lines.usage.length) await tx.send(rt.topic('usage.lines'), lines.usage);
@@ -97,82 +124,82 @@ export async function splitFile(
     });
     committedAny = true;
     const progress = { lines: upTo, percent: percent() };
-    await rt.files.update(fileId, { progress });
-    await onProgress(progress);
+    reported = reported.then(async () => {
+      await rt.files.update(fileId, { progress });
+      await onProgress(progress);
+    });
+    await reported;
   };
-  let inFlight: Promise<void> | null = null;
-
-  // Opened last, right before the try whose finally closes it (the JVM engine is a process).
-  const producer = await rt.kafka.transactionalProducer(group);
-  try {
-    const batches = parseFile(record.format, source, {
-      fileId,
-      sender: record.sender,
-      fileName: record.fileName,
-      config: rt.config,
-      ...(rt.csvMappings.has(record.sender) ? { csvMapping: rt.csvMappings.get(record.sender)! } : {}),
-    });
-    let summary: ParseSummary;
-    for (;;) {
-      const next = await batches.next();
-      if (next.done) {
-        summary = next.value;
-        break;
-      }
-      if (checkpoint.done) continue;
-      for (const outcome of next.value) {
-        if (outcome.lineNumber <= checkpoint.line) continue;
-        lastLine = outcome.lineNumber;
-        pending.add(outcome);
-      }
-      if (pending.lines >= rt.config.ingest.batchLines) {
-        // One transaction at a time per producer: wait for the previous one, start this one.
-        await inFlight;
-        inFlight = commit([]);
-        inFlight.catch(() => undefined); // awaited (and so thrown) at the next batch or the end
-      }
+  // The JVM engine takes a transaction while the one before it commits (jvm-producer.ts), and
+  // commits them in order, the second only if the first did: the next batch is on its way to
+  // the bridge meanwhile, instead of the parser waiting for each commit. KafkaJS takes one
+  // transaction at a time. (Known before the producer is: commits wait for it to start.)
+  const overlap = rt.config.kafka.producerEngine === 'jvm' ? 2 : 1;
+  const batches = parseFile(record.format, source, {
+    fileId,
+    sender: record.sender,
+    fileName: record.fileName,
+    config: rt.config,
+    ...(rt.csvMappings.has(record.sender) ? { csvMapping: rt.csvMappings.get(record.sender)! } : {}),
+  });
+  let summary: ParseSummary;
+  for (;;) {
+    const next = await batches.next();
+    if (next.done) {
+      summary = next.value;
+      break;
     }
-    await inFlight;
-
-    if (summary.fileError && !committedAny) {
-      const reason = summary.fileError;
-      await rt.fileEvents.publish(await rt.producer(), fileEvent(record, 'REJECTED', { reason }));
-      await rt.files.update(fileId, { state: 'rejected', reason, completedAt: new Date().toISOString() });
-      return 'rejected';
+    if (checkpoint.done) continue;
+    for (const outcome of next.value) {
+      if (outcome.lineNumber <= checkpoint.line) continue;
+      lastLine = outcome.lineNumber;
+      pending.add(outcome);
     }
-    const counts = summary.counts;
-    const bad = counts.deadLettered / Math.max(1, counts.emitted + counts.deadLettered);
-    const systemic = bad > rt.config.ingest.systemicThreshold;
-    const warnings = [...summary.warnings];
-    if (summary.fileError) warnings.unshift(`file-level fault after line ${lastLine}: ${summary.fileError}`);
-    if (systemic) {
-      warnings.unshift(
-        `systemic: ${(bad * 100).toFixed(1)} % of the data lines were dead-lettered (threshold ${rt.config.ingest.systemicThreshold * 100} %)`,
-      );
+    if (pending.lines >= rt.config.ingest.batchLines) {
+      while (inFlight.length >= overlap) await inFlight.shift();
+      const committing = commit([]);
+      committing.catch(() => undefined); // awaited (and so thrown) at a later batch or the end
+      inFlight.push(committing);
     }
-    const completed = fileEvent(record, 'SPLIT_COMPLETED', {
-      counts,
-      footerCheck: summary.footerCheck,
-      systemic,
-      warnings,
-    });
-    if (!checkpoint.done) await commit([completed], true);
-    await rt.files.update(fileId, {
-      state: 'split',
-      counts,
-      footerCheck: summary.footerCheck,
-      deadByClass: summary.deadByClass,
-      messageId: summary.messageId,
-      systemic,
-      warnings,
-      progress: { lines: counts.lines, percent: 100 },
-      completedAt: new Date().toISOString(),
-    });
-    await onProgress({ lines: counts.lines, percent: 100 });
-    return 'split';
-  } finally {
-    await producer.disconnect();
   }
+  while (inFlight.length > 0) await inFlight.shift();
+
+  if (summary.fileError && !committedAny) {
+    const reason = summary.fileError;
+    await rt.fileEvents.publish(await rt.producer(), fileEvent(record, 'REJECTED', { reason }));
+    await rt.files.update(fileId, { state: 'rejected', reason, completedAt: new Date().toISOString() });
+    return 'rejected';
+  }
+  const counts = summary.counts;
+  const bad = counts.deadLettered / Math.max(1, counts.emitted + counts.deadLettered);
+  const systemic = bad > rt.config.ingest.systemicThreshold;
+  const warnings = [...summary.warnings];
+  if (summary.fileError) warnings.unshift(`file-level fault after line ${lastLine}: ${summary.fileError}`);
+  if (systemic) {
+    warnings.unshift(
+      `systemic: ${(bad * 100).toFixed(1)} % of the data lines were dead-lettered (threshold ${rt.config.ingest.systemicThreshold * 100} %)`,
+    );
+  }
+  const completed = fileEvent(record, 'SPLIT_COMPLETED', {
+    counts,
+    footerCheck: summary.footerCheck,
+    systemic,
+    warnings,
+  });
+  if (!checkpoint.done) await commit([completed], true);
+  await rt.files.update(fileId, {
+    state: 'split',
+    counts,
+    footerCheck: summary.footerCheck,
+    deadByClass: summary.deadByClass,
+    messageId: summary.messageId,
+    systemic,
+    warnings,
+    progress: { lines: counts.lines, percent: 100 },
+    completedAt: new Date().toISOString(),
+  });
+  await onProgress({ lines: counts.lines, percent: 100 });
+  return 'split';
 }
 
 /**
