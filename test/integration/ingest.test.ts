@@ -113,7 +113,12 @@ test('a duplicate upload returns the same file id and starts no second split', a
   const content = readFileSync(path.join(repoRoot, 'fixtures/reports', fixture));
   const first = await intake.accept(Readable.from([content]), fixture, 'DUP');
   await h.waitForFile(first.file.fileId);
-  const jobsBefore = await h.rt.queue.counts();
+  // The file is split before its job ends (the worker still closes its producer): wait for it.
+  let jobsBefore = await h.rt.queue.counts();
+  for (let i = 0; i < 100 && jobsBefore.active! > 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    jobsBefore = await h.rt.queue.counts();
+  }
   const second = await intake.accept(Readable.from([content]), fixture, 'DUP');
   assert.equal(second.status, 'duplicate');
   assert.equal(second.file.fileId, first.file.fileId);
