@@ -32,7 +32,7 @@ export interface SplitProgress {
   percent: number;
 }
 
-function checkpointGroup(rt: IngestRuntime, fileId: string): string {
+export function checkpointGroup(rt: IngestRuntime, fileId: string): string {
   return `${rt.config.kafka.topicPrefix}tallyline.split.${fileId}`;
 }
 
@@ -101,6 +101,24 @@ async function splitContent(
   // Progress is written after each commit, in commit order (the file store reads, then writes).
   let reported: Promise<void> = Promise.resolve();
 
+  // The checkpoint was read while the producer started, to parse meanwhile; it is final only
+  // once the producer is open, since opening it fences an earlier worker of this file (one
+  // whose lock lapsed, or whose bridge outlived it), aborting its transaction or letting its
+  // commit finish. Had that worker committed in between, what was parsed is stale: the job
+  // fails before publishing anything and is retried.
+  let ready: Promise<TransactionalProducer> | null = null;
+  const producerReady = () =>
+    (ready ??= (async () => {
+      const producer = await producerStarting;
+      const final = await readCheckpoint(rt, fileId);
+      if (final.line !== checkpoint.line || final.done !== checkpoint.done) {
+        throw new Error(
+          `file ${fileId}: its checkpoint moved from line ${checkpoint.line} to ${final.line} while this worker started (an earlier worker was still committing); retrying`,
+        );
+      }
+      return producer;
+    })());
+
   // Commits one batch. What it covers is taken synchronously, so the next batch can be
   // parsed and encoded while this one is on its way to the broker.
   const commit = async (events: FileEvent[], done = false) => {
@@ -108,7 +126,7 @@ async function splitContent(
     const upTo = lastLine;
     const first = !started;
     started = true;
-    const producer = await producerStarting;
+    const producer = await producerReady();
     await producer.transaction(async (tx) => {
       if (first) await tx.send(filesTopic, [rt.fileEvents.message(fileEvent(record, 'SPLIT_STARTED'))]);
       if (lines.usage.length) await tx.send(rt.topic('usage.lines'), lines.usage);

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot } from '../../core/paths.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
 import { Intake } from '../../ingest/intake/intake.ts';
+import { checkpointGroup, splitFile } from '../../ingest/split/split-file.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 
 // A split worker killed with SIGKILL in the middle of a file, then started again, must end
@@ -81,4 +82,31 @@ test('a worker killed mid-file and restarted finishes it with exact counts and n
   );
   assert.deepEqual(types.filter((t) => t === 'SPLIT_COMPLETED').length, 1, 'one completion event');
   assert.deepEqual(types.filter((t) => t === 'SPLIT_STARTED').length, 1, 'one start event');
+});
+
+test('a checkpoint that moves while the worker starts (an earlier worker still committing) fails the attempt before anything is published', async () => {
+  const { fileName, content } = generateDsrBuffer({ seed: 12, usageLines: 3000 });
+  const { file } = await new Intake(h.rt).accept(Readable.from([content]), fileName, 'RESUME');
+  const kafka = h.rt.kafka;
+  const open = kafka.transactionalProducer.bind(kafka);
+  // The earlier worker commits once more after this one read the checkpoint, before its own
+  // producer is open (which would have fenced it).
+  kafka.transactionalProducer = async (id) => {
+    const producer = await open(id);
+    const zombie = await open(`${id}.earlier-worker`);
+    await zombie.transaction((tx) =>
+      tx.sendOffsets(checkpointGroup(h.rt, file.fileId), h.rt.topic('usage.files'), [
+        { partition: 0, offset: '1500' },
+      ]),
+    );
+    await zombie.disconnect();
+    return producer;
+  };
+  try {
+    await assert.rejects(splitFile(h.rt, file.fileId), /checkpoint moved from line 0 to 1500/);
+  } finally {
+    kafka.transactionalProducer = open;
+  }
+  const events = await kafka.readAll(h.rt.topic('usage.lines'));
+  assert.equal(events.filter((m) => m.key!.toString().startsWith(`${file.fileId}:`)).length, 0);
 });
