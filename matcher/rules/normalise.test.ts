@@ -46,3 +46,14 @@ test('credits split into people', () => {
   assert.deepEqual(splitCredit('A & B, C; D ft. E'), ['A', 'B', 'C', 'D', 'E']);
   assert.deepEqual(splitCredit('Simon and Garfunkel'), ['Simon', 'Garfunkel']);
 });
+
+test('plain ASCII folds as any text does (its own faster path)', () => {
+  let seed = 5;
+  const chars = "aZ09 &'`-_.,!()[]/\\\t~";
+  const random = () => chars[(seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % chars.length]!;
+  for (let i = 0; i < 3000; i++) {
+    const s = Array.from({ length: i % 17 }, random).join('');
+    // A combining mark makes the text non-ASCII (the general path) and is stripped by it.
+    assert.equal(foldText(s), foldText(`${s}\u0301`), JSON.stringify(s));
+  }
+});

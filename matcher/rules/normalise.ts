@@ -17,6 +17,7 @@ const FOLD: Record<string, string> = {
 
 /** NFKD, diacritics stripped, lower case, `&` as "and", punctuation as spaces, collapsed. */
 export function foldText(s: string): string {
+  if (ASCII.test(s)) return foldAscii(s);
   return s
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
@@ -28,6 +29,30 @@ export function foldText(s: string): string {
     .trim();
 }
 
+const ASCII = /^[^\u0080-\uffff]*$/;
+
+/**
+ * foldText of an ASCII string (most titles and names), in one pass: no normal form or mark
+ * to strip, and letters and digits are [a-z0-9] (rule 3 folds every line's title and names).
+ */
+function foldAscii(s: string): string {
+  let out = '';
+  let gap = false; // a separator is pending: written before the next word, never at the ends
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (gap && out) out += ' ';
+      gap = false;
+      out += String.fromCharCode(c);
+    } else if (c === 38) {
+      out += out ? ' and' : 'and';
+      gap = true;
+    } else if (c !== 39 && c !== 96) gap = true; // ' and ` are dropped, not separators
+  }
+  return out;
+}
+
 // Words that mark a bracketed part or a " - " suffix as a version of the recording, not
 // part of the work's title: "(2011 Remaster)", "[Live at Wembley]", "- Radio Edit".
 const VERSION_WORDS =
@@ -35,13 +60,19 @@ const VERSION_WORDS =
 const BRACKETED = /\s*[([{]([^)\]}]*)[)\]}]/g;
 const DASH_SUFFIX = /\s+[-–—]\s+(.*)$/;
 const FEATURING = /\s+(feat\.?|ft\.?|featuring)\s.*$/i;
+const OPENING = /[([{]/;
+const DASHES = /[-–—]/;
 
 /** A title without version marks ("feat. …", "(… Remaster)", "- … Version", "(Live)"), folded. */
 export function normaliseTitle(title: string): string {
-  let t = title.normalize('NFKC');
-  t = t.replace(BRACKETED, (whole, inner: string) => (VERSION_WORDS.test(inner) ? ' ' : whole));
-  const dash = DASH_SUFFIX.exec(t);
-  if (dash && VERSION_WORDS.test(dash[1]!)) t = t.slice(0, dash.index);
+  let t = ASCII.test(title) ? title : title.normalize('NFKC');
+  // The patterns run only where their marks are (rule 3 normalises every line's title).
+  if (OPENING.test(t))
+    t = t.replace(BRACKETED, (whole, inner: string) => (VERSION_WORDS.test(inner) ? ' ' : whole));
+  if (DASHES.test(t)) {
+    const dash = DASH_SUFFIX.exec(t);
+    if (dash && VERSION_WORDS.test(dash[1]!)) t = t.slice(0, dash.index);
+  }
   t = t.replace(FEATURING, '');
   const folded = foldText(t);
   // A title that is all version marks ("(Live)") keeps its words rather than becoming empty.

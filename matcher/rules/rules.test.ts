@@ -8,6 +8,7 @@ import {
   matchedUsages,
   matchLine,
   rankLinks,
+  similarityConfidence,
   type MatchOptions,
   type MatchResult,
 } from './rules.ts';
@@ -277,4 +278,49 @@ test('rule 1: the best-ranked link naming a known work decides; links to unknown
   ]);
   assert.equal(s.firstWorkWithIswc('T1234567894')?.workId, s.worksWithIswc('T1234567894')[0]!.workId);
   assert.equal(s.firstWorkWithIswc('T0000000000'), null);
+});
+
+test('rule 3 scores only the candidates that can decide, and decides as if it scored them all', () => {
+  // Works of one title by random writers, some alike: the best candidate, the match and the
+  // ambiguity are those of every candidate's own confidence (similarityConfidence).
+  const names = [
+    'Anna Berg',
+    'Anna Berge',
+    'Tom Berg',
+    'John Smith',
+    'Jon Smith',
+    'Maria Ortega',
+    'M Ortega',
+  ];
+  let seed = 9;
+  const pick = () => names[(seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % names.length]!;
+  const cwr = (name: string) => name.split(' ').reverse().join(' ').toUpperCase();
+  for (let round = 0; round < 200; round++) {
+    const s = new ReferenceState();
+    const works: Work[] = [];
+    for (let i = 0; i < 2 + (round % 9); i++) {
+      const w = work(`W${i}`, 'SAME SONG', [cwr(pick()), ...(i % 2 ? [cwr(pick())] : [])]);
+      works.push(w);
+      s.putWork(w.workId, w);
+    }
+    const resource = {
+      title: 'Same Song',
+      composers: round % 4 ? [pick(), ...(round % 3 ? [] : [pick()])] : [],
+    };
+    const line = lineWith(resource);
+    const confidences = works
+      .map((w) => ({ workId: w.workId, score: similarityConfidence(1, line.resources[0]!, w) }))
+      .sort((a, b) => b.score - a.score || (a.workId < b.workId ? -1 : 1));
+    const [best, second] = confidences;
+    const r = matchLine(line, s, opts());
+    const ambiguous = !!second && second.score >= 0.9 && best!.score - second.score < 0.02;
+    if (best!.score >= 0.9 && !ambiguous) {
+      assert.deepEqual(decided(r), [[best!.workId, 'TITLE_SIMILARITY', null]], JSON.stringify(resource));
+      assert.equal(r.kind === 'matched' && r.parts[0]!.confidence, best!.score);
+    } else {
+      assert.equal(r.kind, 'unmatched', JSON.stringify(resource));
+      assert.deepEqual(r.kind === 'unmatched' && r.bestCandidate, best, JSON.stringify(resource));
+      if (ambiguous) assert.match(r.kind === 'unmatched' ? r.reason : '', /ambiguous/);
+    }
+  }
 });

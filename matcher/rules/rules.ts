@@ -1,9 +1,10 @@
 import type { Link, MatchedUsage, MatchMethod, Resource, UsageLine, Work } from '../../core/schemas/types.ts';
 import type { ReferenceState } from '../state/reference-state.ts';
 import { byCodeUnits, type TitleCandidate } from '../state/title-index.ts';
+import { PERFORMER, workPeople, WRITER, type LineNames, type WorkPeople } from '../state/work-names.ts';
 import { isUsageReportSource } from '../refdata/usage-links.ts';
-import { nameTokens, normaliseTitle, splitCredit } from './normalise.ts';
-import { peopleSimilarity } from './similarity.ts';
+import { normaliseTitle } from './normalise.ts';
+import { personNames, personsSimilarity, type PersonName } from './similarity.ts';
 
 // The match rules, in order, for each resource of a line; the first that decides wins:
 //   1. ISRC → work through the link sources, the most trusted source first (links supplied
@@ -109,12 +110,21 @@ function workOfLink(link: Link, state: ReferenceState): Work | null {
 
 /** Rule 3's confidence that this resource is a use of this work, given their titles' similarity. */
 export function similarityConfidence(titleSimilarity: number, resource: Resource, work: Work): number {
+  return confidence(titleSimilarity, linePeople(resource), workPeople(work));
+}
+
+/** Rule 3's confidence; with bound, an upper bound of it that costs no edit distance. */
+function confidence(titleSimilarity: number, line: LinePeople, work: WorkPeople, bound = false): number {
   // Writers identify a work; performers only when the line or the work names no writer.
-  const people =
-    peopleSimilarity(
-      resource.composers,
-      work.writers.map((w) => w.name),
-    ) ?? peopleSimilarity(resource.displayArtists, work.performers);
+  return confidenceOf(
+    titleSimilarity,
+    personsSimilarity(line.composers, work.writers, bound) ??
+      personsSimilarity(line.artists, work.performers, bound),
+  );
+}
+
+/** confidence, from the people's similarity (null: no people on either side). */
+function confidenceOf(titleSimilarity: number, people: number | null): number {
   const confidence =
     people === null
       ? TITLE_ONLY_FACTOR * titleSimilarity
@@ -122,9 +132,97 @@ export function similarityConfidence(titleSimilarity: number, resource: Resource
   return Math.round(confidence * 10000) / 10000;
 }
 
+/**
+ * The people of a resource, worked out once for all its candidates: composers and display
+ * artists, and (when many candidates are looked at) as numbered in the title index.
+ */
+interface LinePeople {
+  composers: PersonName[];
+  artists: PersonName[];
+  names?: LineNames;
+}
+
+function linePeople(resource: Resource): LinePeople {
+  return { composers: personNames(resource.composers), artists: personNames(resource.displayArtists) };
+}
+
+function lineNames(line: LinePeople, state: ReferenceState): LineNames {
+  return (line.names ??= state.titles.names.lineNames(line.composers, line.artists));
+}
+
 type ResourceResult =
   | { kind: 'matched'; part: MatchedPart }
   | { kind: 'unmatched'; notes: string[]; bestCandidate: Candidate | null };
+
+interface ScoredTitle extends Scored {
+  titleSimilarity: number;
+}
+
+/**
+ * The candidates that can decide, scored, best first: the best one, and every one that
+ * could be its rival (rivalOf); not the others. Each candidate's confidence is bounded from
+ * above, first from the names in the title index alone (an equal name or not), then, for
+ * the candidates taken from the best bound down, from their names' lengths and characters;
+ * a candidate is scored unless its bound can neither beat the best score so far nor come
+ * within AMBIGUITY_MARGIN of it at minConfidence or more. memo keeps each work's score for
+ * the resource, as both searches (same title, near titles) may offer the same work.
+ */
+function score(
+  candidates: TitleCandidate[],
+  line: LinePeople,
+  state: ReferenceState,
+  memo: ScoredTitle[],
+  minConfidence: number,
+): Scored[] {
+  const scored: Scored[] = [];
+  const pending: { c: TitleCandidate; bound: number }[] = [];
+  let best = -Infinity;
+  for (const c of sharingPeople(candidates, line, state)) {
+    const known = memo.length > 0 ? memo.find((m) => m.work === c.work) : undefined;
+    if (known?.titleSimilarity === c.titleSimilarity) {
+      scored.push(known);
+      best = Math.max(best, known.score);
+    } else pending.push({ c, bound: 1 });
+  }
+  // One alone is scored whatever its bound.
+  if (pending.length > 1) {
+    const names = lineNames(line, state);
+    for (const p of pending) {
+      p.bound = confidenceOf(
+        p.c.titleSimilarity,
+        state.titles.names.peopleBound(p.c, WRITER, names) ??
+          state.titles.names.peopleBound(p.c, PERFORMER, names),
+      );
+    }
+    pending.sort((a, b) => b.bound - a.bound);
+  }
+  for (const { c, bound } of pending) {
+    if (cannotDecide(bound, best, minConfidence)) break; // nor can the ones after it
+    // The finer bound only once a candidate decides and rivals are sought: below
+    // minConfidence the best is sought among candidates mostly as unlike the line as each other.
+    if (
+      best >= minConfidence &&
+      cannotDecide(confidence(c.titleSimilarity, line, c.people, true), best, minConfidence)
+    )
+      continue;
+    const s = {
+      work: c.work,
+      titleSimilarity: c.titleSimilarity,
+      score: confidence(c.titleSimilarity, line, c.people),
+    };
+    memo.push(s);
+    scored.push(s);
+    best = Math.max(best, s.score);
+  }
+  return scored.sort(byScore);
+}
+
+/** Whether a candidate whose confidence is at most `bound` can neither be best nor rival (rivalOf). */
+function cannotDecide(bound: number, best: number, minConfidence: number): boolean {
+  return bound < best && (bound < minConfidence || best - bound >= AMBIGUITY_MARGIN);
+}
+
+const byScore = (a: Scored, b: Scored) => b.score - a.score || byCodeUnits(a.work.workId, b.work.workId);
 
 function matchBySimilarity(
   resource: Resource,
@@ -133,22 +231,22 @@ function matchBySimilarity(
   minConfidence: number,
   notes: string[],
 ): ResourceResult {
-  const title = resource.title ? normaliseTitle(resource.title) : '';
+  const title = resource.title ? lineTitle(resource.title) : '';
   if (!title) {
     notes.push('no title');
     return { kind: 'unmatched', notes, bestCandidate: null };
   }
-  const score = (candidates: TitleCandidate[]) =>
-    sharingPeople(candidates, resource, state)
-      .map((c) => {
-        const work = state.works.get(c.workId)!;
-        return { work, score: similarityConfidence(c.titleSimilarity, resource, work) };
-      })
-      .sort((a, b) => b.score - a.score || byCodeUnits(a.work.workId, b.work.workId));
+  const line = linePeople(resource);
   // The very same title first: when one of those works decides, no near title is sought.
-  let scored = score(state.titles.exact(title));
+  const exact = state.titles.exact(title);
+  const memo: ScoredTitle[] = [];
+  let scored = score(exact, line, state, memo, minConfidence);
   if (!decides(scored, minConfidence)) {
-    scored = score(state.titles.candidates(title, MIN_TITLE_SIMILARITY, CANDIDATES_SCORED));
+    const near = state.titles.candidates(title, MIN_TITLE_SIMILARITY, CANDIDATES_SCORED);
+    // Nothing but the same works again (every one at similarity 1): the same scores.
+    if (near.length !== exact.length || near.some((c) => c.titleSimilarity < 1)) {
+      scored = score(near, line, state, memo, minConfidence);
+    }
   }
   const [best] = scored;
   if (!best) {
@@ -179,16 +277,18 @@ function matchBySimilarity(
   };
 }
 
-/** The name words of a work's writers and of its performers, kept while the work is. */
-const peopleWordsOf = new WeakMap<Work, { writers: Set<string>; performers: Set<string> }>();
-const nameWords = (names: string[]) => new Set(names.flatMap(splitCredit).flatMap(nameTokens));
-function peopleWords(work: Work) {
-  let words = peopleWordsOf.get(work);
-  if (!words) {
-    words = { writers: nameWords(work.writers.map((w) => w.name)), performers: nameWords(work.performers) };
-    peopleWordsOf.set(work, words);
+// The same titles come back on line after line (a recording used in many territories and
+// services): their normal forms are kept, up to a bound.
+const lineTitles = new Map<string, string>();
+const LINE_TITLES_KEPT = 100_000;
+
+function lineTitle(title: string): string {
+  let normalised = lineTitles.get(title);
+  if (normalised === undefined) {
+    if (lineTitles.size >= LINE_TITLES_KEPT) lineTitles.clear();
+    lineTitles.set(title, (normalised = normaliseTitle(title)));
   }
-  return words;
+  return normalised;
 }
 
 /**
@@ -197,16 +297,13 @@ function peopleWords(work: Work) {
  * performers) are scored, the most words shared first, at most MAX_SHARING_SCORED of them:
  * the others cannot reach a useful confidence.
  */
-function sharingPeople(candidates: TitleCandidate[], resource: Resource, state: ReferenceState) {
+function sharingPeople(candidates: TitleCandidate[], line: LinePeople, state: ReferenceState) {
   if (candidates.length <= CANDIDATES_SCORED) return candidates;
-  const composers = [...nameWords(resource.composers)];
-  const artists = [...nameWords(resource.displayArtists)];
+  const names = lineNames(line, state);
+  if (names.words.length === 0) return [];
   const shared: { c: TitleCandidate; n: number }[] = [];
   for (const c of candidates) {
-    const words = peopleWords(state.works.get(c.workId)!);
-    let n = 0;
-    for (const w of composers) if (words.writers.has(w)) n++;
-    for (const w of artists) if (words.performers.has(w)) n++;
+    const n = state.titles.names.sharedNameWords(c, names);
     if (n > 0) shared.push({ c, n });
   }
   if (shared.length > MAX_SHARING_SCORED) {

@@ -1,12 +1,23 @@
 import type { Work } from '../../core/schemas/types.ts';
 import { normaliseTitle } from '../rules/normalise.ts';
 import { stringSimilarity } from '../rules/similarity.ts';
+import { WordNeighbours } from './word-neighbours.ts';
+import { WorkNames, workPeople, type WorkPeople } from './work-names.ts';
 
 // The index rule 3 searches: every title of every work (main and alternative titles),
 // normalised, by the whole title and by each of its words. A line is compared only with
-// works sharing its whole title or one of its two rarest words, so a near title is found
-// when one word is misspelt in a title of two words or more ("yelow submarine"); a single
-// misspelt word is not found.
+// works that have
+//   - its very title;
+//   - its title but for one word misspelt: within one edit of a word of that title, two
+//     when the longer of the two words has six letters or more (word-neighbours.ts), so
+//     "yelow submarine" and a one-word "satisfacton" are found;
+//   - one of its two rarest words, when fewer than MAX_POSTING titles have that word, so a
+//     title with a word more or less ("the yellow submarine") is found when its words are
+//     not all common.
+// Two words misspelt in a title whose words are all common are not found ("yelow submarin").
+//
+// It also keeps the works' writers and performers (work-names.ts): of the many works of a
+// common title, most are passed over on their names alone.
 
 /** Posting lists longer than this ("love", "the") are too common to narrow anything down. */
 const MAX_POSTING = 1000;
@@ -14,11 +25,39 @@ const MAX_POSTING = 1000;
 const WORDS_USED = 2;
 /** Works with the very same title considered at most (a very common title). */
 const MAX_EXACT = 200;
+/** Line words whose near words are kept. */
+const NEAR_KEPT = 50_000;
 
-export interface TitleCandidate {
-  workId: string;
+/**
+ * A work found for a title. Its work and people are read from the index only when asked:
+ * of the many works of a common title, most are passed over on their name words alone.
+ */
+export class TitleCandidate {
+  readonly #index: TitleIndex;
+  #people: WorkPeople | undefined;
+  /** the work's number in the index (and in its names) */
+  readonly ordinal: number;
   /** the best similarity of the line's title with any of the work's titles */
-  titleSimilarity: number;
+  readonly titleSimilarity: number;
+
+  constructor(index: TitleIndex, ordinal: number, titleSimilarity: number) {
+    this.#index = index;
+    this.ordinal = ordinal;
+    this.titleSimilarity = titleSimilarity;
+  }
+
+  get work(): Work {
+    return this.#index.workAt(this.ordinal);
+  }
+
+  get workId(): string {
+    return this.work.workId;
+  }
+
+  /** worked out once per candidate, when asked */
+  get people(): WorkPeople {
+    return (this.#people ??= workPeople(this.work));
+  }
 }
 
 function wordKeys(normalisedTitle: string): string[] {
@@ -28,16 +67,25 @@ function wordKeys(normalisedTitle: string): string[] {
 export class TitleIndex {
   // Works are numbered so the posting sets hold small integers, not strings (1M works).
   private readonly ordinalOf = new Map<string, number>();
-  private readonly workIds: string[] = [];
+  private readonly works: (Work | null)[] = [];
   private readonly titlesOf: (string[] | undefined)[] = [];
   private readonly byTitle = new Map<string, Set<number>>();
   private readonly byWord = new Map<string, Set<number>>();
+  private readonly neighbours = new WordNeighbours();
+  /** The writers and performers of the works, by their numbers here. */
+  readonly names = new WorkNames();
+  // candidates(): works already gathered by the query of this number
+  private readonly seen: number[] = [];
+  private query = 0;
+  private readonly near = new Map<string, string[]>();
+  private nearSize = 0;
 
   put(workId: string, work: Work | null): void {
     let n = this.ordinalOf.get(workId);
     if (n === undefined) {
       if (!work) return;
-      n = this.workIds.push(workId) - 1;
+      n = this.works.push(work) - 1;
+      this.seen.push(0);
       this.ordinalOf.set(workId, n);
     }
     for (const t of this.titlesOf[n] ?? []) {
@@ -47,54 +95,129 @@ export class TitleIndex {
     const titles = work
       ? [...new Set([work.title, ...work.alternativeTitles].map(normaliseTitle).filter(Boolean))]
       : [];
+    this.works[n] = work;
     this.titlesOf[n] = titles;
     for (const t of titles) {
       add(this.byTitle, t, n);
-      for (const k of wordKeys(t)) add(this.byWord, k, n);
+      for (const k of wordKeys(t)) if (add(this.byWord, k, n)) this.neighbours.add(k);
     }
+    this.names.put(n, work);
   }
 
   /** Every work with this very (normalised) title, in no particular order. */
   exact(normalisedTitle: string): TitleCandidate[] {
-    return [...(this.byTitle.get(normalisedTitle) ?? [])].map((n) => ({
-      workId: this.workIds[n]!,
-      titleSimilarity: 1,
-    }));
+    const out: TitleCandidate[] = [];
+    for (const n of this.byTitle.get(normalisedTitle) ?? []) out.push(this.candidate(n, 1));
+    return out;
   }
 
-  /** Works whose titles resemble this (normalised) title, most similar first. */
+  /**
+   * Works whose titles resemble this (normalised) title, at minSimilarity or more: every
+   * work with the very same title, and of the others the `limit` most similar, with every
+   * work as similar as the last of those (the writers tell them apart, not their ids); at
+   * most MAX_EXACT. In no particular order.
+   */
   candidates(normalisedTitle: string, minSimilarity: number, limit: number): TitleCandidate[] {
     // A very common title's works were all seen through exact(); not again here.
     const same = this.byTitle.get(normalisedTitle);
-    const ordinals = new Set(same && same.size <= MAX_EXACT ? same : []);
+    // As many works with the very title as the limit: no other can be among them.
+    if (same && same.size >= limit && same.size <= MAX_EXACT) return this.exact(normalisedTitle);
+    const query = ++this.query;
+    const out: TitleCandidate[] = [];
+    if (same && same.size <= MAX_EXACT) {
+      for (const n of same) {
+        this.seen[n] = query;
+        out.push(this.candidate(n, 1));
+      }
+    }
+    const ordinals: number[] = [];
+    const words = normalisedTitle.split(' ');
+    for (let i = 0; i < words.length; i++) {
+      for (const replacement of this.wordsNear(words[i]!)) {
+        const replaced = words.slice();
+        replaced[i] = replacement;
+        const works = this.byTitle.get(replaced.join(' '));
+        if (works && works.size <= MAX_EXACT) this.gather(works, query, ordinals);
+      }
+    }
     const postings = wordKeys(normalisedTitle)
       .map((k) => this.byWord.get(k))
       .filter((p): p is Set<number> => !!p && p.size > 0 && p.size <= MAX_POSTING)
       .sort((a, b) => a.size - b.size)
       .slice(0, WORDS_USED);
-    for (const p of postings) for (const n of p) ordinals.add(n);
-    const out: TitleCandidate[] = [];
+    for (const p of postings) this.gather(p, query, ordinals);
     const length = normalisedTitle.length;
     for (const n of ordinals) {
       let best = 0;
-      for (const t of this.titlesOf[n] ?? []) {
+      for (const t of this.titlesOf[n]!) {
         // Lengths this far apart cannot reach minSimilarity: skip the edit distance.
         if (Math.abs(t.length - length) > (1 - minSimilarity) * Math.max(t.length, length)) continue;
         best = Math.max(best, stringSimilarity(normalisedTitle, t));
       }
-      if (best >= minSimilarity) out.push({ workId: this.workIds[n]!, titleSimilarity: best });
+      if (best >= minSimilarity) out.push(this.candidate(n, best));
     }
-    out.sort((a, b) => b.titleSimilarity - a.titleSimilarity || byCodeUnits(a.workId, b.workId));
-    // Every work with the very same title is a candidate (the writers tell them apart).
-    const exact = out.findIndex((c) => c.titleSimilarity < 1);
-    return out.slice(0, Math.min(MAX_EXACT, Math.max(limit, exact < 0 ? out.length : exact)));
+    return cut(out, limit);
+  }
+
+  /** Adds to ordinals the works not gathered yet by this query. */
+  private gather(works: Set<number>, query: number, ordinals: number[]): void {
+    for (const n of works) {
+      if (this.seen[n] === query) continue;
+      this.seen[n] = query;
+      ordinals.push(n);
+    }
+  }
+
+  /**
+   * The words near this one (a misspelling's right spelling, or the other way round) that
+   * some title has now (WordNeighbours keeps every word ever added).
+   */
+  private wordsNear(word: string): string[] {
+    // Lines bring the same words again and again: their neighbours are kept until a word is added.
+    if (this.nearSize !== this.neighbours.size || this.near.size >= NEAR_KEPT) {
+      this.near.clear();
+      this.nearSize = this.neighbours.size;
+    }
+    let near = this.near.get(word);
+    if (!near) this.near.set(word, (near = this.neighbours.neighbours(word)));
+    return near.length === 0 ? near : near.filter((w) => !!this.byWord.get(w)?.size);
+  }
+
+  private candidate(n: number, titleSimilarity: number): TitleCandidate {
+    return new TitleCandidate(this, n, titleSimilarity);
+  }
+
+  /** The work of a candidate's number (TitleCandidate). */
+  workAt(ordinal: number): Work {
+    return this.works[ordinal]!;
   }
 }
 
-function add(map: Map<string, Set<number>>, key: string, n: number): void {
+/**
+ * Of the candidates, the `limit` most similar, with every one as similar as the last of
+ * those and every one at similarity 1; at most MAX_EXACT (the most similar, then by id).
+ */
+function cut(candidates: TitleCandidate[], limit: number): TitleCandidate[] {
+  let out = candidates;
+  if (out.length > limit && limit > 0) {
+    const similarities = out.map((c) => c.titleSimilarity).sort((a, b) => b - a);
+    const least = Math.min(1, similarities[limit - 1]!);
+    if (similarities[similarities.length - 1]! < least) out = out.filter((c) => c.titleSimilarity >= least);
+  }
+  if (out.length > MAX_EXACT) {
+    out.sort((a, b) => b.titleSimilarity - a.titleSimilarity || byCodeUnits(a.workId, b.workId));
+    out.length = MAX_EXACT;
+  }
+  return out;
+}
+
+/** Adds n to the key's set; true when the key had none before. */
+function add(map: Map<string, Set<number>>, key: string, n: number): boolean {
   let set = map.get(key);
+  const created = !set;
   if (!set) map.set(key, (set = new Set()));
   set.add(n);
+  return created;
 }
 
 /** A plain string order (localeCompare is far slower, and ids need no locale). */
