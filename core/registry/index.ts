@@ -4,3 +4,4 @@ export { checkSchemas } from './check.ts';
 export type { SchemaReport, SchemaState } from './check.ts';
 export { AvroSerde, SerdeError, type FieldEncoder } from './serde.ts';
 export type { RecordEncoderOptions } from './record-encoder.ts';
+export type { Selection } from './projection.ts';

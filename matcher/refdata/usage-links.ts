@@ -1,4 +1,5 @@
-import type { Link, UsageLine } from '../../core/schemas/types.ts';
+import type { Link } from '../../core/schemas/types.ts';
+import type { MatchableLine } from '../rules/matchable-line.ts';
 import { mergeSourceLinks } from './links.ts';
 
 // Links supplied inside usage reports: a resource that carries both an ISRC and an ISWC
@@ -16,7 +17,7 @@ export function isUsageReportSource(source: string): boolean {
 }
 
 /** The links a line asserts, by ISRC. */
-export function linksAssertedBy(line: UsageLine, at: Date): Map<string, Link> {
+export function linksAssertedBy(line: MatchableLine, at: Date): Map<string, Link> {
   const out = new Map<string, Link>();
   for (const r of line.resources) {
     if (!r.isrc || !r.iswc) continue;

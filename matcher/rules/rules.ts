@@ -1,4 +1,5 @@
-import type { Link, MatchedUsage, MatchMethod, Resource, UsageLine, Work } from '../../core/schemas/types.ts';
+import type { Link, MatchedUsage, MatchMethod, Work } from '../../core/schemas/types.ts';
+import type { MatchableLine, MatchableResource } from './matchable-line.ts';
 import type { ReferenceState } from '../state/reference-state.ts';
 import { byCodeUnits, type TitleCandidate } from '../state/title-index.ts';
 import { PERFORMER, workPeople, WRITER, type LineNames, type WorkPeople } from '../state/work-names.ts';
@@ -109,7 +110,11 @@ function workOfLink(link: Link, state: ReferenceState): Work | null {
 }
 
 /** Rule 3's confidence that this resource is a use of this work, given their titles' similarity. */
-export function similarityConfidence(titleSimilarity: number, resource: Resource, work: Work): number {
+export function similarityConfidence(
+  titleSimilarity: number,
+  resource: MatchableResource,
+  work: Work,
+): number {
   return confidence(titleSimilarity, linePeople(resource), workPeople(work));
 }
 
@@ -142,7 +147,7 @@ interface LinePeople {
   names?: LineNames;
 }
 
-function linePeople(resource: Resource): LinePeople {
+function linePeople(resource: MatchableResource): LinePeople {
   return { composers: personNames(resource.composers), artists: personNames(resource.displayArtists) };
 }
 
@@ -225,7 +230,7 @@ function cannotDecide(bound: number, best: number, minConfidence: number): boole
 const byScore = (a: Scored, b: Scored) => b.score - a.score || byCodeUnits(a.work.workId, b.work.workId);
 
 function matchBySimilarity(
-  resource: Resource,
+  resource: MatchableResource,
   resourceIndex: number,
   state: ReferenceState,
   minConfidence: number,
@@ -343,7 +348,7 @@ function matchedPart(
 
 /** Rules 1 to 3 for one resource. */
 export function matchResource(
-  resource: Resource,
+  resource: MatchableResource,
   resourceIndex: number,
   state: ReferenceState,
   options: MatchOptions,
@@ -375,7 +380,7 @@ export function matchResource(
 }
 
 /** Matches a line: every resource it names must match; a pure function of the state. */
-export function matchLine(line: UsageLine, state: ReferenceState, options: MatchOptions): MatchResult {
+export function matchLine(line: MatchableLine, state: ReferenceState, options: MatchOptions): MatchResult {
   if (line.resources.length === 0) {
     return { kind: 'unmatched', rulesTried: [], reason: 'the line names no resource', bestCandidate: null };
   }
@@ -401,16 +406,19 @@ export function matchLine(line: UsageLine, state: ReferenceState, options: Match
   return { kind: 'unmatched', rulesTried: [...RULES], reason, bestCandidate: failed[0]!.r.bestCandidate };
 }
 
-function resourceName(r: Resource, index: number): string {
+function resourceName(r: MatchableResource, index: number): string {
   return `${index + 1} (${r.resourceRef ?? r.isrc ?? r.title ?? 'unnamed'})`;
 }
 
-/** The usage.matched records of a matched line: one per resource (part). */
-export function matchedUsages(
-  line: UsageLine,
+/**
+ * The usage.matched records of a matched line: one per resource (part). They carry the line
+ * as given: the whole line, or what the rules read of it when its bytes are written instead.
+ */
+export function matchedUsages<L extends MatchableLine>(
+  line: L,
   result: Extract<MatchResult, { kind: 'matched' }>,
   rematch: boolean,
-): MatchedUsage[] {
+): (Omit<MatchedUsage, 'line'> & { line: L })[] {
   return result.parts.map((part) => ({
     lineId: line.lineId,
     fileId: line.fileId,

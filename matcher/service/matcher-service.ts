@@ -14,6 +14,7 @@ import { AvroSerde, createRegistryClient, type FieldEncoder } from '../../core/r
 import type { Link, UnmatchedUsage } from '../../core/schemas/types.ts';
 import { topicName } from '../../core/topics/index.ts';
 import { linksAssertedBy, withUsageLink } from '../refdata/usage-links.ts';
+import { MATCHABLE_LINE, type MatchableLine } from '../rules/matchable-line.ts';
 import { matchedUsages, matchLine } from '../rules/rules.ts';
 import { ReferenceState } from '../state/reference-state.ts';
 import { Rematcher } from './rematcher.ts';
@@ -90,6 +91,7 @@ export class MatcherService {
    * written back as they are (when our own schema wrote them) instead of encoding it again,
    * and a work's writers and publishers are encoded once per work.
    */
+  private readonly lineReader: { decode(payload: Buffer): Promise<MatchableLine> };
   private readonly encoders: {
     matched: FieldEncoder<'MatchedUsage'>;
     unmatched: FieldEncoder<'UnmatchedUsage'>;
@@ -101,6 +103,7 @@ export class MatcherService {
     private readonly kafka: KafkaClient,
     private readonly serdes: MatcherSerdes,
   ) {
+    this.lineReader = serdes.usage.projection<MatchableLine>(MATCHABLE_LINE);
     this.encoders = {
       matched: serdes.matched.recordEncoder({ spliced: ['line'], shared: ['writers', 'publishers'] }),
       unmatched: serdes.unmatched.recordEncoder({ spliced: ['line'] }),
@@ -291,8 +294,12 @@ export class MatcherService {
   private async matchMessage(m: IncomingMessage, out: MatchOutput): Promise<void> {
     const key = m.key?.toString() ?? '';
     try {
-      const line = await this.serdes.usage.decode(m.value ?? Buffer.alloc(0));
-      const body = this.serdes.usage.ownBody(m.value!);
+      const payload = m.value ?? Buffer.alloc(0);
+      // A line our own schema wrote is decoded in part (what the rules read) and written back
+      // as the bytes it came as; one another schema wrote is decoded whole and encoded again.
+      const body = this.serdes.usage.ownBody(payload);
+      const full = body ? null : await this.serdes.usage.decode(payload);
+      const line: MatchableLine = full ?? (await this.lineReader.decode(payload));
       const result = matchLine(line, this.state, this.config.matcher);
       for (const [isrc, link] of linksAssertedBy(line, new Date())) {
         const merged = withUsageLink(out.links.get(isrc) ?? this.state.recordings.get(isrc) ?? [], link);
@@ -300,19 +307,18 @@ export class MatcherService {
       }
       if (result.kind === 'matched') {
         out.matchedLines++;
-        for (const value of matchedUsages(line, result, false)) {
+        for (const part of matchedUsages(line, result, false)) {
           out.matched.push({
-            key: value.workId,
+            key: part.workId,
             value: body
-              ? this.encoders.matched.splice(value, { line: body })
-              : this.encoders.matched.encode(value),
+              ? this.encoders.matched.splice(part, { line: body })
+              : this.encoders.matched.encode({ ...part, line: full! }),
           });
         }
       } else {
-        const value: UnmatchedUsage = {
+        const value: Omit<UnmatchedUsage, 'line'> = {
           lineId: line.lineId,
           fileId: line.fileId,
-          line,
           rulesTried: result.rulesTried,
           reason: result.reason,
           bestCandidateWorkId: result.bestCandidate?.workId ?? null,
@@ -322,7 +328,7 @@ export class MatcherService {
           key: line.lineId,
           value: body
             ? this.encoders.unmatched.splice(value, { line: body })
-            : this.encoders.unmatched.encode(value),
+            : this.encoders.unmatched.encode({ ...value, line: full! }),
         });
       }
     } catch (err) {
