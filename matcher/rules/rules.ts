@@ -236,7 +236,7 @@ function matchBySimilarity(
   minConfidence: number,
   notes: string[],
 ): ResourceResult {
-  const title = resource.title ? lineTitle(resource.title) : '';
+  const title = resource.title ? normaliseTitle(resource.title) : '';
   if (!title) {
     notes.push('no title');
     return { kind: 'unmatched', notes, bestCandidate: null };
@@ -280,20 +280,6 @@ function matchBySimilarity(
       linkSource: null,
     },
   };
-}
-
-// The same titles come back on line after line (a recording used in many territories and
-// services): their normal forms are kept, up to a bound.
-const lineTitles = new Map<string, string>();
-const LINE_TITLES_KEPT = 100_000;
-
-function lineTitle(title: string): string {
-  let normalised = lineTitles.get(title);
-  if (normalised === undefined) {
-    if (lineTitles.size >= LINE_TITLES_KEPT) lineTitles.clear();
-    lineTitles.set(title, (normalised = normaliseTitle(title)));
-  }
-  return normalised;
 }
 
 /**

@@ -21,12 +21,16 @@ import { WorkNames, workPeople, type WorkPeople } from './work-names.ts';
 
 /** Posting lists longer than this ("love", "the") are too common to narrow anything down. */
 const MAX_POSTING = 1000;
-/** How many of the title's rarest words gather candidates. */
-const WORDS_USED = 2;
 /** Works with the very same title considered at most (a very common title). */
 const MAX_EXACT = 200;
-/** Line words whose near words are kept. */
-const NEAR_KEPT = 50_000;
+/** Line words kept (TitleIndex.word). */
+const LINE_WORDS_KEPT = 50_000;
+
+interface LineWord {
+  /** the works whose titles have the word (a set byWord keeps for good) */
+  works: Set<number> | undefined;
+  near: string[];
+}
 
 /**
  * A work found for a title. Its work and people are read from the index only when asked:
@@ -77,8 +81,10 @@ export class TitleIndex {
   // candidates(): works already gathered by the query of this number
   private readonly seen: number[] = [];
   private query = 0;
-  private readonly near = new Map<string, string[]>();
-  private nearSize = 0;
+  private readonly lineWords = new Map<string, LineWord>();
+  private lineWordsAt = 0;
+  /** title words added (a new key of byWord) */
+  private wordsAdded = 0;
 
   put(workId: string, work: Work | null): void {
     let n = this.ordinalOf.get(workId);
@@ -99,7 +105,11 @@ export class TitleIndex {
     this.titlesOf[n] = titles;
     for (const t of titles) {
       add(this.byTitle, t, n);
-      for (const k of wordKeys(t)) if (add(this.byWord, k, n)) this.neighbours.add(k);
+      for (const k of wordKeys(t)) {
+        if (!add(this.byWord, k, n)) continue;
+        this.neighbours.add(k);
+        this.wordsAdded++;
+      }
     }
     this.names.put(n, work);
   }
@@ -132,20 +142,25 @@ export class TitleIndex {
     }
     const ordinals: number[] = [];
     const words = normalisedTitle.split(' ');
+    // The two rarest words (distinct) whose works are few enough to look at.
+    let rarest: Set<number> | undefined;
+    let second: Set<number> | undefined;
     for (let i = 0; i < words.length; i++) {
-      for (const replacement of this.wordsNear(words[i]!)) {
+      const word = this.word(words[i]!);
+      for (const replacement of word.near) {
+        if (!this.byWord.get(replacement)?.size) continue; // no title has it now
         const replaced = words.slice();
         replaced[i] = replacement;
         const works = this.byTitle.get(replaced.join(' '));
         if (works && works.size <= MAX_EXACT) this.gather(works, query, ordinals);
       }
+      const p = word.works;
+      if (!p || p.size === 0 || p.size > MAX_POSTING || p === rarest || p === second) continue;
+      if (!rarest || p.size < rarest.size) [rarest, second] = [p, rarest];
+      else if (!second || p.size < second.size) second = p;
     }
-    const postings = wordKeys(normalisedTitle)
-      .map((k) => this.byWord.get(k))
-      .filter((p): p is Set<number> => !!p && p.size > 0 && p.size <= MAX_POSTING)
-      .sort((a, b) => a.size - b.size)
-      .slice(0, WORDS_USED);
-    for (const p of postings) this.gather(p, query, ordinals);
+    if (rarest) this.gather(rarest, query, ordinals);
+    if (second) this.gather(second, query, ordinals);
     const length = normalisedTitle.length;
     for (const n of ordinals) {
       let best = 0;
@@ -169,18 +184,22 @@ export class TitleIndex {
   }
 
   /**
-   * The words near this one (a misspelling's right spelling, or the other way round) that
-   * some title has now (WordNeighbours keeps every word ever added).
+   * A title word of a line: the works whose titles have it, and the words near it (a
+   * misspelling's right spelling, or the other way round; some may be in no title now:
+   * WordNeighbours keeps every word ever added).
    */
-  private wordsNear(word: string): string[] {
-    // Lines bring the same words again and again: their neighbours are kept until a word is added.
-    if (this.nearSize !== this.neighbours.size || this.near.size >= NEAR_KEPT) {
-      this.near.clear();
-      this.nearSize = this.neighbours.size;
+  private word(word: string): LineWord {
+    // Lines bring the same words again and again: kept until a word is added to the index.
+    if (this.lineWordsAt !== this.wordsAdded || this.lineWords.size >= LINE_WORDS_KEPT) {
+      this.lineWords.clear();
+      this.lineWordsAt = this.wordsAdded;
     }
-    let near = this.near.get(word);
-    if (!near) this.near.set(word, (near = this.neighbours.neighbours(word)));
-    return near.length === 0 ? near : near.filter((w) => !!this.byWord.get(w)?.size);
+    let known = this.lineWords.get(word);
+    if (!known) {
+      known = { works: this.byWord.get(word), near: this.neighbours.neighbours(word) };
+      this.lineWords.set(word, known);
+    }
+    return known;
   }
 
   private candidate(n: number, titleSimilarity: number): TitleCandidate {
