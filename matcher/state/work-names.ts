@@ -54,7 +54,30 @@ const TOO_MANY = -2;
 const MAX_COUNT = 15;
 const MAX_LENGTH = 255;
 
+/** A credit's people as numbered here: their names, their name words, the longest name. */
+interface CreditNumbers {
+  names: number[];
+  words: number[];
+  longest: number;
+}
+
+/** Works' credits whose numbers are kept (the same writers come back work after work). */
+const CREDITS_KEPT = 100_000;
+
+function countNames(credits: CreditNumbers[]): number {
+  let n = 0;
+  for (const c of credits) n += c.names.length;
+  return n;
+}
+
+function numberOf(numbers: Map<string, number>, key: string): number {
+  let n = numbers.get(key);
+  if (n === undefined) numbers.set(key, (n = numbers.size));
+  return n;
+}
+
 export class WorkNames {
+  private readonly credits = new Map<string, CreditNumbers>();
   private readonly nameIds = new Map<string, number>();
   private readonly wordIds = new Map<string, number>();
   private slots = new Int32Array(SLOTS * 1024);
@@ -67,40 +90,71 @@ export class WorkNames {
       this.slots = grown;
     }
     const base = n * SLOTS;
-    const slots = this.slots;
-    slots.fill(NONE, base, base + SLOTS);
+    this.slots.fill(NONE, base, base + SLOTS);
     if (!work) return;
-    const people = workPeople(work);
-    // One pass per role, numbering new names and words (numbers are never taken back).
-    const { writers, performers } = people;
-    const persons = writers.length + performers.length;
-    let words = base + 1 + persons; // the next free slot for a word
-    let header = 0;
-    for (let role = WRITER; role <= PERFORMER; role++) {
-      const list = role === WRITER ? writers : performers;
-      let longest = 0;
-      for (let i = 0; i < list.length; i++) {
-        const p = list[i]!;
-        longest = Math.max(longest, p.whole.length);
-        let name = this.nameIds.get(p.whole);
-        if (name === undefined) this.nameIds.set(p.whole, (name = this.nameIds.size));
-        if (1 + persons <= SLOTS) slots[base + 1 + (role === WRITER ? 0 : writers.length) + i] = name;
-        for (const t of p.tokens) {
-          let word = this.wordIds.get(t);
-          if (word === undefined) this.wordIds.set(t, (word = this.wordIds.size));
-          const tagged = word * 2 + role;
-          let k = base + 1 + persons;
-          while (k < words && slots[k] !== tagged) k++;
-          if (k < words) continue; // already there
-          if (words < base + SLOTS) slots[words] = tagged;
-          words++;
-        }
-      }
-      if (list.length > MAX_COUNT || longest > MAX_LENGTH) header = TOO_MANY;
-      else if (header !== TOO_MANY) header |= (list.length << (role * 4)) | (longest << (8 + role * 8));
-    }
+    const writers = work.writers.map((w) => this.credit(w.name));
+    const performers = work.performers.map((p) => this.credit(p));
+    const writerCount = countNames(writers);
+    const persons = writerCount + countNames(performers);
+    const next = { name: base + 1, firstWord: base + 1 + persons, word: base + 1 + persons };
+    const header =
+      this.putRole(writers, WRITER, base, next) | (this.putRole(performers, PERFORMER, base, next) << 4);
     // What does not fit is looked at whole when asked; the slots hold what fitted.
-    slots[base] = words > base + SLOTS ? TOO_MANY : header;
+    this.slots[base] =
+      writerCount > MAX_COUNT || persons - writerCount > MAX_COUNT || header < 0 || next.word > base + SLOTS
+        ? TOO_MANY
+        : header;
+  }
+
+  /**
+   * Writes the names and name words of a work's writers or performers into its slots from
+   * `next` on; returns the role's part of the header (its count and its longest name), or -1
+   * when a name is too long for it.
+   */
+  private putRole(
+    credits: CreditNumbers[],
+    role: Role,
+    base: number,
+    next: { name: number; firstWord: number; word: number },
+  ): number {
+    const slots = this.slots;
+    const end = base + SLOTS;
+    let count = 0;
+    let longest = 0;
+    for (const c of credits) {
+      count += c.names.length;
+      longest = Math.max(longest, c.longest);
+      for (const name of c.names) {
+        if (next.name < end) slots[next.name] = name;
+        next.name++;
+      }
+      for (const word of c.words) {
+        const tagged = word * 2 + role;
+        let k = next.firstWord;
+        while (k < next.word && k < end && slots[k] !== tagged) k++;
+        if (k < next.word && k < end) continue; // already there
+        if (next.word < end) slots[next.word] = tagged;
+        next.word++;
+      }
+    }
+    if (longest > MAX_LENGTH) return -1;
+    return (count & MAX_COUNT) | (longest << (8 + role * 4));
+  }
+
+  /** A credit's names and name words, numbered (numbers are never taken back). */
+  private credit(credit: string): CreditNumbers {
+    let numbers = this.credits.get(credit);
+    if (!numbers) {
+      if (this.credits.size >= CREDITS_KEPT) this.credits.clear();
+      const people = personNames([credit]);
+      numbers = {
+        names: people.map((p) => numberOf(this.nameIds, p.whole)),
+        words: people.flatMap((p) => p.tokens.map((t) => numberOf(this.wordIds, t))),
+        longest: Math.max(0, ...people.map((p) => p.whole.length)),
+      };
+      this.credits.set(credit, numbers);
+    }
+    return numbers;
   }
 
   /** A line's composers and display artists, numbered as the works' names are. */
