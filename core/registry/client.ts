@@ -6,6 +6,9 @@ import type { Config } from '../config/index.ts';
 export { SchemaRegistryClient };
 export { Compatibility } from '@confluentinc/schemaregistry/dist/schemaregistry-client.js';
 
+/** Long enough for a registration on a busy machine, short of a hang. */
+const REQUEST_TIMEOUT_MS = 15000;
+
 export function createRegistryClient(config: Config): SchemaRegistryClient {
   const { url, username, password } = config.registry;
   return new SchemaRegistryClient({
@@ -15,6 +18,10 @@ export function createRegistryClient(config: Config): SchemaRegistryClient {
           basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo: `${username}:${password ?? ''}` },
         }
       : {}),
+    // A request Apicurio took but never answered (seen once in a while under load: the
+    // connection open, nothing coming back) hung its caller for ever; timed out, the client
+    // retries it like any network error.
+    createAxiosDefaults: { timeout: REQUEST_TIMEOUT_MS },
     maxRetries: 3,
     retriesWaitMs: 200,
     retriesMaxWaitMs: 2000,
