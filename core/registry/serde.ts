@@ -21,6 +21,11 @@ const HEADER = 5;
 /** where encode writes (one thread, encode is synchronous: shared by all serdes) */
 let scratch = Buffer.allocUnsafe(64 * 1024);
 
+/** The schema id of a framed record, or null when it is not framed. */
+function writerIdOf(payload: Buffer): number | null {
+  return payload.length >= HEADER && payload.readUInt8(0) === MAGIC ? payload.readUInt32BE(1) : null;
+}
+
 export class SerdeError extends Error {
   constructor(
     readonly code: 'NOT_REGISTERED' | 'BAD_FRAME' | 'UNKNOWN_SCHEMA_ID' | 'UNDECODABLE',
@@ -99,8 +104,7 @@ export class AvroSerde<N extends SchemaName> {
    * not a copy): what `recordEncoder`'s spliced fields take. Null when another schema wrote it.
    */
   ownBody(payload: Buffer): Buffer | null {
-    if (payload.length < HEADER || payload.readUInt8(0) !== MAGIC) return null;
-    return payload.readUInt32BE(1) === this.schemaId ? payload.subarray(HEADER) : null;
+    return writerIdOf(payload) === this.schemaId ? payload.subarray(HEADER) : null;
   }
 
   private frame(write: (buf: Buffer, pos: number) => number): Buffer {
@@ -131,10 +135,10 @@ export class AvroSerde<N extends SchemaName> {
   }
 
   private async read(reader: avro.Type, resolvers: Map<number, avro.Resolver | null>, payload: Buffer) {
-    if (payload.length < HEADER || payload.readUInt8(0) !== MAGIC) {
+    const writerId = writerIdOf(payload);
+    if (writerId === null) {
       throw new SerdeError('BAD_FRAME', `not a schema-registry framed Avro record (${payload.length} bytes)`);
     }
-    const writerId = payload.readUInt32BE(1);
     let resolver = resolvers.get(writerId);
     if (resolver === undefined) {
       const writer = writerId === this.schemaId ? this.type : await this.writerType(writerId);
