@@ -1,22 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../core/config/index.ts';
-import { deadLetterHeaders } from '../../core/dlq/index.ts';
 import {
   KafkaClient,
   type Consumer,
   type IncomingMessage,
-  type OutgoingMessage,
   type Producer,
   type TransactionalProducer,
 } from '../../core/kafka/index.ts';
 import type { Logger } from '../../core/log/index.ts';
-import { AvroSerde, createRegistryClient, type FieldEncoder } from '../../core/registry/index.ts';
-import type { Link, UnmatchedUsage } from '../../core/schemas/types.ts';
+import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
 import { topicName } from '../../core/topics/index.ts';
-import { linksAssertedBy, withUsageLink } from '../refdata/usage-links.ts';
-import { MATCHABLE_LINE, type MatchableLine } from '../rules/matchable-line.ts';
-import { matchedUsages, matchLine } from '../rules/rules.ts';
 import { ReferenceState } from '../state/reference-state.ts';
+import { LineMatcher } from './line-matcher.ts';
 import { Rematcher } from './rematcher.ts';
 
 // One matcher instance: a member of the matcher consumer group on usage.lines, holding all
@@ -53,16 +48,6 @@ const RESTORE_JOIN_MS = 15000;
 /** No reference record for this long: what is left before the end offsets is markers. */
 const RESTORE_IDLE_MS = 2000;
 
-interface MatchOutput {
-  matched: OutgoingMessage[];
-  unmatched: OutgoingMessage[];
-  dead: OutgoingMessage[];
-  /** links asserted by usage reports in this batch: the ISRC's merged links */
-  links: Map<string, Link[]>;
-  /** lines matched (out.matched holds one record per part) */
-  matchedLines: number;
-}
-
 /** Runs the work handed to it one after the other, in the order it was handed. */
 class OneAtATime {
   private tail: Promise<unknown> = Promise.resolve();
@@ -86,16 +71,7 @@ export class MatcherService {
   private rematcherProducer: Producer | null = null;
   /** lines (not records: a release-level line is several) matched, left unmatched and dead-lettered by this instance */
   readonly processed = { matched: 0, unmatched: 0, deadLettered: 0 };
-  /**
-   * A matched or unmatched record carries the whole line: the bytes it was read as are
-   * written back as they are (when our own schema wrote them) instead of encoding it again,
-   * and a work's writers and publishers are encoded once per work.
-   */
-  private readonly lineReader: { decode(payload: Buffer): Promise<MatchableLine> };
-  private readonly encoders: {
-    matched: FieldEncoder<'MatchedUsage'>;
-    unmatched: FieldEncoder<'UnmatchedUsage'>;
-  };
+  private readonly lines: LineMatcher;
 
   private constructor(
     private readonly config: Config,
@@ -103,11 +79,7 @@ export class MatcherService {
     private readonly kafka: KafkaClient,
     private readonly serdes: MatcherSerdes,
   ) {
-    this.lineReader = serdes.usage.projection<MatchableLine>(MATCHABLE_LINE);
-    this.encoders = {
-      matched: serdes.matched.recordEncoder({ spliced: ['line'], shared: ['writers', 'publishers'] }),
-      unmatched: serdes.unmatched.recordEncoder({ spliced: ['line'] }),
-    };
+    this.lines = new LineMatcher(this.state, serdes, config.matcher);
   }
 
   private topic(name: Parameters<typeof topicName>[1]) {
@@ -134,8 +106,20 @@ export class MatcherService {
       new KafkaClient(config, logger),
       serdes,
     );
-    await service.restore();
-    await service.consumeLines();
+    // The producer (a JVM process to start, with the default engine) starts while the state
+    // is restored, not after it.
+    const producer = service.kafka.transactionalProducer(
+      `${config.matcher.groupId}.${randomBytes(6).toString('hex')}`,
+    );
+    producer.catch(() => undefined); // awaited below, after the restore
+    try {
+      await service.restore();
+    } catch (err) {
+      await (await producer.catch(() => null))?.disconnect();
+      throw err;
+    }
+    service.producer = await producer;
+    await service.consumeLines(service.producer);
     if (options.rematch ?? true) await service.startRematcher();
     return service;
   }
@@ -238,27 +222,15 @@ export class MatcherService {
     return this.rematcher?.rematched ?? [];
   }
 
-  private async consumeLines(): Promise<void> {
+  private async consumeLines(producer: TransactionalProducer): Promise<void> {
     const groupId = this.config.matcher.groupId;
-    this.producer = await this.kafka.transactionalProducer(`${groupId}.${randomBytes(6).toString('hex')}`);
     this.lineConsumer = this.kafka.consumer({ groupId, ...FETCH });
     await this.lineConsumer.subscribe([this.topic('usage.lines')], { fromBeginning: true });
-    const producer = this.producer;
     void this.lineConsumer.run(
       async (batch) => {
         const last = batch.messages.at(-1);
         if (!last) return;
-        const out = await this.matching.run(async () => {
-          const out: MatchOutput = {
-            matched: [],
-            unmatched: [],
-            dead: [],
-            links: new Map(),
-            matchedLines: 0,
-          };
-          for (const m of batch.messages) await this.matchMessage(m, out);
-          return out;
-        });
+        const out = await this.matching.run(() => this.lines.matchBatch(batch.messages));
         await this.transactions.run(() =>
           producer.transaction(async (tx) => {
             if (out.matched.length) await tx.send(this.topic('usage.matched'), out.matched);
@@ -289,69 +261,6 @@ export class MatcherService {
       // commits (a batch whose matching interleaved with another's would only finish later).
       { autoCommit: false, partitionsConcurrently: 2 },
     );
-  }
-
-  private async matchMessage(m: IncomingMessage, out: MatchOutput): Promise<void> {
-    const key = m.key?.toString() ?? '';
-    try {
-      const payload = m.value ?? Buffer.alloc(0);
-      // A line our own schema wrote is decoded in part (what the rules read) and written back
-      // as the bytes it came as; one another schema wrote is decoded whole and encoded again.
-      const body = this.serdes.usage.ownBody(payload);
-      const full = body ? null : await this.serdes.usage.decode(payload);
-      const line: MatchableLine = full ?? (await this.lineReader.decode(payload));
-      const result = matchLine(line, this.state, this.config.matcher);
-      for (const [isrc, link] of linksAssertedBy(line, new Date())) {
-        const merged = withUsageLink(out.links.get(isrc) ?? this.state.recordings.get(isrc) ?? [], link);
-        if (merged) out.links.set(isrc, merged);
-      }
-      if (result.kind === 'matched') {
-        out.matchedLines++;
-        for (const part of matchedUsages(line, result, false)) {
-          out.matched.push({
-            key: part.workId,
-            value: body
-              ? this.encoders.matched.splice(part, { line: body })
-              : this.encoders.matched.encode({ ...part, line: full! }),
-          });
-        }
-      } else {
-        const value: Omit<UnmatchedUsage, 'line'> = {
-          lineId: line.lineId,
-          fileId: line.fileId,
-          rulesTried: result.rulesTried,
-          reason: result.reason,
-          bestCandidateWorkId: result.bestCandidate?.workId ?? null,
-          bestCandidateScore: result.bestCandidate?.score ?? null,
-        };
-        out.unmatched.push({
-          key: line.lineId,
-          value: body
-            ? this.encoders.unmatched.splice(value, { line: body })
-            : this.encoders.unmatched.encode({ ...value, line: full! }),
-        });
-      }
-    } catch (err) {
-      // Never stall on one record: it goes to the dead letters with where it came from.
-      const [fileId = '', lineNumber = '0'] = key.split(':');
-      const now = new Date();
-      out.dead.push({
-        key,
-        value: m.value,
-        headers: deadLetterHeaders({
-          lineId: key,
-          fileId,
-          lineNumber: Number(lineNumber) || 0,
-          stage: 'match',
-          errorClass: (err as { code?: string }).code ?? 'MATCH_FAILED',
-          message: (err as Error).message,
-          source: { topic: m.topic, partition: m.partition, offset: m.offset },
-          attempt: 1,
-          firstFailure: now,
-          lastFailure: now,
-        }),
-      });
-    }
   }
 
   async stop(): Promise<void> {
