@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { loadConfig } from '../core/config/index.ts';
 import { KafkaClient } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
+import { descendants, peakRssMB } from '../core/bench/proc.ts';
 import { repoRoot } from '../core/paths.ts';
 import { checkSchemas, createRegistryClient } from '../core/registry/index.ts';
 import { deleteKeys } from '../core/stack/stack.ts';
@@ -60,25 +61,6 @@ async function parseRate(rt: IngestRuntime, report: string, encode: boolean): Pr
   return lines / ((performance.now() - started) / 1000);
 }
 
-function peakRssMB(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return 0; // gone meanwhile
-  }
-}
-
-/** The peak RSS of a process's children (the JVM producer bridge), as far as sampled. */
-function childrenPeakRssMB(pid: number): number {
-  try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
-    return children.filter(Boolean).reduce((sum, c) => sum + peakRssMB(Number(c)), 0);
-  } catch {
-    return 0;
-  }
-}
-
 /**
  * Generates a BasicAudioProfile report, splits it with a split worker in its own process
  * (so its peak RSS is the worker's alone), and pushes the same file's lines raw into a
@@ -117,7 +99,10 @@ export async function benchIngest(usageLines: number, logger: Logger): Promise<I
     );
     for (;;) {
       peak = Math.max(peak, peakRssMB(worker.pid!));
-      bridgePeak = Math.max(bridgePeak, childrenPeakRssMB(worker.pid!));
+      bridgePeak = Math.max(
+        bridgePeak,
+        descendants(worker.pid!).reduce((sum, c) => sum + peakRssMB(c), 0),
+      );
       file = await rt.files.get(accepted.file.fileId);
       if (file?.state === 'split' || file?.state === 'rejected') break;
       await sleep(500);

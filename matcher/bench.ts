@@ -1,16 +1,23 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, type Config } from '../core/config/index.ts';
-import { KafkaClient, type OutgoingMessage, type Producer } from '../core/kafka/index.ts';
+import {
+  KafkaClient,
+  type IncomingMessage,
+  type OutgoingMessage,
+  type Producer,
+} from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
+import { cpuSeconds, descendants, peakRssMB } from '../core/bench/proc.ts';
 import { repoRoot } from '../core/paths.ts';
 import { AvroSerde, checkSchemas, createRegistryClient } from '../core/registry/index.ts';
 import type { UsageLine } from '../core/schemas/types.ts';
+import { stackStatus } from '../core/stack/index.ts';
 import { applyTopics, topicName } from '../core/topics/index.ts';
 import {
   catalogWorks,
@@ -23,6 +30,7 @@ import { DsrSplitter } from '../ingest/dsr/index.ts';
 import { readLines } from '../ingest/lines/index.ts';
 import { scoreDecisions, type Decision, type MatchMethodName, type Score } from './bench-score.ts';
 import { matchLine } from './rules/rules.ts';
+import { LineMatcher } from './service/line-matcher.ts';
 import { ReferenceState } from './state/reference-state.ts';
 
 // The matcher benchmark: a generated catalog (N recordings, N/2 works) and a report of N
@@ -57,25 +65,17 @@ export interface MatcherBenchResult {
   inProcessStateSeconds: number;
   /** in this process: matchLine alone, summed over batches of split lines */
   inProcessLinesPerSecond: number;
+  /**
+   * in this process: what the service does to a batch (LineMatcher: decode, match, encode the
+   * records to write), summed over batches of 1,000 lines: one Node thread's ceiling
+   */
+  inProcessPipelineLinesPerSecond: number;
+  /** CPU seconds per 1,000 lines matched end to end: the matcher, its JVM bridge, the broker */
+  cpuSecondsPer1000Lines: { node: number; bridge: number; broker: number };
   /** in this process: microseconds per matchLine call, by the line's truth class */
   inProcessMicrosByClass: Record<string, number>;
   score: Score;
   inProcessScore: Score;
-}
-
-function vmHwmMB(pid: number): number {
-  try {
-    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
-
-function descendants(pid: number): number[] {
-  const file = `/proc/${pid}/task/${pid}/children`;
-  if (!existsSync(file)) return [];
-  const kids = readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  return kids.flatMap((k) => [k, ...descendants(k)]);
 }
 
 /** Sends in chunks with a few sends in flight. */
@@ -210,13 +210,38 @@ export async function benchMatcher(
       });
       batch = [];
     };
+    // The service's whole work on a batch, as LineMatcher does it: the lines as they come off
+    // usage.lines (Avro bytes), decoded, matched and encoded into the records to write.
+    const lineMatcher = new LineMatcher(state!, serde, config.matcher);
+    let pipelineMs = 0;
+    let pipelineLines = 0;
+    const pipelineBatch = async () => {
+      const records: IncomingMessage[] = batch.map((l, i) => ({
+        topic: t('usage.lines'),
+        partition: 0,
+        offset: String(pipelineLines + i),
+        key: Buffer.from(l.lineId),
+        value: serde.usage.encode(l),
+        headers: {},
+        timestamp: '0',
+      }));
+      const p0 = performance.now();
+      await lineMatcher.matchBatch(records);
+      pipelineMs += performance.now() - p0;
+      pipelineLines += records.length;
+    };
     for await (const line of splitLines(report.path, 'BENCHLOCAL')) {
       batch.push(line);
-      if (batch.length === 1000) matchBatch();
-      if (matchMs > maxMs) break;
+      if (batch.length === 1000) {
+        await pipelineBatch();
+        matchBatch();
+      }
+      if (matchMs + pipelineMs > maxMs) break;
     }
+    await pipelineBatch();
     matchBatch();
     const inProcessLinesPerSecond = Math.round(local.length / (matchMs / 1000));
+    const inProcessPipelineLinesPerSecond = Math.round(pipelineLines / (pipelineMs / 1000));
     const inProcessScore = scoreDecided(truth, local);
     const inProcessMicrosByClass = Object.fromEntries(
       [...classMs].map(([k, c]) => [k, Math.round((c.ms * 1000) / c.n)]),
@@ -224,6 +249,7 @@ export async function benchMatcher(
     state = null;
     progress(
       `in process: state ${inProcessStateSeconds.toFixed(1)} s, ${inProcessLinesPerSecond} lines/s, ` +
+        `decode, match and encode ${inProcessPipelineLinesPerSecond} lines/s, ` +
         `µs per line by class ${JSON.stringify(inProcessMicrosByClass)}`,
     );
 
@@ -262,6 +288,15 @@ export async function benchMatcher(
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
+    // CPU time while it matches: its own, its JVM producer bridge's and the broker's (when
+    // `stack up` started it), to see what a line costs each of them.
+    const brokerPid = (await stackStatus(config)).find((x) => x.name === 'kafka')?.pid ?? null;
+    const cpuNow = () => ({
+      node: cpuSeconds(matcher.pid!),
+      bridge: descendants(matcher.pid!).reduce((sum, p) => sum + cpuSeconds(p), 0),
+      broker: brokerPid === null ? Number.NaN : cpuSeconds(brokerPid),
+    });
+    let cpuAtRestore = cpuNow();
     let restoredAt = 0;
     let restoreSeconds = 0;
     let exited: number | null = null;
@@ -271,6 +306,7 @@ export async function benchMatcher(
         const log = JSON.parse(text) as { msg?: string; level?: number; seconds?: number };
         if (log.msg === 'reference data restored') {
           restoredAt = performance.now();
+          cpuAtRestore = cpuNow();
           restoreSeconds = log.seconds ?? 0;
           progress(`matcher restored its state in ${restoreSeconds} s`);
         } else if ((log.level ?? 0) >= 40) process.stderr.write(`  matcher: ${text}\n`);
@@ -281,12 +317,13 @@ export async function benchMatcher(
     let peak = 0;
     let childPeak = 0;
     let caughtUpAt: number;
+    let cpuWhileMatching = cpuAtRestore;
     try {
       for (;;) {
-        peak = Math.max(peak, vmHwmMB(matcher.pid!));
+        peak = Math.max(peak, peakRssMB(matcher.pid!));
         childPeak = Math.max(
           childPeak,
-          descendants(matcher.pid!).reduce((s, p) => s + vmHwmMB(p), 0),
+          descendants(matcher.pid!).reduce((s, p) => s + peakRssMB(p), 0),
         );
         if (exited !== null) throw new Error(`the matcher exited (code ${exited}) before it caught up`);
         if (restoredAt) {
@@ -294,6 +331,7 @@ export async function benchMatcher(
           const done = committed.reduce((s, o) => s + Math.max(0, Number(o.offset)), 0);
           if (done >= endSum || performance.now() - restoredAt > maxMs) {
             caughtUpAt = performance.now();
+            cpuWhileMatching = cpuNow();
             break;
           }
         }
@@ -307,6 +345,14 @@ export async function benchMatcher(
     const committed = await admin.groupOffsets(config.matcher.groupId, t('usage.lines'));
     const decidedLines = committed.reduce((s, o) => s + Math.max(0, Number(o.offset)), 0);
     progress(`matcher caught up in ${matchSeconds.toFixed(1)} s`);
+    // CPU seconds per 1,000 lines, each process: at 100k lines/s, 100 × this is its cores.
+    const perThousand = (k: keyof typeof cpuAtRestore) =>
+      Math.round(((cpuWhileMatching[k] - cpuAtRestore[k]) / decidedLines) * 1000 * 1000) / 1000;
+    const cpuSecondsPer1000Lines = {
+      node: perThousand('node'),
+      bridge: perThousand('bridge'),
+      broker: perThousand('broker'),
+    };
 
     // 5. Its decisions against the truth.
     const decisions: Decision[] = [];
@@ -334,7 +380,9 @@ export async function benchMatcher(
       childPeakRssMB: Math.round(childPeak),
       inProcessStateSeconds: round1(inProcessStateSeconds),
       inProcessLinesPerSecond,
+      inProcessPipelineLinesPerSecond,
       inProcessMicrosByClass,
+      cpuSecondsPer1000Lines,
       score,
       inProcessScore,
     };
@@ -362,6 +410,8 @@ export function matcherBenchRow(r: MatcherBenchResult): Record<string, string | 
     matchS: r.matchSeconds,
     linesPerS: r.linesPerSecond,
     inProcLinesPerS: r.inProcessLinesPerSecond,
+    pipelineLinesPerS: r.inProcessPipelineLinesPerSecond,
+    'cpuS/1k node+jvm+broker': `${r.cpuSecondsPer1000Lines.node}+${r.cpuSecondsPer1000Lines.bridge}+${r.cpuSecondsPer1000Lines.broker}`,
     inProcLines: r.inProcessScore.decided,
     peakRssMB: r.peakRssMB,
     jvmRssMB: r.childPeakRssMB,
