@@ -170,9 +170,11 @@ async function announce(
   const topic = topicName(config.kafka.topicPrefix, 'export.statements');
   const serde = await AvroSerde.forTopic(createRegistryClient(config), topic, 'ExportFileWritten');
   const latest = new Map<string, string>();
-  for (const m of await kafka.readAll(topic)) {
-    if (m.value) latest.set(m.key?.toString() ?? '', (await serde.decode(m.value)).sha256);
-  }
+  await kafka.readToEnd(topic, async (messages) => {
+    for (const m of messages) {
+      if (m.value) latest.set(m.key?.toString() ?? '', (await serde.decode(m.value)).sha256);
+    }
+  });
   const fresh = entries.filter((e) => latest.get(e.path) !== e.sha256);
   if (fresh.length === 0) return new Set();
   const producer = await kafka.producer({ transactionalId: `${config.export.groupId}.announce.${period}` });

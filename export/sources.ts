@@ -142,17 +142,20 @@ export async function readExportInput(
     decode: (buf: Buffer) => Promise<T>,
     use: (v: T, m: IncomingMessage) => void,
   ) => {
-    for (const m of await kafka.readAll(topic)) {
-      if (!m.value) continue;
-      let v: T;
-      try {
-        v = await decode(m.value);
-      } catch {
-        b.skipped(topic);
-        continue;
+    // Batch by batch as they are fetched: only the facts the builder keeps stay in memory.
+    await kafka.readToEnd(topic, async (messages) => {
+      for (const m of messages) {
+        if (!m.value) continue;
+        let v: T;
+        try {
+          v = await decode(m.value);
+        } catch {
+          b.skipped(topic);
+          continue;
+        }
+        use(v, m);
       }
-      use(v, m);
-    }
+    });
   };
   // Matched and unmatched first: they carry the line as the matcher saw it.
   await decodeEach(
@@ -170,14 +173,16 @@ export async function readExportInput(
     (x) => lines.decode(x),
     (v) => b.addFromLinesTopic(v),
   );
-  for (const m of await kafka.readAll(t('usage.lines.dlq'))) {
-    try {
-      const d = parseDeadLetterHeaders(m.headers);
-      if (d.stage === 'match') b.addDeadAtMatch(d.fileId, d.lineId);
-    } catch {
-      // not a dead letter of ours
+  await kafka.readToEnd(t('usage.lines.dlq'), (messages) => {
+    for (const m of messages) {
+      try {
+        const d = parseDeadLetterHeaders(m.headers);
+        if (d.stage === 'match') b.addDeadAtMatch(d.fileId, d.lineId);
+      } catch {
+        // not a dead letter of ours
+      }
     }
-  }
+  });
   if (Object.keys(b.undecodable).length)
     logger.warn({ undecodable: b.undecodable }, 'export: records skipped');
   return b;

@@ -50,31 +50,40 @@ export async function matchStatus(
     }
     return f;
   };
+  // Each topic batch by batch as it is fetched: only the line ids stay in memory.
   // The key is the lineId, `<fileId>:<line number>`: no need to decode the events.
-  for (const m of await kafka.readAll(t('usage.lines'))) {
-    const lineId = m.key?.toString() ?? '';
-    const colon = lineId.lastIndexOf(':');
-    if (colon > 0) of(lineId.slice(0, colon)).events.add(lineId);
-  }
-  for (const m of await kafka.readAll(t('usage.matched'))) {
-    const v = await matchedSerde.decode(m.value!);
-    // A line reported at release level is matched as several parts (records); it counts once.
-    const methods = of(v.fileId).matched;
-    const label = v.rematch ? `${v.method} (re-match)` : v.method;
-    methods.set(v.lineId, (methods.get(v.lineId) ?? new Set()).add(label));
-  }
-  for (const m of await kafka.readAll(t('usage.unmatched'))) {
-    const v = await unmatchedSerde.decode(m.value!);
-    of(v.fileId).unmatched.add(v.lineId);
-  }
-  for (const m of await kafka.readAll(t('usage.lines.dlq'))) {
-    try {
-      const d = parseDeadLetterHeaders(m.headers);
-      if (d.stage === 'match') of(d.fileId).dead.add(d.lineId);
-    } catch {
-      // not one of ours
+  await kafka.readToEnd(t('usage.lines'), (messages) => {
+    for (const m of messages) {
+      const lineId = m.key?.toString() ?? '';
+      const colon = lineId.lastIndexOf(':');
+      if (colon > 0) of(lineId.slice(0, colon)).events.add(lineId);
     }
-  }
+  });
+  await kafka.readToEnd(t('usage.matched'), async (messages) => {
+    for (const m of messages) {
+      const v = await matchedSerde.decode(m.value!);
+      // A line reported at release level is matched as several parts (records); it counts once.
+      const methods = of(v.fileId).matched;
+      const label = v.rematch ? `${v.method} (re-match)` : v.method;
+      methods.set(v.lineId, (methods.get(v.lineId) ?? new Set()).add(label));
+    }
+  });
+  await kafka.readToEnd(t('usage.unmatched'), async (messages) => {
+    for (const m of messages) {
+      const v = await unmatchedSerde.decode(m.value!);
+      of(v.fileId).unmatched.add(v.lineId);
+    }
+  });
+  await kafka.readToEnd(t('usage.lines.dlq'), (messages) => {
+    for (const m of messages) {
+      try {
+        const d = parseDeadLetterHeaders(m.headers);
+        if (d.stage === 'match') of(d.fileId).dead.add(d.lineId);
+      } catch {
+        // not one of ours
+      }
+    }
+  });
   const out: FileMatchStatus[] = [];
   for (const [fileId, f] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     const byMethod: Record<string, number> = {};

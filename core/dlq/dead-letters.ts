@@ -90,9 +90,11 @@ export class DeadLetters {
    * A line whose state was settled for an older record has failed again since: it is open.
    */
   async list(filter: DeadLetterFilter = {}): Promise<DeadLetterItem[]> {
-    const messages = await this.kafka.readAll(this.topic);
+    // Read batch by batch: a line's older records are dropped as soon as a newer one arrives.
     const byLine = new Map<string, IncomingMessage>();
-    for (const m of messages) byLine.set(m.key?.toString() ?? '', m);
+    await this.kafka.readToEnd(this.topic, (messages) => {
+      for (const m of messages) byLine.set(m.key?.toString() ?? '', m);
+    });
     const ids = [...byLine.keys()];
     const [states, markers, replays] = ids.length
       ? await Promise.all([

@@ -9,5 +9,8 @@ export type {
   Batch,
   TransactionSender,
   TransactionalProducer,
+  ReadToEndOptions,
 } from './kafka.ts';
+export { CatchUp } from './catch-up.ts';
+export type { CaughtUpBy, CatchUpOptions } from './catch-up.ts';
 export { JvmTransactionalProducer, KafkaBridgeError, javaClientSettings } from './jvm-producer.ts';

@@ -18,6 +18,7 @@ import type {
 } from 'kafkajs';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
+import { CatchUp, type CaughtUpBy } from './catch-up.ts';
 import { JvmTransactionalProducer } from './jvm-producer.ts';
 
 // kafkajs is CommonJS; Node cannot see all of its named exports from ESM.
@@ -235,69 +236,128 @@ export class KafkaClient {
   }
 
   /**
-   * Every committed record of a topic, from the beginning to its end as of the call: for
-   * tools that look at a whole topic (the dead letters, say). Reads with a throwaway group,
-   * deleted afterwards. Aborted records and transaction markers are never delivered, so a
-   * partition also counts as read once nothing has arrived for `idleMs`.
+   * Every committed record of a topic, from the beginning to its end as of the call, in one
+   * array: for tools that need a whole (small) topic at once, and tests. Anything larger is
+   * read with `readToEnd`, which this wraps.
    */
-  async readAll(
-    topic: string,
-    options: { idleMs?: number; timeoutMs?: number } = {},
-  ): Promise<IncomingMessage[]> {
-    const idleMs = options.idleMs ?? 1500;
-    const admin = await this.admin();
-    if (!(await admin.listTopics()).includes(topic)) {
-      await admin.disconnect();
-      throw new Error(`topic ${topic} does not exist: run \`tallyline topics apply\``);
-    }
-    const groupId = `tallyline-reader-${Math.random().toString(36).slice(2)}`;
-    const offsets = await admin.topicOffsets(topic);
-    const ends = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
-    const lows = new Map(offsets.map((o) => [o.partition, Number(o.low)]));
+  async readAll(topic: string, options: ReadToEndOptions = {}): Promise<IncomingMessage[]> {
     const received: IncomingMessage[] = [];
-    if ([...ends].every(([p, high]) => high <= (lows.get(p) ?? 0))) {
-      await admin.disconnect();
-      return received;
-    }
-    const seen = new Map<number, number>();
-    const consumer = this.consumer({ groupId });
-    try {
-      await consumer.subscribe([topic], { fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const deadline = setTimeout(
-          () => reject(new Error(`reading ${topic}: not at its end after ${options.timeoutMs ?? 120000} ms`)),
-          options.timeoutMs ?? 120000,
-        );
-        let idle: NodeJS.Timeout | null = null;
-        const finish = () => {
-          clearTimeout(deadline);
-          if (idle) clearTimeout(idle);
-          resolve();
-        };
-        const armIdle = (ms: number) => {
-          if (idle) clearTimeout(idle);
-          idle = setTimeout(finish, ms);
-        };
-        // Joining the group takes a few seconds before the first batch.
-        armIdle(Math.max(idleMs, 15000));
-        consumer
-          .run(async (batch) => {
-            received.push(...batch.messages);
-            for (const m of batch.messages) batch.resolveOffset(m.offset);
-            const last = batch.messages.at(-1);
-            if (last) seen.set(batch.partition, Number(last.offset));
-            if ([...ends].every(([p, high]) => (seen.get(p) ?? (lows.get(p) ?? 0) - 1) + 1 >= high)) finish();
-            else armIdle(idleMs);
-          })
-          .catch(reject);
-      });
-    } finally {
-      await Promise.race([consumer.disconnect(), new Promise((r) => setTimeout(r, 10000).unref())]);
-      await admin.deleteGroups([groupId]).catch(() => undefined);
-      await admin.disconnect();
-    }
+    await this.readToEnd(
+      topic,
+      (messages) => {
+        for (const m of messages) received.push(m);
+      },
+      options,
+    );
     return received;
   }
+
+  /**
+   * Reads every committed record of a topic, from the beginning to its end as of the call, and
+   * hands each fetched batch to `onBatch` (awaited before the next one is fetched), keeping
+   * nothing: a topic of any size is read in the memory of a few batches. Reads with a
+   * throwaway group, deleted afterwards. The end offsets are taken at the start; aborted
+   * records and transaction markers are never delivered, so the read also ends once nothing
+   * has arrived for `idleMs` (see `CatchUp`). Records written after the start may be handed
+   * over too, until every partition is at its end. Fails if the end is not reached within
+   * `timeoutMs` of waiting on Kafka (time spent in `onBatch` does not count), or with the error
+   * `onBatch` throws; no batch is handed over after the read has ended.
+   */
+  async readToEnd(
+    topic: string,
+    onBatch: (messages: IncomingMessage[]) => Promise<void> | void,
+    options: ReadToEndOptions = {},
+  ): Promise<{ records: number; caughtUpBy: CaughtUpBy }> {
+    const idleMs = options.idleMs ?? 1500;
+    const timeoutMs = options.timeoutMs ?? 120000;
+    const admin = await this.admin();
+    let consumer: Consumer | null = null;
+    // settles once the consumer has joined its group and runs (or failed to)
+    let running: Promise<void> = Promise.resolve();
+    const groupId = `tallyline-reader-${Math.random().toString(36).slice(2)}`;
+    let records = 0;
+    try {
+      if (!(await admin.listTopics()).includes(topic)) {
+        throw new Error(`topic ${topic} does not exist: run \`tallyline topics apply\``);
+      }
+      // Joining the group takes a few seconds before the first batch.
+      const catchUp = await CatchUp.of(admin, [topic], { idleMs, joinMs: 15000 });
+      if (catchUp.empty) return { records, caughtUpBy: 'empty' };
+      const c = (consumer = this.consumer({ groupId }));
+      await c.subscribe([topic], { fromBeginning: true });
+      let ended = false;
+      const caughtUpBy = await new Promise<CaughtUpBy>((resolve, reject) => {
+        const started = Date.now();
+        let inBatchMs = 0;
+        let batchStarted = 0;
+        let deadline: NodeJS.Timeout | null = null;
+        const end = (error: unknown, by?: CaughtUpBy) => {
+          if (ended) return;
+          ended = true;
+          if (deadline) clearTimeout(deadline);
+          catchUp.stop();
+          if (by) resolve(by);
+          else reject(error);
+        };
+        const checkDeadline = () => {
+          const waited = Date.now() - started - inBatchMs - (batchStarted ? Date.now() - batchStarted : 0);
+          if (waited < timeoutMs) {
+            deadline = setTimeout(checkDeadline, timeoutMs - waited);
+            return;
+          }
+          const behind = catchUp
+            .remaining()
+            .map((r) => `partition ${r.partition} at ${r.next} of ${r.end}`)
+            .join(', ');
+          end(new Error(`reading ${topic}: not at its end after ${timeoutMs} ms (${behind})`));
+        };
+        deadline = setTimeout(checkDeadline, timeoutMs);
+        void catchUp.caughtUp.then((by) => end(null, by));
+        catchUp.start();
+        running = c
+          .run(
+            async (batch) => {
+              if (ended) return;
+              catchUp.arrived(batch.topic, batch.partition);
+              batchStarted = Date.now();
+              try {
+                if (batch.messages.length > 0) await onBatch(batch.messages);
+              } catch (err) {
+                end(err);
+                return;
+              } finally {
+                inBatchMs += Date.now() - batchStarted;
+                batchStarted = 0;
+              }
+              records += batch.messages.length;
+              const last = batch.messages.at(-1);
+              // The last offset resolves the batch (KafkaJS parses each resolved offset as a Long).
+              if (last) batch.resolveOffset(last.offset);
+              catchUp.handled(batch.topic, batch.partition, last?.offset);
+            },
+            { autoCommit: false },
+          )
+          .catch(end);
+      });
+      return { records, caughtUpBy };
+    } finally {
+      if (consumer) {
+        // A consumer disconnected while it is still joining its group crashes and restarts
+        // itself for ever (KafkaJS): so let a join in progress (a read that timed out) finish.
+        await Promise.race([running, new Promise((r) => setTimeout(r, 30000).unref())]);
+        await Promise.race([consumer.disconnect(), new Promise((r) => setTimeout(r, 10000).unref())]);
+        await admin.deleteGroups([groupId]).catch(() => undefined);
+      }
+      await admin.disconnect();
+    }
+  }
+}
+
+export interface ReadToEndOptions {
+  /** the read ends once nothing has arrived for this long (default 1.5 s) */
+  idleMs?: number;
+  /** fail if not at the end after this long waiting on Kafka (default 120 s) */
+  timeoutMs?: number;
 }
 
 export interface TransactionSender {

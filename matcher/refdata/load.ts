@@ -114,12 +114,15 @@ export async function loadReferenceFiles(
   const touched = new Set(parsed.flatMap((p) => p.recordingLinks.map((r) => r.isrc)));
   const current = new Map<string, Link[]>();
   if (touched.size > 0) {
-    for (const m of await kafka.readAll(recordingsTopic)) {
-      const isrc = m.key?.toString() ?? '';
-      if (!touched.has(isrc)) continue;
-      if (m.value === null) current.delete(isrc);
-      else current.set(isrc, (await linkSerde.decode(m.value)).links);
-    }
+    // Batch by batch: only the touched recordings' links are kept, not the whole topic.
+    await kafka.readToEnd(recordingsTopic, async (messages) => {
+      for (const m of messages) {
+        const isrc = m.key?.toString() ?? '';
+        if (!touched.has(isrc)) continue;
+        if (m.value === null) current.delete(isrc);
+        else current.set(isrc, (await linkSerde.decode(m.value)).links);
+      }
+    });
   }
 
   const producer = await kafka.producer();
