@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../core/config/index.ts';
 import {
+  CatchUp,
   KafkaClient,
   type Consumer,
   type IncomingMessage,
@@ -68,6 +70,9 @@ export class MatcherService {
   private readonly matching = new OneAtATime();
   private readonly transactions = new OneAtATime();
   private rematcher: Rematcher | null = null;
+  /** resolves once the state is restored and the producer is ready: lines may be matched */
+  private readonly ready: Promise<void>;
+  private markReady!: () => void;
   private rematcherProducer: Producer | null = null;
   /** lines (not records: a release-level line is several) matched, left unmatched and dead-lettered by this instance */
   readonly processed = { matched: 0, unmatched: 0, deadLettered: 0 };
@@ -80,6 +85,7 @@ export class MatcherService {
     private readonly serdes: MatcherSerdes,
   ) {
     this.lines = new LineMatcher(this.state, serdes, config.matcher);
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
 
   private topic(name: Parameters<typeof topicName>[1]) {
@@ -106,20 +112,25 @@ export class MatcherService {
       new KafkaClient(config, logger),
       serdes,
     );
-    // The producer (a JVM process to start, with the default engine) starts while the state
-    // is restored, not after it.
+    // While the state is restored, the producer (a JVM process to start, with the default
+    // engine) starts and the line consumer joins its group and fetches its first batches,
+    // which wait for the state: all of that takes seconds.
     const producer = service.kafka.transactionalProducer(
       `${config.matcher.groupId}.${randomBytes(6).toString('hex')}`,
     );
-    producer.catch(() => undefined); // awaited below, after the restore
+    const joined = service.consumeLines();
+    producer.catch(() => undefined); // both awaited below, after the restore
+    joined.catch(() => undefined);
     try {
       await service.restore();
+      service.producer = await producer;
+      await joined;
     } catch (err) {
       await (await producer.catch(() => null))?.disconnect();
+      await service.lineConsumer?.disconnect().catch(() => undefined);
       throw err;
     }
-    service.producer = await producer;
-    await service.consumeLines(service.producer);
+    service.markReady();
     if (options.rematch ?? true) await service.startRematcher();
     return service;
   }
@@ -127,14 +138,15 @@ export class MatcherService {
   /** Reads the reference topics to their end, then keeps following them. */
   private async restore(): Promise<void> {
     const started = Date.now();
+    // ref.recordings is also written in the matcher's transactions (links from usage
+    // reports), and a transaction marker takes an offset but is never delivered: CatchUp also
+    // counts the restore as done once nothing has arrived for a while.
     const admin = await this.kafka.admin();
-    const ends = new Map<string, number>();
-    for (const name of ['ref.works', 'ref.recordings'] as const) {
-      for (const o of await admin.topicOffsets(this.topic(name))) {
-        if (Number(o.high) > Number(o.low)) ends.set(`${this.topic(name)}:${o.partition}`, Number(o.high));
-      }
-    }
-    await admin.disconnect();
+    const catchUp = await CatchUp.of(admin, [this.topic('ref.works'), this.topic('ref.recordings')], {
+      idleMs: RESTORE_IDLE_MS,
+      joinMs: RESTORE_JOIN_MS,
+      unref: true,
+    }).finally(() => admin.disconnect());
     // A group of its own per instance: every instance holds all reference data.
     this.refConsumer = this.kafka.consumer({
       groupId: `${this.config.matcher.groupId}.ref.${randomBytes(4).toString('hex')}`,
@@ -143,38 +155,16 @@ export class MatcherService {
     await this.refConsumer.subscribe([this.topic('ref.works'), this.topic('ref.recordings')], {
       fromBeginning: true,
     });
-    let resolveDone!: () => void;
-    const done = new Promise<void>((resolve) => (resolveDone = resolve));
-    let finished = false;
-    const restored = () => {
-      finished = true;
-      resolveDone();
-    };
-    // ref.recordings is also written in the matcher's transactions (links from usage
-    // reports), and a transaction marker takes an offset but is never delivered: a partition
-    // whose last record is followed only by markers never reaches its end offset. So the
-    // restore also ends once nothing has arrived for a while (as KafkaClient.readAll does).
-    let idle: NodeJS.Timeout | null = null;
-    const waitIdle = (ms: number) => {
-      if (idle) clearTimeout(idle);
-      idle = setTimeout(() => restored(), ms);
-      idle.unref();
-    };
-    if (ends.size === 0) restored();
-    else waitIdle(RESTORE_JOIN_MS);
+    catchUp.start();
     void this.refConsumer.run(async (batch) => {
+      catchUp.arrived(batch.topic, batch.partition);
       for (const m of batch.messages) await this.applyReference(m);
       const last = batch.messages.at(-1);
       // The last offset resolves the batch (KafkaJS parses each resolved offset as a Long).
       if (last) batch.resolveOffset(last.offset);
-      const key = `${batch.topic}:${batch.partition}`;
-      if (last && ends.has(key) && Number(last.offset) + 1 >= ends.get(key)!) ends.delete(key);
-      if (finished) return;
-      if (ends.size === 0) restored();
-      else waitIdle(RESTORE_IDLE_MS);
+      catchUp.handled(batch.topic, batch.partition, last?.offset);
     });
-    await done;
-    if (idle) clearTimeout(idle);
+    await catchUp.caughtUp;
     this.logger.info(
       {
         works: this.state.works.size,
@@ -222,7 +212,8 @@ export class MatcherService {
     return this.rematcher?.rematched ?? [];
   }
 
-  private async consumeLines(producer: TransactionalProducer): Promise<void> {
+  /** Joins the line consumer group; batches wait until the state is restored and the producer ready. */
+  private async consumeLines(): Promise<void> {
     const groupId = this.config.matcher.groupId;
     this.lineConsumer = this.kafka.consumer({ groupId, ...FETCH });
     await this.lineConsumer.subscribe([this.topic('usage.lines')], { fromBeginning: true });
@@ -230,6 +221,12 @@ export class MatcherService {
       async (batch) => {
         const last = batch.messages.at(-1);
         if (!last) return;
+        // The first batches arrive during the restore: they wait, keeping the membership alive.
+        while (!this.producer) {
+          await Promise.race([this.ready, sleep(3000)]);
+          await batch.heartbeat();
+        }
+        const producer = this.producer;
         const out = await this.matching.run(() => this.lines.matchBatch(batch.messages));
         await this.transactions.run(() =>
           producer.transaction(async (tx) => {
