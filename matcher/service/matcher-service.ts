@@ -158,11 +158,14 @@ export class MatcherService {
     catchUp.start();
     void this.refConsumer.run(async (batch) => {
       catchUp.arrived(batch.topic, batch.partition);
-      for (const m of batch.messages) await this.applyReference(m);
       const last = batch.messages.at(-1);
-      // The last offset resolves the batch (KafkaJS parses each resolved offset as a Long).
-      if (last) batch.resolveOffset(last.offset);
-      catchUp.handled(batch.topic, batch.partition, last?.offset);
+      try {
+        for (const m of batch.messages) await this.applyReference(m);
+        // The last offset resolves the batch (KafkaJS parses each resolved offset as a Long).
+        if (last) batch.resolveOffset(last.offset);
+      } finally {
+        catchUp.handled(batch.topic, batch.partition, last?.offset);
+      }
     });
     await catchUp.caughtUp;
     this.logger.info(
