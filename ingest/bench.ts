@@ -9,6 +9,7 @@ import { loadConfig } from '../core/config/index.ts';
 import { KafkaClient } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { descendants, peakRssMB } from '../core/bench/proc.ts';
+import { NODE_FLAGS } from '../core/cli/node-flags.ts';
 import { repoRoot } from '../core/paths.ts';
 import { checkSchemas, createRegistryClient } from '../core/registry/index.ts';
 import { deleteKeys } from '../core/stack/stack.ts';
@@ -84,10 +85,14 @@ export async function benchIngest(usageLines: number, logger: Logger): Promise<I
   const fileMB = statSync(report.path).size / 1e6;
 
   const rt = await IngestRuntime.create(config, logger);
-  const worker = spawn('node', [path.join(repoRoot, 'bin/tallyline.js'), 'serve', '--no-api', '--no-watch'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const worker = spawn(
+    'node',
+    [...NODE_FLAGS, path.join(repoRoot, 'bin/tallyline.js'), 'serve', '--no-api', '--no-watch'],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   let file;
   let peak = 0;
   let bridgePeak = 0;

@@ -14,6 +14,7 @@ import {
 } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { cpuSeconds, descendants, peakRssMB } from '../core/bench/proc.ts';
+import { NODE_FLAGS } from '../core/cli/node-flags.ts';
 import { repoRoot } from '../core/paths.ts';
 import { AvroSerde, checkSchemas, createRegistryClient } from '../core/registry/index.ts';
 import type { UsageLine } from '../core/schemas/types.ts';
@@ -282,7 +283,7 @@ export async function benchMatcher(
     const endSum = ends.reduce((s, o) => s + Number(o.high), 0);
     const matcher = spawn(
       'node',
-      [path.join(repoRoot, 'bin/tallyline.js'), 'match', 'serve', '--no-rematch'],
+      [...NODE_FLAGS, path.join(repoRoot, 'bin/tallyline.js'), 'match', 'serve', '--no-rematch'],
       {
         env: { ...process.env, ...env },
         stdio: ['ignore', 'ignore', 'pipe'],
