@@ -137,3 +137,25 @@ test('of() takes the end offsets of each topic from the admin client', async () 
     { topic: 'ref.recordings', partition: 0, next: 0, end: 1 },
   ]);
 });
+
+test('the fraction read grows with the offsets handled, over all partitions, and is 1 once caught up', async () => {
+  const c = new CatchUp(
+    [
+      { topic: 'ref.works', partition: 0, low: '0', high: '6' },
+      { topic: 'ref.recordings', partition: 0, low: '10', high: '12' },
+      { topic: 'ref.recordings', partition: 1, low: '4', high: '4' }, // empty: nothing to read
+    ],
+    IDLE,
+  );
+  c.start();
+  assert.equal(c.fraction(), 0);
+  c.handled('ref.works', 0, '2'); // 3 of 8 offsets
+  assert.equal(c.fraction(), 3 / 8);
+  c.handled('ref.recordings', 0, '11'); // that partition done: 5 of 8
+  assert.equal(c.fraction(), 5 / 8);
+  c.handled('ref.works', 0, '4');
+  assert.equal(c.fraction(), 7 / 8);
+  mock.timers.tick(IDLE.idleMs); // the last offset is a marker: caught up by idleness
+  assert.equal(await state(c), 'idle');
+  assert.equal(c.fraction(), 1);
+});

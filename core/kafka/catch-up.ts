@@ -36,6 +36,8 @@ export class CatchUp {
   private readonly ends = new Map<string, number>();
   /** next offset to read per `topic:partition`, for `remaining()` */
   private readonly next = new Map<string, number>();
+  /** offsets to read in all, from each partition's low to its end offset */
+  private total = 0;
   private readonly idleMs: number;
   private readonly joinMs: number;
   private readonly unref: boolean;
@@ -60,6 +62,7 @@ export class CatchUp {
       if (high > low) {
         this.ends.set(key(o.topic, o.partition), high);
         this.next.set(key(o.topic, o.partition), low);
+        this.total += high - low;
       }
     }
   }
@@ -124,6 +127,18 @@ export class CatchUp {
     }
     if (this.ends.size === 0) this.finish('ends');
     else if (this.started && this.inHand === 0) this.armIdle(this.idleMs);
+  }
+
+  /**
+   * How far the read is, from 0 to 1: the share of the offsets from each partition's low to its
+   * end offset that have been handled (1 once caught up, however). Offsets, not records: a
+   * compacted topic's gaps count as read once passed.
+   */
+  fraction(): number {
+    if (this.done || this.total === 0) return 1;
+    let left = 0;
+    for (const [k, end] of this.ends) left += end - this.next.get(k)!;
+    return 1 - left / this.total;
   }
 
   /** The partitions not at their end offset yet, for a message saying where a read stands. */

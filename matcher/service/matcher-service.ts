@@ -30,6 +30,15 @@ import { Rematcher } from './rematcher.ts';
 // writers of one ISRC at the same moment (another instance, `refdata load`) can overwrite
 // such a link; the sender's next line with that ISRC and ISWC writes it again.
 
+/** How far the restore of the reference state is. */
+export interface RestoreProgress {
+  /** from 0 to 1: the share of the reference topics' offsets read */
+  fraction: number;
+  works: number;
+  recordings: number;
+  seconds: number;
+}
+
 export interface MatcherSerdes {
   usage: AvroSerde<'UsageLine'>;
   work: AvroSerde<'Work'>;
@@ -47,6 +56,8 @@ const FETCH = { maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 32 * 1024 * 102
 
 /** Joining the reference consumer's group takes a few seconds before the first batch. */
 const RESTORE_JOIN_MS = 15000;
+/** How often the restore's progress is logged. */
+const RESTORE_PROGRESS_MS = 3000;
 /** No reference record for this long: what is left before the end offsets is markers. */
 const RESTORE_IDLE_MS = 2000;
 
@@ -95,7 +106,7 @@ export class MatcherService {
   static async start(
     config: Config,
     logger: Logger,
-    options: { rematch?: boolean } = {},
+    options: { rematch?: boolean; onRestoreProgress?: (progress: RestoreProgress) => void } = {},
   ): Promise<MatcherService> {
     const registry = createRegistryClient(config);
     const t = (name: Parameters<typeof topicName>[1]) => topicName(config.kafka.topicPrefix, name);
@@ -122,7 +133,7 @@ export class MatcherService {
     producer.catch(() => undefined); // both awaited below, after the restore
     joined.catch(() => undefined);
     try {
-      await service.restore();
+      await service.restore(options.onRestoreProgress);
       service.producer = await producer;
       await joined;
     } catch (err) {
@@ -135,8 +146,11 @@ export class MatcherService {
     return service;
   }
 
-  /** Reads the reference topics to their end, then keeps following them. */
-  private async restore(): Promise<void> {
+  /**
+   * Reads the reference topics to their end, then keeps following them. The progress is
+   * logged every few seconds and handed to `onProgress`: at the start, meanwhile, at the end.
+   */
+  private async restore(onProgress?: (progress: RestoreProgress) => void): Promise<void> {
     const started = Date.now();
     // ref.recordings is also written in the matcher's transactions (links from usage
     // reports), and a transaction marker takes an offset but is never delivered: CatchUp also
@@ -155,6 +169,21 @@ export class MatcherService {
     await this.refConsumer.subscribe([this.topic('ref.works'), this.topic('ref.recordings')], {
       fromBeginning: true,
     });
+    const report = () => {
+      const progress: RestoreProgress = {
+        fraction: catchUp.fraction(),
+        works: this.state.works.size,
+        recordings: this.state.recordings.size,
+        seconds: (Date.now() - started) / 1000,
+      };
+      onProgress?.(progress);
+      return progress;
+    };
+    report();
+    const reporting = setInterval(() => {
+      const { fraction, ...rest } = report();
+      this.logger.info({ percent: Math.floor(fraction * 100), ...rest }, 'restoring reference data');
+    }, RESTORE_PROGRESS_MS);
     catchUp.start();
     void this.refConsumer.run(async (batch) => {
       catchUp.arrived(batch.topic, batch.partition);
@@ -168,14 +197,9 @@ export class MatcherService {
       }
     });
     await catchUp.caughtUp;
-    this.logger.info(
-      {
-        works: this.state.works.size,
-        recordings: this.state.recordings.size,
-        seconds: (Date.now() - started) / 1000,
-      },
-      'reference data restored',
-    );
+    clearInterval(reporting);
+    const { fraction: _done, ...restored } = report();
+    this.logger.info(restored, 'reference data restored');
   }
 
   private async applyReference(m: IncomingMessage): Promise<void> {

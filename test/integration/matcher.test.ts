@@ -7,7 +7,12 @@ import type { UsageLine } from '../../core/schemas/types.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
 import { Intake } from '../../ingest/intake/intake.ts';
 import { buildFile, nwr, rec } from '../../fixtures/generate/cwr.ts';
-import { loadReferenceFiles, MatcherService, matchStatus } from '../../matcher/index.ts';
+import {
+  loadReferenceFiles,
+  MatcherService,
+  matchStatus,
+  type RestoreProgress,
+} from '../../matcher/index.ts';
 import { logger } from '../support/harness.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 
@@ -48,8 +53,18 @@ test('a loaded catalog, an ingested report: the lines whose ISRC the catalog lin
   );
   assert.equal(loaded!.loaded, catalogIsrcs.length);
 
-  matcher = await MatcherService.start(config, logger);
+  const progress: RestoreProgress[] = [];
+  matcher = await MatcherService.start(config, logger, { onRestoreProgress: (p) => progress.push(p) });
   assert.equal(matcher.state.recordings.size, catalogIsrcs.length, 'reference data restored before matching');
+  // The restore's progress: from nothing to all of it, never backwards.
+  assert.deepEqual(progress[0], { ...progress[0]!, fraction: 0, works: 0, recordings: 0 });
+  assert.deepEqual(progress.at(-1), {
+    ...progress.at(-1)!,
+    fraction: 1,
+    works: catalogIsrcs.length,
+    recordings: catalogIsrcs.length,
+  });
+  progress.slice(1).forEach((p, i) => assert.ok(p.fraction >= progress[i]!.fraction));
 
   // A line reported at release level matches too when every one of its resources is linked.
   const expected = lines.filter(
