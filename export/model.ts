@@ -42,17 +42,16 @@ export interface HolderShare {
   basisPoints: number;
 }
 
+/** A match as the export needs it (the line id is the key of `ExportInput.matched`). */
 export interface MatchFacts {
-  lineId: string;
   partIndex: number;
   partCount: number;
   workId: string;
   iswc: string | null;
   method: MatchMethod;
-  rematch: boolean;
   /** the work's holders with their shares, merged by holder id, sorted */
   holders: readonly HolderShare[];
-  /** which emission wins on duplicates: re-matches, then the later one */
+  /** which emission wins on duplicates: re-matches (a 1 first), then the later one */
   order: [number, number, number, number];
 }
 

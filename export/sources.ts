@@ -8,7 +8,34 @@ import { topicName } from '../core/topics/index.ts';
 import { holdersOf } from './holders.ts';
 import type { ExportInput, HolderShare, LineFacts, MatchFacts, SummaryFacts } from './model.ts';
 
-/** Builds the export's input record by record, interning what many lines share. */
+/**
+ * One copy of each value that many lines share. The Avro decoder returns a new string for
+ * every field of every record: a million lines would otherwise keep a million copies of
+ * "GB", of their file id, sender, dates and so on.
+ */
+export class Interner {
+  private readonly seen = new Map<string, string>();
+
+  of<T extends string | null>(s: T): T {
+    if (s === null) return s;
+    const known = this.seen.get(s);
+    if (known !== undefined) return known as T;
+    this.seen.set(s, s);
+    return s;
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+}
+
+/**
+ * Builds the export's input record by record, keeping only the fields the export reads and
+ * one copy of each value that many lines share (file ids, senders, territories, commercial
+ * models, use types, currencies, dates, DSR unit prices, work ids, ISWCs, match methods,
+ * summaries, holder lists). Line ids are unique per line: each is kept once and reused as
+ * the key of every map and set that holds the line.
+ */
 export class InputBuilder {
   readonly input: ExportInput = {
     lines: new Map(),
@@ -18,28 +45,33 @@ export class InputBuilder {
   };
   private readonly summaries = new Map<string, SummaryFacts>();
   private readonly holders = new Map<string, readonly HolderShare[]>();
+  private readonly strings = new Interner();
   /** distinct line ids per file seen on usage.lines itself, for reconcile */
   readonly onLinesTopic = new Map<string, Set<string>>();
   /** records skipped because they could not be decoded, by topic */
   readonly undecodable: Record<string, number> = {};
 
-  addLine(line: UsageLine): void {
-    if (this.input.lines.has(line.lineId)) return;
+  /** The line's facts, the ones kept if the line was seen before. */
+  addLine(line: UsageLine): LineFacts {
+    const known = this.input.lines.get(line.lineId);
+    if (known) return known;
+    const str = this.strings;
+    const fileId = str.of(line.fileId);
     let summary: SummaryFacts | null = null;
     if (line.summary) {
       const s = line.summary;
-      const key = `${line.fileId}#${s.summaryRecordId ?? `L${s.lineNumber ?? 0}`}`;
+      const key = `${fileId}#${s.summaryRecordId ?? `L${s.lineNumber ?? 0}`}`;
       summary = this.summaries.get(key) ?? null;
       if (!summary) {
         summary = {
           key,
-          fileId: line.fileId,
+          fileId,
           summaryRecordId: s.summaryRecordId ?? `L${s.lineNumber ?? 0}`,
-          recordType: s.recordType,
-          commercialModel: s.commercialModel,
-          useType: s.useType,
-          territory: s.territory,
-          currency: s.currency,
+          recordType: str.of(s.recordType),
+          commercialModel: str.of(s.commercialModel),
+          useType: str.of(s.useType),
+          territory: str.of(s.territory),
+          currency: str.of(s.currency),
           netRevenue: s.netRevenue,
           totalUsages: s.totalUsages,
         };
@@ -48,56 +80,58 @@ export class InputBuilder {
     }
     const facts: LineFacts = {
       lineId: line.lineId,
-      fileId: line.fileId,
+      fileId,
       lineNumber: line.lineNumber,
-      sender: line.sender,
-      format: line.format,
+      sender: str.of(line.sender),
+      format: str.of(line.format),
       usages: line.usages,
-      territory: line.territory,
-      commercialModel: line.commercialModel,
-      useType: line.useType,
-      currency: line.currency,
-      price: line.priceConsumerPaid,
-      periodStart: line.periodStart,
-      periodEnd: line.periodEnd,
+      territory: str.of(line.territory),
+      commercialModel: str.of(line.commercialModel),
+      useType: str.of(line.useType),
+      currency: str.of(line.currency),
+      // A DSR line's unit price takes few values; a CSV row's revenue is the row's own.
+      price: line.format === 'DSR' ? str.of(line.priceConsumerPaid) : line.priceConsumerPaid,
+      periodStart: str.of(line.periodStart),
+      periodEnd: str.of(line.periodEnd),
       summary,
     };
-    this.input.lines.set(line.lineId, facts);
+    this.input.lines.set(facts.lineId, facts);
+    return facts;
   }
 
   addMatched(m: MatchedUsage, order: MatchFacts['order']): void {
-    this.addLine(m.line);
+    const kept = this.addLine(m.line).lineId;
+    const lineId = kept === m.lineId ? kept : m.lineId;
     const holderKey = JSON.stringify([m.publishers, m.writers]);
     let holders = this.holders.get(holderKey);
     if (!holders) this.holders.set(holderKey, (holders = holdersOf(m.publishers, m.writers)));
+    const str = this.strings;
     const facts: MatchFacts = {
-      lineId: m.lineId,
       partIndex: m.partIndex ?? 0,
       partCount: Math.max(1, m.partCount ?? 1),
-      workId: m.workId,
-      iswc: m.iswc,
-      method: m.method,
-      rematch: m.rematch,
+      workId: str.of(m.workId),
+      iswc: str.of(m.iswc),
+      method: str.of(m.method),
       holders,
       order,
     };
-    const list = this.input.matched.get(m.lineId);
+    const list = this.input.matched.get(lineId);
     if (list) list.push(facts);
-    else this.input.matched.set(m.lineId, [facts]);
-    this.input.deadAtMatch.get(m.fileId)?.delete(m.lineId);
+    else this.input.matched.set(lineId, [facts]);
+    this.input.deadAtMatch.get(m.fileId)?.delete(lineId);
   }
 
   addUnmatched(line: UsageLine): void {
-    this.addLine(line);
-    this.input.unmatched.add(line.lineId);
-    this.input.deadAtMatch.get(line.fileId)?.delete(line.lineId);
+    const { lineId, fileId } = this.addLine(line);
+    this.input.unmatched.add(lineId);
+    this.input.deadAtMatch.get(fileId)?.delete(lineId);
   }
 
   addFromLinesTopic(line: UsageLine): void {
-    this.addLine(line);
-    let set = this.onLinesTopic.get(line.fileId);
-    if (!set) this.onLinesTopic.set(line.fileId, (set = new Set()));
-    set.add(line.lineId);
+    const { lineId, fileId } = this.addLine(line);
+    let set = this.onLinesTopic.get(fileId);
+    if (!set) this.onLinesTopic.set(fileId, (set = new Set()));
+    set.add(lineId);
   }
 
   /**
@@ -107,8 +141,8 @@ export class InputBuilder {
   addDeadAtMatch(fileId: string, lineId: string): void {
     if (this.input.matched.has(lineId) || this.input.unmatched.has(lineId)) return;
     let set = this.input.deadAtMatch.get(fileId);
-    if (!set) this.input.deadAtMatch.set(fileId, (set = new Set()));
-    set.add(lineId);
+    if (!set) this.input.deadAtMatch.set(this.strings.of(fileId), (set = new Set()));
+    set.add(this.input.lines.get(lineId)?.lineId ?? lineId);
   }
 
   skipped(topic: string): void {
