@@ -1,5 +1,5 @@
 import { splitByShares } from './money.ts';
-import { type ExportInput, type LineFacts, type MatchFacts, UNALLOCATED } from './model.ts';
+import { type ExportInput, type LineFacts, type MatchFacts, partsOf, UNALLOCATED } from './model.ts';
 import { inPeriod, monthOf } from './period.ts';
 import { valueFile, type FileValuation } from './valuation.ts';
 import type { MatchMethod } from '../core/schemas/types.ts';
@@ -234,7 +234,7 @@ function exportFile(
     if (line.periodStart && (!usageStart || line.periodStart < usageStart)) usageStart = line.periodStart;
     if (line.periodEnd && line.periodEnd > usageEnd) usageEnd = line.periodEnd;
     if (value !== undefined && !line.summary?.netRevenue) accountOf(currency).reported += value;
-    const parts = settledParts(input.matched.get(line.lineId) ?? []);
+    const parts = settledParts(partsOf(input.matched.get(line.lineId)));
     if (parts.length === 0) {
       if (input.unmatched.has(line.lineId)) {
         account.unmatchedLines++;

@@ -57,11 +57,19 @@ export interface MatchFacts {
 
 export interface ExportInput {
   lines: Map<string, LineFacts>;
-  /** by lineId, one entry per part */
-  matched: Map<string, MatchFacts[]>;
+  /**
+   * by lineId, one entry per emission of a part (`partsOf`); a line emitted once as one part,
+   * the usual case, holds its match without an array around it
+   */
+  matched: Map<string, MatchFacts | MatchFacts[]>;
   unmatched: Set<string>;
   /** line ids dead-lettered at match and neither matched nor unmatched since, by file */
   deadAtMatch: Map<string, Set<string>>;
+}
+
+/** The emissions of a line's parts, as a list. */
+export function partsOf(entry: MatchFacts | readonly MatchFacts[] | undefined): readonly MatchFacts[] {
+  return entry === undefined ? [] : Array.isArray(entry) ? entry : [entry as MatchFacts];
 }
 
 export const UNALLOCATED = 'UNALLOCATED';

@@ -115,9 +115,10 @@ export class InputBuilder {
       holders,
       order,
     };
-    const list = this.input.matched.get(lineId);
-    if (list) list.push(facts);
-    else this.input.matched.set(lineId, [facts]);
+    const known = this.input.matched.get(lineId);
+    if (known === undefined) this.input.matched.set(lineId, facts);
+    else if (Array.isArray(known)) known.push(facts);
+    else this.input.matched.set(lineId, [known, facts]);
     this.input.deadAtMatch.get(m.fileId)?.delete(lineId);
   }
 
