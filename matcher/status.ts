@@ -3,6 +3,7 @@ import { parseDeadLetterHeaders } from '../core/dlq/index.ts';
 import { KafkaClient } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';
+import type { MatchedUsage, UnmatchedUsage } from '../core/schemas/types.ts';
 import { topicName } from '../core/topics/index.ts';
 
 export interface FileMatchStatus {
@@ -34,8 +35,13 @@ export async function matchStatus(
   const kafka = new KafkaClient(config, logger);
   const registry = createRegistryClient(config);
   const t = (name: Parameters<typeof topicName>[1]) => topicName(config.kafka.topicPrefix, name);
-  const matchedSerde = await AvroSerde.forTopic(registry, t('usage.matched'), 'MatchedUsage');
-  const unmatchedSerde = await AvroSerde.forTopic(registry, t('usage.unmatched'), 'UnmatchedUsage');
+  // Only what is counted is decoded: the line each record carries is skipped, not built.
+  const matched = (await AvroSerde.forTopic(registry, t('usage.matched'), 'MatchedUsage')).projection<
+    Pick<MatchedUsage, 'lineId' | 'fileId' | 'method' | 'rematch'>
+  >({ lineId: true, fileId: true, method: true, rematch: true });
+  const unmatched = (await AvroSerde.forTopic(registry, t('usage.unmatched'), 'UnmatchedUsage')).projection<
+    Pick<UnmatchedUsage, 'lineId' | 'fileId'>
+  >({ lineId: true, fileId: true });
   const files = new Map<
     string,
     { events: Set<string>; matched: Map<string, Set<string>>; unmatched: Set<string>; dead: Set<string> }
@@ -61,7 +67,7 @@ export async function matchStatus(
   });
   await kafka.readToEnd(t('usage.matched'), async (messages) => {
     for (const m of messages) {
-      const v = await matchedSerde.decode(m.value!);
+      const v = await matched.decode(m.value!);
       // A line reported at release level is matched as several parts (records); it counts once.
       const methods = of(v.fileId).matched;
       const label = v.rematch ? `${v.method} (re-match)` : v.method;
@@ -70,7 +76,7 @@ export async function matchStatus(
   });
   await kafka.readToEnd(t('usage.unmatched'), async (messages) => {
     for (const m of messages) {
-      const v = await unmatchedSerde.decode(m.value!);
+      const v = await unmatched.decode(m.value!);
       of(v.fileId).unmatched.add(v.lineId);
     }
   });
