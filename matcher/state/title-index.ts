@@ -73,7 +73,9 @@ export class TitleIndex {
   private readonly ordinalOf = new Map<string, number>();
   private readonly works: (Work | null)[] = [];
   private readonly titlesOf: (string[] | undefined)[] = [];
-  private readonly byTitle = new Map<string, Set<number>>();
+  // Most titles are one work's: its number is kept without a Set around it (a Set is
+  // ~100 bytes, for each of ~500k titles at 500k works).
+  private readonly byTitle = new Map<string, Posting>();
   private readonly byWord = new Map<string, Set<number>>();
   private readonly neighbours = new WordNeighbours();
   /** The writers and performers of the works, by their numbers here. */
@@ -95,7 +97,7 @@ export class TitleIndex {
       this.ordinalOf.set(workId, n);
     }
     for (const t of this.titlesOf[n] ?? []) {
-      this.byTitle.get(t)?.delete(n);
+      drop(this.byTitle, t, n);
       for (const k of wordKeys(t)) this.byWord.get(k)?.delete(n);
     }
     const titles = work
@@ -104,7 +106,7 @@ export class TitleIndex {
     this.works[n] = work;
     this.titlesOf[n] = titles;
     for (const t of titles) {
-      add(this.byTitle, t, n);
+      addOne(this.byTitle, t, n);
       for (const k of wordKeys(t)) {
         if (!add(this.byWord, k, n)) continue;
         this.neighbours.add(k);
@@ -117,7 +119,7 @@ export class TitleIndex {
   /** Every work with this very (normalised) title, in no particular order. */
   exact(normalisedTitle: string): TitleCandidate[] {
     const out: TitleCandidate[] = [];
-    for (const n of this.byTitle.get(normalisedTitle) ?? []) out.push(this.candidate(n, 1));
+    for (const n of postingWorks(this.byTitle.get(normalisedTitle))) out.push(this.candidate(n, 1));
     return out;
   }
 
@@ -130,12 +132,13 @@ export class TitleIndex {
   candidates(normalisedTitle: string, minSimilarity: number, limit: number): TitleCandidate[] {
     // A very common title's works were all seen through exact(); not again here.
     const same = this.byTitle.get(normalisedTitle);
+    const sameSize = postingSize(same);
     // As many works with the very title as the limit: no other can be among them.
-    if (same && same.size >= limit && same.size <= MAX_EXACT) return this.exact(normalisedTitle);
+    if (same !== undefined && sameSize >= limit && sameSize <= MAX_EXACT) return this.exact(normalisedTitle);
     const query = ++this.query;
     const out: TitleCandidate[] = [];
-    if (same && same.size <= MAX_EXACT) {
-      for (const n of same) {
+    if (same !== undefined && sameSize <= MAX_EXACT) {
+      for (const n of postingWorks(same)) {
         this.seen[n] = query;
         out.push(this.candidate(n, 1));
       }
@@ -152,7 +155,8 @@ export class TitleIndex {
         const replaced = words.slice();
         replaced[i] = replacement;
         const works = this.byTitle.get(replaced.join(' '));
-        if (works && works.size <= MAX_EXACT) this.gather(works, query, ordinals);
+        if (works !== undefined && postingSize(works) <= MAX_EXACT)
+          this.gather(postingWorks(works), query, ordinals);
       }
       const p = word.works;
       if (!p || p.size === 0 || p.size > MAX_POSTING || p === rarest || p === second) continue;
@@ -175,7 +179,7 @@ export class TitleIndex {
   }
 
   /** Adds to ordinals the works not gathered yet by this query. */
-  private gather(works: Set<number>, query: number, ordinals: number[]): void {
+  private gather(works: Iterable<number>, query: number, ordinals: number[]): void {
     for (const n of works) {
       if (this.seen[n] === query) continue;
       this.seen[n] = query;
@@ -228,6 +232,35 @@ function cut(candidates: TitleCandidate[], limit: number): TitleCandidate[] {
     out.length = MAX_EXACT;
   }
   return out;
+}
+
+/** The works of a title: one work's number, or a Set of several. */
+type Posting = number | Set<number>;
+
+function postingSize(p: Posting | undefined): number {
+  return p === undefined ? 0 : typeof p === 'number' ? 1 : p.size;
+}
+
+function postingWorks(p: Posting | undefined): Iterable<number> {
+  return p === undefined ? [] : typeof p === 'number' ? [p] : p;
+}
+
+/** Adds n to the key's works. */
+function addOne(map: Map<string, Posting>, key: string, n: number): void {
+  const p = map.get(key);
+  if (p === undefined || p === n) map.set(key, n);
+  else if (typeof p === 'number') map.set(key, new Set([p, n]));
+  else p.add(n);
+}
+
+/** Takes n from the key's works (a Set left with one is replaced by its number). */
+function drop(map: Map<string, Posting>, key: string, n: number): void {
+  const p = map.get(key);
+  if (p === n) map.delete(key);
+  else if (typeof p === 'object') {
+    p.delete(n);
+    if (p.size === 1) map.set(key, p.values().next().value!);
+  }
 }
 
 /** Adds n to the key's set; true when the key had none before. */
