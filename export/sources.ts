@@ -5,29 +5,9 @@ import type { Logger } from '../core/log/index.ts';
 import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';
 import type { MatchedUsage, UsageLine } from '../core/schemas/types.ts';
 import { topicName } from '../core/topics/index.ts';
+import { Interner } from '../core/memory/index.ts';
 import { holdersOf } from './holders.ts';
 import type { ExportInput, HolderShare, LineFacts, MatchFacts, SummaryFacts } from './model.ts';
-
-/**
- * One copy of each value that many lines share. The Avro decoder returns a new string for
- * every field of every record: a million lines would otherwise keep a million copies of
- * "GB", of their file id, sender, dates and so on.
- */
-export class Interner {
-  private readonly seen = new Map<string, string>();
-
-  of<T extends string | null>(s: T): T {
-    if (s === null) return s;
-    const known = this.seen.get(s);
-    if (known !== undefined) return known as T;
-    this.seen.set(s, s);
-    return s;
-  }
-
-  get size(): number {
-    return this.seen.size;
-  }
-}
 
 /**
  * Builds the export's input record by record, keeping only the fields the export reads and
@@ -56,7 +36,7 @@ export class InputBuilder {
     const known = this.input.lines.get(line.lineId);
     if (known) return known;
     const str = this.strings;
-    const fileId = str.of(line.fileId);
+    const fileId = str.string(line.fileId);
     let summary: SummaryFacts | null = null;
     if (line.summary) {
       const s = line.summary;
@@ -67,11 +47,11 @@ export class InputBuilder {
           key,
           fileId,
           summaryRecordId: s.summaryRecordId ?? `L${s.lineNumber ?? 0}`,
-          recordType: str.of(s.recordType),
-          commercialModel: str.of(s.commercialModel),
-          useType: str.of(s.useType),
-          territory: str.of(s.territory),
-          currency: str.of(s.currency),
+          recordType: str.string(s.recordType),
+          commercialModel: str.string(s.commercialModel),
+          useType: str.string(s.useType),
+          territory: str.string(s.territory),
+          currency: str.string(s.currency),
           netRevenue: s.netRevenue,
           totalUsages: s.totalUsages,
         };
@@ -82,17 +62,17 @@ export class InputBuilder {
       lineId: line.lineId,
       fileId,
       lineNumber: line.lineNumber,
-      sender: str.of(line.sender),
-      format: str.of(line.format),
+      sender: str.string(line.sender),
+      format: str.string(line.format),
       usages: line.usages,
-      territory: str.of(line.territory),
-      commercialModel: str.of(line.commercialModel),
-      useType: str.of(line.useType),
-      currency: str.of(line.currency),
+      territory: str.string(line.territory),
+      commercialModel: str.string(line.commercialModel),
+      useType: str.string(line.useType),
+      currency: str.string(line.currency),
       // A DSR line's unit price takes few values; a CSV row's revenue is the row's own.
-      price: line.format === 'DSR' ? str.of(line.priceConsumerPaid) : line.priceConsumerPaid,
-      periodStart: str.of(line.periodStart),
-      periodEnd: str.of(line.periodEnd),
+      price: line.format === 'DSR' ? str.string(line.priceConsumerPaid) : line.priceConsumerPaid,
+      periodStart: str.string(line.periodStart),
+      periodEnd: str.string(line.periodEnd),
       summary,
     };
     this.input.lines.set(facts.lineId, facts);
@@ -109,9 +89,9 @@ export class InputBuilder {
     const facts: MatchFacts = {
       partIndex: m.partIndex ?? 0,
       partCount: Math.max(1, m.partCount ?? 1),
-      workId: str.of(m.workId),
-      iswc: str.of(m.iswc),
-      method: str.of(m.method),
+      workId: str.string(m.workId),
+      iswc: str.string(m.iswc),
+      method: str.string(m.method),
       holders,
       order,
     };
@@ -142,7 +122,7 @@ export class InputBuilder {
   addDeadAtMatch(fileId: string, lineId: string): void {
     if (this.input.matched.has(lineId) || this.input.unmatched.has(lineId)) return;
     let set = this.input.deadAtMatch.get(fileId);
-    if (!set) this.input.deadAtMatch.set(this.strings.of(fileId), (set = new Set()));
+    if (!set) this.input.deadAtMatch.set(this.strings.string(fileId), (set = new Set()));
     set.add(this.input.lines.get(lineId)?.lineId ?? lineId);
   }
 

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sampleWork } from '../../core/schemas/samples.ts';
 import type { Link, Work } from '../../core/schemas/types.ts';
-import { Interner } from './interner.ts';
 import { ReferenceState } from './reference-state.ts';
 
 /** A copy of the string, as a record decoded from Avro brings its own. */
@@ -21,16 +20,6 @@ function decodedWork(id: string, iswc: string | null): Work {
     })),
   };
 }
-
-test('the interner keeps one copy of each string and one Date of each time', () => {
-  const i = new Interner();
-  const a = i.string(copy('society'));
-  assert.equal(i.string(copy('society')), a);
-  assert.equal(i.string(null), null);
-  const d = i.date(new Date(5));
-  assert.equal(i.date(new Date(5)), d);
-  assert.notEqual(i.date(new Date(6)), d);
-});
 
 test('works and links put hold equal values, sharing their repeated strings and Dates', () => {
   const s = new ReferenceState();

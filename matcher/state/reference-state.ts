@@ -1,5 +1,5 @@
 import type { Link, Work } from '../../core/schemas/types.ts';
-import { Interner } from './interner.ts';
+import { Interner } from '../../core/memory/index.ts';
 import { TitleIndex } from './title-index.ts';
 
 /**

@@ -1,8 +1,8 @@
-// Records decoded from Avro bring their own copy of every string, also of the many that
-// take a few values again and again (a link's source, a writer's role and society, the
-// same writers and publishers work after work), and each link its own Date. Held for
-// every work and recording of the state, those copies are a good part of its heap (and of
-// what V8's GC marks): the state keeps one of each instead.
+// Records decoded from Avro bring their own copy of every string, also of the many that take
+// a few values again and again (a link's source, a writer's role and society, a line's
+// territory, currency and dates), and their own Dates. What keeps many decoded records in
+// memory (the matcher's reference state, the export's input) keeps one of each instead:
+// less heap, and less for V8's GC to mark.
 
 /** Strings kept at most; then they are forgotten (only the sharing is lost, not a value). */
 const STRINGS_KEPT = 200_000;
