@@ -7,7 +7,7 @@
 /** Strings kept at most; then they are forgotten (only the sharing is lost, not a value). */
 const STRINGS_KEPT = 200_000;
 /** Dates kept at most, likewise. */
-const DATES_KEPT = 10_000;
+export const DATES_KEPT = 10_000;
 
 /** One copy of each string value, and one Date of each time. */
 export class Interner {
