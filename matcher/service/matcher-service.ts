@@ -81,9 +81,9 @@ export class MatcherService {
   private readonly matching = new OneAtATime();
   private readonly transactions = new OneAtATime();
   private rematcher: Rematcher | null = null;
-  /** resolves once the state is restored and the producer is ready: lines may be matched */
-  private readonly ready: Promise<void>;
-  private markReady!: () => void;
+  /** resolves with the producer once the state is restored and it is ready: lines may be matched */
+  private readonly ready: Promise<TransactionalProducer>;
+  private markReady!: (producer: TransactionalProducer) => void;
   private rematcherProducer: Producer | null = null;
   /** lines (not records: a release-level line is several) matched, left unmatched and dead-lettered by this instance */
   readonly processed = { matched: 0, unmatched: 0, deadLettered: 0 };
@@ -141,7 +141,7 @@ export class MatcherService {
       await service.lineConsumer?.disconnect().catch(() => undefined);
       throw err;
     }
-    service.markReady();
+    service.markReady(service.producer);
     if (options.rematch ?? true) await service.startRematcher();
     return service;
   }
@@ -249,11 +249,8 @@ export class MatcherService {
         const last = batch.messages.at(-1);
         if (!last) return;
         // The first batches arrive during the restore: they wait, keeping the membership alive.
-        while (!this.producer) {
-          await Promise.race([this.ready, sleep(3000)]);
-          await batch.heartbeat();
-        }
-        const producer = this.producer;
+        let producer: TransactionalProducer | null;
+        while (!(producer = await Promise.race([this.ready, sleep(3000, null)]))) await batch.heartbeat();
         const out = await this.matching.run(() => this.lines.matchBatch(batch.messages));
         await this.transactions.run(() =>
           producer.transaction(async (tx) => {
