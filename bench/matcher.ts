@@ -13,7 +13,7 @@ import {
   type Producer,
 } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
-import { cpuSeconds, descendants, peakRssMB } from '../core/bench/proc.ts';
+import { cpuSeconds, descendants, peakRssMB } from './proc.ts';
 import { NODE_FLAGS } from '../core/cli/node-flags.ts';
 import { repoRoot } from '../core/paths.ts';
 import { AvroSerde, checkSchemas, createRegistryClient } from '../core/registry/index.ts';
@@ -29,10 +29,10 @@ import {
 import { readMatchTruth, writeMatchReport, type MatchTruthLine } from '../fixtures/generate/match-report.ts';
 import { DsrSplitter } from '../ingest/dsr/index.ts';
 import { readLines } from '../ingest/lines/index.ts';
-import { scoreDecisions, type Decision, type MatchMethodName, type Score } from './bench-score.ts';
-import { matchLine } from './rules/rules.ts';
-import { LineMatcher } from './service/line-matcher.ts';
-import { ReferenceState } from './state/reference-state.ts';
+import { scoreDecisions, type Decision, type MatchMethodName, type Score } from './matcher-score.ts';
+import { matchLine } from '../matcher/rules/rules.ts';
+import { LineMatcher } from '../matcher/service/line-matcher.ts';
+import { ReferenceState } from '../matcher/state/reference-state.ts';
 
 // The matcher benchmark: a generated catalog (N recordings, N/2 works) and a report of N
 // usage lines played against it (fixtures/generate/match-*.ts), on a fresh topic prefix.

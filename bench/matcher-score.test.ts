@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MatchTruthLine } from '../fixtures/generate/match-report.ts';
-import { scoreDecisions } from './bench-score.ts';
+import { scoreDecisions } from './matcher-score.ts';
 
 const truth: MatchTruthLine[] = [
   { lineNumber: 1, rule: 'ISRC_LINK', expectedWorkId: 'A', nearWorkId: null },

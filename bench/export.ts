@@ -1,6 +1,6 @@
 // The export's bench: N matched lines generated straight onto usage.matched under a
 // prefix of their own (no ingest, no matcher), then `export run` in its own process, timed,
-// with its peak RSS. Called by `npm run bench` (core/bench/run.ts).
+// with its peak RSS. Called by `npm run bench` (bench/run.ts).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,9 +130,9 @@ export async function benchExport(matchedLines: number, logger: Logger): Promise
 
     // The export in a process of its own, so its peak RSS is its own.
     const script = `
-      const { loadConfig } = await import('./core/config/index.ts');
-      const { createLogger } = await import('./core/log/index.ts');
-      const { exportRun } = await import('./export/run.ts');
+      const { loadConfig } = await import('../export/core/config/index.ts');
+      const { createLogger } = await import('../export/core/log/index.ts');
+      const { exportRun } = await import('../export/export/run.ts');
       const t = Date.now();
       const r = await exportRun(loadConfig(), createLogger('warn'), '2026-11');
       process.stdout.write(JSON.stringify({ seconds: (Date.now() - t) / 1000, rss: process.resourceUsage().maxRSS, r: { files: r.files.length, seconds: r.seconds, gaps: r.reports.flatMap((x) => x.money.map((m) => m.gap)) } }));

@@ -5,13 +5,13 @@
 // Bare numbers are ingest sizes, as before.
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.ts';
-import { createLogger } from '../log/index.ts';
-import { stackUp } from '../stack/index.ts';
-import { benchIngest } from '../../ingest/bench.ts';
-import { benchMatcher, matcherBenchRow } from '../../matcher/bench.ts';
-import { benchExport } from '../../export/bench.ts';
-import { printTable } from '../cli/output.ts';
+import { loadConfig } from '../core/config/index.ts';
+import { createLogger } from '../core/log/index.ts';
+import { stackUp } from '../core/stack/index.ts';
+import { benchIngest } from './ingest.ts';
+import { benchMatcher, matcherBenchRow } from './matcher.ts';
+import { benchExport } from './export.ts';
+import { printTable } from '../core/cli/output.ts';
 
 const SECTIONS = ['ingest', 'matcher', 'export'] as const;
 const args = parseArgs({

@@ -1,13 +1,13 @@
 // Throughput of the CSV splitter on generated files, on one core:
-//   node --import tsx ingest/csv/bench.ts [rows] [--quote-all] [--csv-parse]
+//   node --import tsx bench/csv-parser.ts [rows] [--quote-all] [--csv-parse]
 // Prints rows/s by wall clock and by CPU time (the process's user+system time, which is
 // what counts on a shared machine). --csv-parse measures csv-parse's streaming parser alone
 // on the same bytes, for comparison.
 
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { generateCsvBuffer } from '../../fixtures/generate/csv.ts';
-import { splitCsvStream } from './splitter.ts';
+import { generateCsvBuffer } from '../fixtures/generate/csv.ts';
+import { splitCsvStream } from '../ingest/csv/splitter.ts';
 
 const args = process.argv.slice(2);
 const rows = Number(args.find((a) => /^\d+$/.test(a)) ?? 500_000);

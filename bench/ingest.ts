@@ -8,17 +8,17 @@ import { promisify } from 'node:util';
 import { loadConfig } from '../core/config/index.ts';
 import { KafkaClient } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
-import { descendants, peakRssMB } from '../core/bench/proc.ts';
+import { descendants, peakRssMB } from './proc.ts';
 import { NODE_FLAGS } from '../core/cli/node-flags.ts';
 import { repoRoot } from '../core/paths.ts';
 import { checkSchemas, createRegistryClient } from '../core/registry/index.ts';
 import { deleteKeys } from '../core/stack/stack.ts';
 import { applyTopics } from '../core/topics/index.ts';
 import { writeDsr } from '../fixtures/index.ts';
-import { Intake } from './intake/intake.ts';
-import { IngestRuntime } from './runtime.ts';
-import { parseFile } from './split/parse.ts';
-import { usageEncoder } from './split/split-file.ts';
+import { Intake } from '../ingest/intake/intake.ts';
+import { IngestRuntime } from '../ingest/runtime.ts';
+import { parseFile } from '../ingest/split/parse.ts';
+import { usageEncoder } from '../ingest/split/split-file.ts';
 
 const run = promisify(execFile);
 
