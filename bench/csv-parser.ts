@@ -6,7 +6,7 @@
 
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { generateCsvBuffer } from '../fixtures/generate/csv.ts';
+import { generateCsvBuffer } from '../fixtures/index.ts';
 import { splitCsvStream } from '../ingest/csv/splitter.ts';
 
 const args = process.argv.slice(2);

@@ -14,7 +14,7 @@ import {
 } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { cpuSeconds, descendants, peakRssMB } from './proc.ts';
-import { NODE_FLAGS } from '../core/cli/node-flags.ts';
+import { NODE_FLAGS } from '../app/node-flags.ts';
 import { repoRoot } from '../core/paths.ts';
 import { AvroSerde, checkSchemas, createRegistryClient } from '../core/registry/index.ts';
 import type { UsageLine } from '../core/schemas/types.ts';
@@ -30,9 +30,9 @@ import { readMatchTruth, writeMatchReport, type MatchTruthLine } from '../fixtur
 import { DsrSplitter } from '../ingest/dsr/index.ts';
 import { readLines } from '../ingest/lines/index.ts';
 import { scoreDecisions, type Decision, type MatchMethodName, type Score } from './matcher-score.ts';
-import { matchLine } from '../matcher/rules/rules.ts';
+import { matchLine } from '../matcher/index.ts';
 import { LineMatcher } from '../matcher/service/line-matcher.ts';
-import { ReferenceState } from '../matcher/state/reference-state.ts';
+import { ReferenceState } from '../matcher/index.ts';
 
 // The matcher benchmark: a generated catalog (N recordings, N/2 works) and a report of N
 // usage lines played against it (fixtures/generate/match-*.ts), on a fresh topic prefix.

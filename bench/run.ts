@@ -11,7 +11,7 @@ import { stackUp } from '../core/stack/index.ts';
 import { benchIngest } from './ingest.ts';
 import { benchMatcher, matcherBenchRow } from './matcher.ts';
 import { benchExport } from './export.ts';
-import { printTable } from '../core/cli/output.ts';
+import { printTable } from '../core/cli/index.ts';
 
 const SECTIONS = ['ingest', 'matcher', 'export'] as const;
 const args = parseArgs({

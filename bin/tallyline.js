@@ -7,7 +7,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../core/cli/main.ts');
+const { main } = await import('../app/cli/main.ts');
 const code = await main(process.argv);
 // A command is done when main returns; a client library's lingering timer must not keep it alive.
 process.exit(code);

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
-import { CliError, type CliContext } from '../core/cli/context.ts';
-import { printJson, printTable } from '../core/cli/output.ts';
+import { CliError, printJson, printTable, serveUntilSignal, type CliContext } from '../core/cli/index.ts';
 import { KafkaClient } from '../core/kafka/index.ts';
-import { FileStore } from '../ingest/files/file-store.ts';
+import { FileStore } from '../ingest/index.ts';
 import { ExportLockedError } from './lock.ts';
 import { parsePeriod, PeriodError, PeriodOverlapError } from './period.ts';
 import { compareWithLegacy, reconcileFile } from './reconcile.ts';
@@ -83,11 +82,7 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
     )
     .action(async () => {
       const service = await ExportService.start(ctx.config, ctx.logger);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await service.stop();
+      await serveUntilSignal([service], ctx.logger);
     });
 
   program

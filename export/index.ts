@@ -13,4 +13,3 @@ export type { FileReconciliation } from './reconcile.ts';
 export { exportRoutes, maySee } from './routes.ts';
 export { readExportInput, InputBuilder } from './sources.ts';
 export { parsePeriod, PeriodError } from './period.ts';
-export { demoExport } from './demo.ts';

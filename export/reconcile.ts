@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import type { FileRecord } from '../ingest/files/file-store.ts';
+import type { FileRecord } from '../ingest/index.ts';
 import { computeExport, moneyGap, type FileAccount } from './compute.ts';
 import { exportFiles } from './files.ts';
 import { formatMinor, toMinor } from './money.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import Fastify from 'fastify';
-import { apiKeyAuth, hashKey } from '../ingest/api/auth.ts';
+import { apiKeyAuth, hashKey } from '../core/http/index.ts';
 import { exportRoutes } from './routes.ts';
 
 test('a file the manifest lists but a re-export has just removed answers 404 with the reason, not 500', async () => {

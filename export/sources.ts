@@ -1,5 +1,5 @@
 import type { Config } from '../core/config/index.ts';
-import { parseDeadLetterHeaders } from '../core/dlq/index.ts';
+import { parseDeadLetterHeaders } from '../core/topics/index.ts';
 import type { IncomingMessage, KafkaClient } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';

@@ -5,17 +5,15 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { CliError, type CliContext } from '../core/cli/context.ts';
-import { printJson, printTable } from '../core/cli/output.ts';
+import { CliError, printJson, printTable, type CliContext } from '../core/cli/index.ts';
 import { FINAL_STATES, printAccounting } from './files/accounting.ts';
 import { parseDsrFileName } from './dsr/index.ts';
-import { buildApi } from './api/server.ts';
-import { hashKey } from './api/auth.ts';
-import { fileStatus } from './api/files-routes.ts';
+import { hashKey } from '../core/http/index.ts';
+import { fileStatus } from './routes.ts';
 import { Intake, IntakeError } from './intake/intake.ts';
 import { IngestRuntime } from './runtime.ts';
 import { startSplitWorker } from './split/worker.ts';
-import { DropFolderWatcher } from './watcher/drop-folder.ts';
+import type { CorrectionSplitter } from './split/split-file.ts';
 
 /** The sender of a file: --sender, else the sender in a DSR file name. */
 function senderOf(file: string, option: string | undefined): string {
@@ -25,7 +23,16 @@ function senderOf(file: string, option: string | undefined): string {
   throw new CliError(`${file}: give --sender (the file name does not name one)`, 2);
 }
 
-export function registerIngestCommands(program: Command, ctx: CliContext): void {
+/** What the composition hands in: the dead-letter component's splitter for correction files. */
+export interface IngestCommandParts {
+  splitCorrection?: CorrectionSplitter;
+}
+
+export function registerIngestCommands(
+  program: Command,
+  ctx: CliContext,
+  parts: IngestCommandParts = {},
+): void {
   program
     .command('ingest')
     .description('take usage report files in, through the same intake as the upload API, and split them')
@@ -35,7 +42,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
     .option('--json', 'print one JSON object per file with its state and line counts')
     .action(async (files: string[], opts: { sender?: string; wait?: boolean; json?: boolean }) => {
       const rt = await IngestRuntime.create(ctx.config, ctx.logger);
-      const worker = opts.wait ? startSplitWorker(rt) : null;
+      const worker = opts.wait ? startSplitWorker(rt, parts.splitCorrection) : null;
       try {
         const intake = new Intake(rt);
         const accepted: { fileId: string; fileName: string; status: string }[] = [];
@@ -85,40 +92,6 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
         await worker?.close();
         await rt.close();
       }
-    });
-
-  program
-    .command('serve')
-    .description('run the ingest services: the upload API, a split worker and the drop-folder watcher')
-    .option('--no-api', 'do not serve the HTTP API')
-    .option('--no-worker', 'do not run a split worker')
-    .option('--no-watch', 'do not watch the drop folder')
-    .action(async (opts: { api: boolean; worker: boolean; watch: boolean }) => {
-      const rt = await IngestRuntime.create(ctx.config, ctx.logger);
-      const worker = opts.worker ? startSplitWorker(rt) : null;
-      const api = opts.api ? await buildApi(rt) : null;
-      const watcher = opts.watch
-        ? new DropFolderWatcher(ctx.config.ingest.dropDir, new Intake(rt), ctx.logger)
-        : null;
-      if (api) await api.listen({ host: ctx.config.ingest.apiHost, port: ctx.config.ingest.apiPort });
-      watcher?.start();
-      ctx.logger.info(
-        {
-          api: api ? `http://${ctx.config.ingest.apiHost}:${ctx.config.ingest.apiPort}` : null,
-          worker: !!worker,
-          dropDir: watcher ? ctx.config.ingest.dropDir : null,
-        },
-        'tallyline serving',
-      );
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      ctx.logger.info('stopping');
-      await watcher?.stop();
-      await api?.close();
-      await worker?.close();
-      await rt.close();
     });
 
   const files = program.command('files').description('files taken in, their state and line accounting');

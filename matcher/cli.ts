@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CliError, type CliContext } from '../core/cli/context.ts';
-import { printJson, printTable } from '../core/cli/output.ts';
+import { CliError, printJson, printTable, serveUntilSignal, type CliContext } from '../core/cli/index.ts';
 import { Redis } from 'ioredis';
-import { FileStore } from '../ingest/files/file-store.ts';
+import { FileStore } from '../ingest/index.ts';
 import { loadReferenceFiles } from './refdata/load.ts';
 import { MatcherService } from './service/matcher-service.ts';
 import { matchStatus } from './status.ts';
@@ -78,11 +77,7 @@ export function registerMatcherCommands(program: Command, ctx: CliContext): void
     )
     .action(async (opts: { rematch: boolean }) => {
       const service = await MatcherService.start(ctx.config, ctx.logger, { rematch: opts.rematch });
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await service.stop();
+      await serveUntilSignal([service], ctx.logger);
     });
   match
     .command('status')

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { ensureKafka, pinnedVersions } from '../stack/downloads.ts';
-import { chooseJdk } from '../stack/java.ts';
+import { chooseJdk } from '../stack/index.ts';
 import type { OutgoingMessage, TransactionalProducer, TransactionSender } from './kafka.ts';
 
 const SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'jvm', 'ProducerBridge.java');

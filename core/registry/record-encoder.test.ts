@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sampleMatchedUsage, sampleUsageLine } from '../schemas/samples.ts';
-import { loadSchema } from '../schemas/schemas.ts';
+import { loadSchema } from '../schemas/index.ts';
 import type { Resource, UsageLine } from '../schemas/types.ts';
 import { RecordEncoder } from './record-encoder.ts';
 

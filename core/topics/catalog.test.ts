@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadSchemas } from '../schemas/schemas.ts';
+import { loadSchemas } from '../schemas/index.ts';
 import { TOPICS, topicName } from './catalog.ts';
 
 test('the catalog holds the topics of the architecture, once each', () => {

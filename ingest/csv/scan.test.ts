@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { Rng } from '../../fixtures/generate/random.ts';
+import { Rng } from '../../fixtures/index.ts';
 import { RecordScanner } from './scan.ts';
 
 const comma = new RecordScanner(',', '"');

@@ -1,4 +1,4 @@
-import { printTable } from '../../core/cli/output.ts';
+import { printTable } from '../../core/cli/index.ts';
 import type { FileCounts } from './file-store.ts';
 
 export interface AccountedFile {

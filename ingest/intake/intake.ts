@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import { CORRECTION_FILE_NAME } from '../corrections/correction-file.ts';
 import { parseDsrFileName } from '../dsr/index.ts';
 import { fileEvent } from '../files/file-events.ts';
 import type { FileFormat, FileRecord, ReportPart } from '../files/file-store.ts';
@@ -26,6 +25,9 @@ export interface IntakeResult {
   status: 'accepted' | 'duplicate' | 'rejected';
   file: FileRecord;
 }
+
+/** A correction file's name (the dead-letter component reads its rows). */
+export const CORRECTION_FILE_NAME = /^CORRECTION_/i;
 
 /** The file id: derived from the SHA-256 of the content, so a re-upload gets the same id. */
 export function fileIdOf(sha256: string): string {

@@ -1,11 +1,10 @@
-import { deadLetterHeaders } from '../../core/dlq/index.ts';
+import { deadLetterHeaders } from '../../core/topics/index.ts';
 import type { OutgoingMessage, TransactionalProducer } from '../../core/kafka/index.ts';
 import type { FieldEncoder } from '../../core/registry/index.ts';
 import type { FileEvent } from '../../core/schemas/types.ts';
 import { fileEvent } from '../files/file-events.ts';
 import type { FileRecord } from '../files/file-store.ts';
 import type { IngestRuntime } from '../runtime.ts';
-import { splitCorrection } from '../corrections/correction-intake.ts';
 import { openContent } from './content.ts';
 import { parseFile, type LineOutcome, type ParseSummary } from './parse.ts';
 import { UnrecoverableError } from './queue.ts';
@@ -47,15 +46,28 @@ async function readCheckpoint(rt: IngestRuntime, fileId: string): Promise<{ line
   }
 }
 
+/**
+ * Splits a correction file (the dead-letter component's business, handed in by the
+ * composition so that ingest does not depend on it).
+ */
+export type CorrectionSplitter = (rt: IngestRuntime, record: FileRecord) => Promise<'split' | 'rejected'>;
+
 export async function splitFile(
   rt: IngestRuntime,
   fileId: string,
   onProgress: (p: SplitProgress) => Promise<void> = async () => undefined,
+  splitCorrection?: CorrectionSplitter,
 ): Promise<SplitOutcome> {
   const record = await rt.files.get(fileId);
   if (!record) throw new Error(`no file ${fileId} in the file store`);
   if (record.state === 'split' || record.state === 'rejected') return 'already-done';
-  if (record.format === 'CORRECTION') return splitCorrection(rt, record);
+  if (record.format === 'CORRECTION') {
+    if (!splitCorrection)
+      throw new UnrecoverableError(
+        `file ${fileId} is a correction file, and this split worker was started without the dead-letter component: run \`tallyline serve\``,
+      );
+    return splitCorrection(rt, record);
+  }
   if (!(await rt.landing.exists(record.landingKey))) {
     // Retrying cannot bring the content back: fail now, with the reason.
     throw new UnrecoverableError(`the landing store has no content ${record.landingKey} for file ${fileId}`);

@@ -1,15 +1,18 @@
 import type { Worker } from 'bullmq';
 import type { IngestRuntime } from '../runtime.ts';
 import type { SplitJob } from './queue.ts';
-import { splitFile } from './split-file.ts';
+import { splitFile, type CorrectionSplitter } from './split-file.ts';
 
-/** A split worker in this process: takes one file at a time from the queue. */
-export function startSplitWorker(rt: IngestRuntime): Worker<SplitJob> {
+/**
+ * A split worker in this process: takes one file at a time from the queue. Correction files
+ * need `splitCorrection` (app/split-worker.ts brings the dead-letter component's).
+ */
+export function startSplitWorker(rt: IngestRuntime, splitCorrection?: CorrectionSplitter): Worker<SplitJob> {
   const log = rt.logger.child({ component: 'split-worker' });
   const worker = rt.queue.worker(async (job) => {
     const { fileId } = job.data;
     log.info({ fileId, attempt: job.attemptsMade + 1 }, 'splitting');
-    const outcome = await splitFile(rt, fileId, (progress) => job.updateProgress(progress));
+    const outcome = await splitFile(rt, fileId, (progress) => job.updateProgress(progress), splitCorrection);
     log.info({ fileId, outcome }, 'split done');
     return outcome;
   });

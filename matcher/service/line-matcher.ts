@@ -1,4 +1,4 @@
-import { deadLetterHeaders } from '../../core/dlq/index.ts';
+import { deadLetterHeaders } from '../../core/topics/index.ts';
 import type { IncomingMessage, OutgoingMessage } from '../../core/kafka/index.ts';
 import type { AvroSerde, FieldEncoder } from '../../core/registry/index.ts';
 import type { Link, UnmatchedUsage } from '../../core/schemas/types.ts';

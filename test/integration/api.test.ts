@@ -5,8 +5,8 @@ import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { repoRoot } from '../../core/paths.ts';
-import { hashKey } from '../../ingest/api/auth.ts';
-import { buildApi } from '../../ingest/api/server.ts';
+import { hashKey } from '../../core/http/index.ts';
+import { buildApi } from '../../app/http/server.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 
 const keys = { alpha: 'key-alpha-123', beta: 'key-beta-456', admin: 'key-admin-789' };

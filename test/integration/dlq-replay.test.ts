@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { deadLetterHeaders, REPLAY_COUNT_HEADER } from '../../core/dlq/index.ts';
+import { deadLetterHeaders, REPLAY_COUNT_HEADER } from '../../core/topics/index.ts';
 import {
   applyPurge,
   DeadLetters,
   purgeSelection,
   replay,
   type ReplayOptions,
-} from '../../dlq-tools/index.ts';
+} from '../../dead-letters/index.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
-import { Intake } from '../../ingest/intake/intake.ts';
+import { Intake } from '../../ingest/index.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 import { senderFix } from '../support/dlq.ts';
 

@@ -3,9 +3,9 @@ import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { cellsOf, deadLetterStats, DeadLetters, writeResendRequest } from '../../dlq-tools/index.ts';
+import { cellsOf, deadLetterStats, DeadLetters, writeResendRequest } from '../../dead-letters/index.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
-import { Intake } from '../../ingest/intake/intake.ts';
+import { Intake } from '../../ingest/index.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 
 const config = configFrom(ingestEnv('dlq'));

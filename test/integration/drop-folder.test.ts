@@ -4,9 +4,9 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createLogger } from '../../core/log/index.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
-import { fileStatus } from '../../ingest/api/files-routes.ts';
-import { Intake } from '../../ingest/intake/intake.ts';
-import { DropFolderWatcher } from '../../ingest/watcher/drop-folder.ts';
+import { fileStatus } from '../../ingest/index.ts';
+import { Intake } from '../../ingest/index.ts';
+import { DropFolderWatcher } from '../../ingest/index.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 
 const config = configFrom(ingestEnv('drop'));

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
-import { parseDeadLetterHeaders } from '../../core/dlq/index.ts';
+import { parseDeadLetterHeaders } from '../../core/topics/index.ts';
 import { repoRoot } from '../../core/paths.ts';
 import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
-import { Intake } from '../../ingest/intake/intake.ts';
-import { startSplitWorker } from '../../ingest/split/worker.ts';
+import { Intake } from '../../ingest/index.ts';
+import { splitWorker } from '../../app/split-worker.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 
 const config = configFrom(ingestEnv('ingest'));
@@ -151,7 +151,7 @@ test('a split that cannot be done fails with the reason, and can be retried once
       result.file.landingKey,
     );
     renameSync(stored, `${stored}.away`);
-    const worker = startSplitWorker(rt);
+    const worker = splitWorker(rt);
     try {
       const failed = await noWorker.waitForFile(result.file.fileId);
       assert.equal(failed.state, 'failed');

@@ -12,9 +12,9 @@ import type {
 } from '../../core/schemas/types.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
 import { buildFile, nwr, rec, swr } from '../../fixtures/generate/cwr.ts';
-import { Intake } from '../../ingest/intake/intake.ts';
+import { Intake } from '../../ingest/index.ts';
 import { loadReferenceFiles, MatcherService, matchStatus } from '../../matcher/index.ts';
-import { foldText } from '../../matcher/rules/normalise.ts';
+import { foldText } from '../../matcher/index.ts';
 import { logger } from '../support/harness.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 

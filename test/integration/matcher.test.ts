@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
 import type { UsageLine } from '../../core/schemas/types.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
-import { Intake } from '../../ingest/intake/intake.ts';
+import { Intake } from '../../ingest/index.ts';
 import { buildFile, nwr, rec } from '../../fixtures/generate/cwr.ts';
 import {
   loadReferenceFiles,

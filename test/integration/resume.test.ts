@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot } from '../../core/paths.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
-import { Intake } from '../../ingest/intake/intake.ts';
+import { Intake } from '../../ingest/index.ts';
 import { checkpointGroup, splitFile } from '../../ingest/split/split-file.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 

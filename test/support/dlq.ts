@@ -1,4 +1,4 @@
-import { cellsOf, type DeadLetterItem } from '../../dlq-tools/index.ts';
+import { cellsOf, type DeadLetterItem } from '../../dead-letters/index.ts';
 
 /** A valid ISRC for a corrected resource line (one a test catalog can link). */
 export const CORRECTED_ISRC = 'USRC17607839';

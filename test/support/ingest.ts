@@ -8,9 +8,9 @@ import { KafkaClient } from '../../core/kafka/index.ts';
 import { checkSchemas, createRegistryClient } from '../../core/registry/index.ts';
 import { applyTopics } from '../../core/topics/index.ts';
 import { deleteKeys } from '../../core/stack/stack.ts';
-import type { FileRecord } from '../../ingest/files/file-store.ts';
-import { IngestRuntime } from '../../ingest/runtime.ts';
-import { startSplitWorker } from '../../ingest/split/worker.ts';
+import type { FileRecord } from '../../ingest/index.ts';
+import { IngestRuntime } from '../../ingest/index.ts';
+import { splitWorker } from '../../app/split-worker.ts';
 import { dropPrefix, logger } from './harness.ts';
 
 /** Environment for an isolated ingest: its own topics, Redis keys, landing folder and outbox. */
@@ -52,7 +52,7 @@ export class IngestHarness {
   static async start(config: Config, options: { worker?: boolean } = {}): Promise<IngestHarness> {
     await provision(config);
     const rt = await IngestRuntime.create(config, logger);
-    return new IngestHarness(config, rt, options.worker === false ? null : startSplitWorker(rt));
+    return new IngestHarness(config, rt, options.worker === false ? null : splitWorker(rt));
   }
 
   async waitForFile(fileId: string, timeoutMs = 60000): Promise<FileRecord> {

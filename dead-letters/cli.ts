@@ -1,0 +1,320 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { Redis } from 'ioredis';
+import { CliError, type CliContext, printJson, printTable } from '../core/cli/index.ts';
+import { KafkaClient } from '../core/kafka/index.ts';
+import { topicName } from '../core/topics/index.ts';
+import { cellsOf, deadLetterStats } from './inspect.ts';
+import { DeadLetters, type DeadLetterFilter, type DeadLetterState, DEAD_LETTER_STATES } from './work-list.ts';
+import { FileStore, IngestRuntime } from '../ingest/index.ts';
+import { writeResendRequest } from './resend-request.ts';
+import { operator } from './audit.ts';
+import { DEFAULT_MAX_REPLAYS } from './replay-run.ts';
+import { correctionsFromFile, DEFAULT_RATE, replay, ReplayError, type ReplayReport } from './replay.ts';
+import { applyPurge, purgeSelection } from './purge.ts';
+
+async function withRuntime<T>(
+  ctx: CliContext,
+  work: (rt: IngestRuntime, d: DeadLetters) => Promise<T>,
+): Promise<T> {
+  const rt = await IngestRuntime.create(ctx.config, ctx.logger);
+  try {
+    return await work(
+      rt,
+      new DeadLetters(rt.kafka, rt.redis, rt.topic('usage.lines.dlq'), ctx.config.redis.prefix),
+    );
+  } catch (err) {
+    if (err instanceof ReplayError) throw new CliError(`${err.message} (${err.code})`);
+    throw err;
+  } finally {
+    await rt.close();
+  }
+}
+
+const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n > 0)) throw new CliError(`${name} ${v}: a number above 0`, 2);
+  return n;
+};
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function printReplay(report: ReplayReport): void {
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  printTable(
+    report.lines.map((l) => ({ ...l })),
+    ['lineId', 'stage', 'errorClass', 'replays', 'now', 'result'],
+  );
+  out(
+    `\n${report.lines.length} line(s)${report.applied ? '' : ' would be replayed (dry run: --apply to do it)'}`,
+  );
+  if (report.resumed) out(`resumed an interrupted run: ${report.resumed} line(s) done before`);
+  out('by reason:');
+  for (const [c, n] of Object.entries(report.byReason)) out(`  ${String(n).padStart(8)}  ${c}`);
+  out(report.applied ? 'result:' : 'would be:');
+  for (const [r, n] of Object.entries(report.results)) out(`  ${String(n).padStart(8)}  ${r}`);
+}
+
+async function withDeadLetters<T>(
+  ctx: CliContext,
+  work: (d: DeadLetters, files: FileStore) => Promise<T>,
+): Promise<T> {
+  const redis = new Redis(ctx.config.redis.url, { maxRetriesPerRequest: 1 });
+  try {
+    const kafka = new KafkaClient(ctx.config, ctx.logger);
+    const topic = topicName(ctx.config.kafka.topicPrefix, 'usage.lines.dlq');
+    return await work(
+      new DeadLetters(kafka, redis, topic, ctx.config.redis.prefix),
+      new FileStore(redis, ctx.config.redis.prefix),
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+interface FilterOptions {
+  file?: string;
+  sender?: string;
+  stage?: string;
+  error?: string;
+  since?: string;
+  state?: string;
+  json?: boolean;
+}
+
+function filterOf(opts: FilterOptions): DeadLetterFilter {
+  const filter: DeadLetterFilter = {};
+  if (opts.file) filter.fileId = opts.file;
+  if (opts.sender) filter.sender = opts.sender;
+  if (opts.stage) filter.stage = opts.stage;
+  if (opts.error) filter.errorClass = opts.error.toUpperCase();
+  if (opts.since) {
+    const since = new Date(opts.since);
+    if (Number.isNaN(since.getTime()))
+      throw new CliError(
+        `--since ${opts.since}: not a date or time (e.g. 2026-11-01 or 2026-11-01T12:00Z)`,
+        2,
+      );
+    filter.since = since;
+  }
+  if (opts.state) {
+    if (!DEAD_LETTER_STATES.includes(opts.state as DeadLetterState))
+      throw new CliError(`--state ${opts.state}: one of ${DEAD_LETTER_STATES.join(', ')}`, 2);
+    filter.state = opts.state as DeadLetterState;
+  }
+  return filter;
+}
+
+function withFilters(command: Command): Command {
+  return command
+    .option('--file <fileId>', 'one file')
+    .option('--sender <sender>', "one sender's files")
+    .option('--stage <stage>', 'parse, validate, match or export')
+    .option('--error <class>', 'one error class, e.g. INVALID_ISRC')
+    .option('--since <time>', 'failed at or after this time')
+    .option('--state <state>', DEAD_LETTER_STATES.join(', '))
+    .option('--json', 'print JSON');
+}
+
+export function registerDlqCommands(program: Command, ctx: CliContext): void {
+  const dlq = program.command('dlq').description('dead-lettered lines: what failed, where and why');
+
+  withFilters(dlq.command('list').description('the dead letters, one row each')).action(
+    async (opts: FilterOptions) => {
+      const items = await withDeadLetters(ctx, (d) => d.list(filterOf(opts)));
+      const rows = items.map((d) => ({
+        lineId: d.lineId,
+        fileId: d.fileId,
+        lineNumber: d.lineNumber,
+        stage: d.stage,
+        error: d.errorClass,
+        state: d.state,
+        replays: d.replays,
+        sender: d.sender ?? null,
+        cell: d.cell ?? null,
+        message: d.message,
+      }));
+      if (opts.json) return printJson(rows);
+      printTable(
+        rows.map((r) => ({
+          ...r,
+          message: r.message.length > 80 ? `${r.message.slice(0, 77)}...` : r.message,
+        })),
+        ['fileId', 'lineNumber', 'stage', 'error', 'cell', 'state', 'replays', 'message'],
+      );
+      process.stdout.write(`${rows.length} dead letters\n`);
+    },
+  );
+
+  dlq
+    .command('show')
+    .description('one dead letter: the raw line, its cells by name, the error and the cell at fault')
+    .argument('<lineId>', '<fileId>:<lineNumber>')
+    .option('--json', 'print JSON')
+    .action(async (lineId: string, opts: { json?: boolean }) => {
+      const [fileId] = lineId.split(':');
+      const item = (await withDeadLetters(ctx, (d) => d.list({ ...(fileId ? { fileId } : {}) }))).find(
+        (d) => d.lineId === lineId,
+      );
+      if (!item) throw new CliError(`no dead letter ${lineId}`);
+      const cells = cellsOf(item);
+      if (opts.json) {
+        const { raw, ...rest } = item;
+        return printJson({ ...rest, raw: raw.toString('utf8'), rawBase64: raw.toString('base64'), cells });
+      }
+      const out = (s: string) => process.stdout.write(`${s}\n`);
+      out(
+        `${item.lineId}  (file ${item.fileName ?? item.fileId}, line ${item.lineNumber}, sender ${item.sender ?? '?'})`,
+      );
+      out(`state   ${item.state}`);
+      out(`error   ${item.stage} / ${item.errorClass}${item.cell ? ` in cell ${item.cell}` : ''}`);
+      out(`reason  ${item.message}`);
+      if (item.rootCauseLine !== undefined)
+        out(`root    line ${item.rootCauseLine} (dlq show ${item.fileId}:${item.rootCauseLine})`);
+      out(`failed  ${item.firstFailure.toISOString()} (attempt ${item.attempt})`);
+      out('line    ' + JSON.stringify(item.raw.toString('utf8')));
+      for (const c of cells)
+        out(`  ${c.name === item.cell ? '>' : ' '} ${c.name.padEnd(32)} ${JSON.stringify(c.value)}`);
+    });
+
+  dlq
+    .command('request')
+    .description(
+      "write the re-send request for a file's open dead lines (TSV modelled on DDEX CDM discrepancies, and a summary); they become requested",
+    )
+    .requiredOption('--file <fileId>', 'the file')
+    .option('--out <dir>', 'where to write', '.')
+    .option('--json', 'print what was written as JSON')
+    .action(async (opts: { file: string; out: string; json?: boolean }) => {
+      const written = await withDeadLetters(ctx, async (d, files) => {
+        if (!(await files.get(opts.file))) throw new CliError(`no file ${opts.file}`);
+        const result = await writeResendRequest(d, files, opts.file, opts.out);
+        if (!result) throw new CliError(`file ${opts.file} has no open dead letters: nothing to request`);
+        return result;
+      });
+      if (opts.json) return printJson(written);
+      process.stdout.write(
+        `${written.lines} line(s) requested from the sender:\n  ${written.tsv}\n  ${written.summary}\n`,
+      );
+    });
+
+  withFilters(
+    dlq
+      .command('replay')
+      .description(
+        'replay dead letters: dry run by default (what would happen, by reason); --apply re-publishes into the stage each failed at',
+      ),
+  )
+    .option(
+      '--apply',
+      'do it: passing lines go to usage.lines under their lineId, failing ones get a new dead letter',
+    )
+    .option(
+      '--with-file <corrections>',
+      "replace the lines by corrected ones (OriginalFileName, LineNumber, CorrectedLine TSV); needs --sender: only that sender's files are corrected",
+    )
+    .option(
+      '--max-replays <n>',
+      'a line failing this many replays is parked on usage.lines.parked',
+      positive('--max-replays'),
+      DEFAULT_MAX_REPLAYS,
+    )
+    .option('--rate <n>', 'lines per second', positive('--rate'), DEFAULT_RATE)
+    .addHelpText(
+      'after',
+      '\nOnly open and requested lines are replayed; a resolved line never is. Lines orphaned by a\nselected resource or release line come along. An interrupted --apply run, started again\nwith the same arguments, skips the lines it did. Each batch is audited on dlq.audit.',
+    )
+    .action(
+      async (
+        opts: FilterOptions & { apply?: boolean; withFile?: string; maxReplays: number; rate: number },
+      ) => {
+        const report = await withRuntime(ctx, async (rt, d) => {
+          const corrections = opts.withFile
+            ? await correctionsFromFile(rt, await readFile(opts.withFile), opts.withFile, opts.sender)
+            : undefined;
+          return replay(rt, d, {
+            filter: filterOf(opts),
+            apply: !!opts.apply,
+            maxReplays: opts.maxReplays,
+            rate: opts.rate,
+            by: operator(),
+            ...(corrections ? { corrections } : {}),
+            ...(opts.json
+              ? {}
+              : {
+                  onBatch: (done: number, total: number) =>
+                    process.stderr.write(`replayed ${done}/${total}\n`),
+                }),
+          });
+        });
+        if (opts.json) return printJson(report);
+        printReplay(report);
+      },
+    );
+
+  withFilters(
+    dlq
+      .command('purge')
+      .description('take resolved dead letters off the work list (state purged), audited; asks first'),
+  )
+    .option('--force', 'purge lines that are not resolved too')
+    .option('--yes', 'do not ask')
+    .addHelpText(
+      'after',
+      '\nKafka cannot delete one record: a purged line stays on usage.lines.dlq until retention,\nbut no list, request or replay shows it again (dlq list --state purged does).',
+    )
+    .action(async (opts: FilterOptions & { force?: boolean; yes?: boolean }) => {
+      const filter = filterOf(opts);
+      const result = await withRuntime(ctx, async (rt, d) => {
+        const selection = purgeSelection(await d.list(filter), !!opts.force);
+        if (selection.purge.length === 0) return { purged: 0, refused: selection.refused.length };
+        if (!opts.yes && !(await confirm(`purge ${selection.purge.length} dead letter(s)?`)))
+          throw new CliError(
+            process.stdin.isTTY
+              ? 'not purged'
+              : `purge ${selection.purge.length} line(s): confirm with --yes`,
+            2,
+          );
+        await applyPurge(d, await rt.producer(), rt.topic('dlq.audit'), selection, {
+          filter,
+          force: !!opts.force,
+          by: operator(),
+        });
+        return { purged: selection.purge.length, refused: selection.refused.length };
+      });
+      if (result.refused) process.exitCode = 1;
+      if (opts.json) return printJson(result);
+      process.stdout.write(`${result.purged} purged\n`);
+      if (result.refused)
+        process.stdout.write(`${result.refused} refused: not resolved (--force to purge them anyway)\n`);
+    });
+
+  dlq
+    .command('stats')
+    .description('dead letters counted by error class, stage, sender, file and state')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const stats = deadLetterStats(await withDeadLetters(ctx, (d) => d.list()));
+      if (opts.json) return printJson(stats);
+      process.stdout.write(`${stats.total} dead letters\n`);
+      for (const [title, counts] of Object.entries(stats).filter(([k]) => k !== 'total')) {
+        process.stdout.write(
+          `\nby ${title
+            .slice(2)
+            .replace(/([a-z])([A-Z])/g, '$1 $2')
+            .toLowerCase()}\n`,
+        );
+        for (const [k, n] of Object.entries(counts as Record<string, number>))
+          process.stdout.write(`  ${String(n).padStart(8)}  ${k}\n`);
+      }
+    });
+}

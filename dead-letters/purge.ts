@@ -1,0 +1,47 @@
+import { writeAudit } from './audit.ts';
+import type { DeadLetterFilter, DeadLetterItem, DeadLetters } from './work-list.ts';
+import type { Producer } from '../core/kafka/index.ts';
+
+// `dlq purge`: takes dead letters off the work list (state purged). Kafka cannot delete a
+// single record, so the line stays on usage.lines.dlq until the topic's retention; what
+// changes is that no list, request or replay shows or touches it again. Only resolved lines
+// are purged unless forced, and every purge is audited.
+
+export interface PurgeSelection {
+  purge: DeadLetterItem[];
+  /** selected, but not resolved (and not forced) */
+  refused: DeadLetterItem[];
+}
+
+export function purgeSelection(items: DeadLetterItem[], force: boolean): PurgeSelection {
+  return {
+    purge: items.filter((d) => force || d.state === 'resolved'),
+    refused: items.filter((d) => !force && d.state !== 'resolved'),
+  };
+}
+
+export async function applyPurge(
+  deadLetters: DeadLetters,
+  producer: Producer,
+  auditTopic: string,
+  selection: PurgeSelection,
+  scope: { filter: DeadLetterFilter; force: boolean; by: string },
+): Promise<void> {
+  await deadLetters.settle(selection.purge, 'purged');
+  await writeAudit(producer, auditTopic, {
+    action: 'purge',
+    by: scope.by,
+    scope: { filter: scope.filter, force: scope.force },
+    lineIds: selection.purge.map((d) => d.lineId),
+    result: {
+      purged: selection.purge.length,
+      refused: selection.refused.length,
+      statesPurged: Object.fromEntries(
+        [...new Set(selection.purge.map((d) => d.state))].map((s) => [
+          s,
+          selection.purge.filter((d) => d.state === s).length,
+        ]),
+      ),
+    },
+  });
+}

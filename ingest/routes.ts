@@ -1,0 +1,259 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { FileRecord } from './files/file-store.ts';
+import { Intake, IntakeError } from './intake/intake.ts';
+import type { IngestRuntime } from './runtime.ts';
+import { errorSchema } from '../core/http/index.ts';
+
+const countsSchema = {
+  type: ['object', 'null'],
+  properties: {
+    lines: { type: 'integer' },
+    emitted: { type: 'integer' },
+    deadLettered: { type: 'integer' },
+    context: { type: 'integer' },
+  },
+};
+
+const fileSchema = {
+  type: 'object',
+  properties: {
+    fileId: { type: 'string' },
+    fileName: { type: 'string' },
+    sender: { type: 'string' },
+    format: { type: 'string' },
+    state: { type: 'string', enum: ['received', 'splitting', 'split', 'rejected', 'failed'] },
+    receivedAt: { type: 'string' },
+    startedAt: { type: ['string', 'null'] },
+    completedAt: { type: ['string', 'null'] },
+    sizeBytes: { type: 'integer' },
+    progress: { type: 'object', properties: { lines: { type: 'integer' }, percent: { type: 'number' } } },
+    counts: countsSchema,
+    corrected: { type: 'integer' },
+    footerCheck: { type: ['string', 'null'] },
+    deadByClass: { type: 'object', additionalProperties: { type: 'integer' } },
+    systemic: { type: 'boolean' },
+    warnings: { type: 'array', items: { type: 'string' } },
+    reason: { type: ['string', 'null'] },
+    report: {
+      type: ['object', 'null'],
+      properties: {
+        key: { type: 'string' },
+        part: { type: 'integer' },
+        of: { type: 'integer' },
+        partsReceived: { type: 'array', items: { type: 'integer' } },
+        complete: { type: 'boolean' },
+      },
+    },
+    statusUrl: { type: 'string' },
+  },
+};
+
+const uploadResponse = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['accepted', 'duplicate'] },
+    fileId: { type: 'string' },
+    fileName: { type: 'string' },
+    state: { type: 'string' },
+    statusUrl: { type: 'string' },
+  },
+};
+
+/** The file's status as the API shows it, with the state of its multi-file report. */
+export async function fileStatus(rt: IngestRuntime, f: FileRecord) {
+  let report = null;
+  if (f.report) {
+    const parts = Object.keys(await rt.files.reportParts(f.report.key))
+      .map(Number)
+      .sort((a, b) => a - b);
+    report = { ...f.report, partsReceived: parts, complete: parts.length === f.report.of };
+  }
+  return {
+    fileId: f.fileId,
+    fileName: f.fileName,
+    sender: f.sender,
+    format: f.format,
+    state: f.state,
+    receivedAt: f.receivedAt,
+    startedAt: f.startedAt,
+    completedAt: f.completedAt,
+    sizeBytes: f.contentBytes,
+    progress: f.progress,
+    counts: f.counts,
+    corrected: f.corrected ?? 0,
+    footerCheck: f.footerCheck,
+    deadByClass: f.deadByClass ?? {},
+    systemic: f.systemic,
+    warnings: f.warnings,
+    reason: f.reason,
+    report,
+    statusUrl: `/v1/files/${f.fileId}`,
+  };
+}
+
+/** X-File-Name may be percent-encoded (non-ASCII names); a name that is not is taken as it is. */
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+const STATUS_OF: Record<IntakeError['code'], number> = {
+  BAD_FILE_NAME: 400,
+  TOO_LARGE: 413,
+  GZIP_BOMB: 422,
+  BAD_GZIP: 422,
+};
+
+function fail(reply: FastifyReply, statusCode: number, code: string, message: string, extra: object = {}) {
+  const error =
+    statusCode === 401
+      ? 'Unauthorized'
+      : statusCode === 404
+        ? 'Not Found'
+        : statusCode === 413
+          ? 'Payload Too Large'
+          : statusCode === 422
+            ? 'Unprocessable Entity'
+            : 'Bad Request';
+  return reply.code(statusCode).send({ statusCode, code, error, message, ...extra });
+}
+
+export async function filesRoutes(app: FastifyInstance, options: { rt: IngestRuntime }): Promise<void> {
+  const { rt } = options;
+  const intake = new Intake(rt);
+
+  // Upload bodies are streamed to the landing store, never buffered.
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  app.post<{ Headers: { 'x-file-name'?: string }; Querystring: { sender?: string } }>(
+    '/v1/files',
+    {
+      schema: {
+        summary: 'Upload a usage report (raw body with X-File-Name, or multipart field "file")',
+        headers: { type: 'object', properties: { 'x-file-name': { type: 'string' } } },
+        querystring: {
+          type: 'object',
+          properties: { sender: { type: 'string', description: 'admin keys only: upload for this sender' } },
+        },
+        response: {
+          202: uploadResponse,
+          400: errorSchema,
+          401: errorSchema,
+          403: errorSchema,
+          413: errorSchema,
+          422: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const caller = request.caller;
+      if (request.query.sender && !caller.admin) {
+        return fail(reply, 403, 'NOT_ADMIN', 'only an admin key may upload for another sender');
+      }
+      const sender = request.query.sender ?? caller.sender;
+      const length = Number(request.headers['content-length'] ?? 0);
+      if (length > rt.config.ingest.maxUploadBytes) {
+        return fail(
+          reply,
+          413,
+          'TOO_LARGE',
+          `upload of ${length} bytes exceeds the limit of ${rt.config.ingest.maxUploadBytes}`,
+        );
+      }
+      let body: Readable;
+      let fileName: string | undefined;
+      if (request.isMultipart()) {
+        const part = await request.file({ limits: { fileSize: rt.config.ingest.maxUploadBytes, files: 1 } });
+        if (!part) return fail(reply, 400, 'NO_FILE', 'the multipart body has no file field');
+        body = part.file;
+        fileName = part.filename;
+      } else {
+        body = request.body as Readable;
+        fileName = request.headers['x-file-name'];
+        if (!fileName) {
+          body.resume();
+          return fail(
+            reply,
+            400,
+            'NO_FILE_NAME',
+            'send the file name in the X-File-Name header (or use multipart)',
+          );
+        }
+      }
+      try {
+        const result = await intake.accept(body, decodeName(fileName), sender);
+        if (result.status === 'rejected') {
+          return fail(reply, 422, 'FILE_REJECTED', result.file.reason ?? 'rejected', {
+            fileId: result.file.fileId,
+          });
+        }
+        return reply.code(202).send({
+          status: result.status,
+          fileId: result.file.fileId,
+          fileName: result.file.fileName,
+          state: result.file.state,
+          statusUrl: `/v1/files/${result.file.fileId}`,
+        });
+      } catch (err) {
+        if (err instanceof IntakeError) return fail(reply, STATUS_OF[err.code], err.code, err.message);
+        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+          return fail(reply, 413, 'TOO_LARGE', `upload exceeds ${rt.config.ingest.maxUploadBytes} bytes`);
+        }
+        throw err;
+      }
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/files/:id',
+    {
+      schema: {
+        summary: "A file's state, progress and line accounting",
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', pattern: '^[0-9a-f]{1,64}$' } },
+          required: ['id'],
+        },
+        response: { 200: fileSchema, 401: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const file = await rt.files.get(request.params.id);
+      // Another sender's file is answered exactly like a missing one.
+      if (!file || (!request.caller.admin && file.sender !== request.caller.sender)) {
+        return fail(reply, 404, 'NO_SUCH_FILE', `no file ${request.params.id}`);
+      }
+      return fileStatus(rt, file);
+    },
+  );
+
+  app.get<{ Querystring: { sender?: string; limit?: number } }>(
+    '/v1/files',
+    {
+      schema: {
+        summary: "Files, newest first: a sender's own, or all for an admin key",
+        querystring: {
+          type: 'object',
+          properties: {
+            sender: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { files: { type: 'array', items: fileSchema } } },
+          401: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { caller } = request;
+      const sender = caller.admin ? request.query.sender : caller.sender;
+      const files = await rt.files.list({ ...(sender ? { sender } : {}), limit: request.query.limit ?? 100 });
+      return { files: await Promise.all(files.map((f) => fileStatus(rt, f))) };
+    },
+  );
+}
