@@ -7,7 +7,7 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { generateCsvBuffer } from '../fixtures/index.ts';
-import { splitCsvStream } from '../ingest/csv/splitter.ts';
+import { splitCsvStream } from '../ingest/index.ts';
 
 const args = process.argv.slice(2);
 const rows = Number(args.find((a) => /^\d+$/.test(a)) ?? 500_000);

@@ -9,10 +9,9 @@ import { promisify } from 'node:util';
 import { loadConfig } from '../core/config/index.ts';
 import { KafkaClient, type OutgoingMessage } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
-import { repoRoot } from '../core/paths.ts';
+import { repoRoot } from '../core/paths/index.ts';
 import { AvroSerde, checkSchemas, createRegistryClient } from '../core/registry/index.ts';
-import { sampleUsageLine } from '../core/schemas/samples.ts';
-import type { MatchedUsage } from '../core/schemas/types.ts';
+import { sampleUsageLine, type MatchedUsage } from '../core/schemas/index.ts';
 import { applyTopics, topicName } from '../core/topics/index.ts';
 
 export interface ExportBenchResult {

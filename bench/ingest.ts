@@ -10,15 +10,12 @@ import { KafkaClient } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { descendants, peakRssMB } from './proc.ts';
 import { NODE_FLAGS } from '../app/node-flags.ts';
-import { repoRoot } from '../core/paths.ts';
+import { repoRoot } from '../core/paths/index.ts';
 import { checkSchemas, createRegistryClient } from '../core/registry/index.ts';
-import { deleteKeys } from '../core/stack/stack.ts';
+import { deleteKeys } from '../core/stack/index.ts';
 import { applyTopics } from '../core/topics/index.ts';
 import { writeDsr } from '../fixtures/index.ts';
-import { Intake } from '../ingest/index.ts';
-import { IngestRuntime } from '../ingest/index.ts';
-import { parseFile } from '../ingest/index.ts';
-import { usageEncoder } from '../ingest/split/split-file.ts';
+import { Intake, IngestRuntime, parseFile, usageEncoder } from '../ingest/index.ts';
 
 const run = promisify(execFile);
 

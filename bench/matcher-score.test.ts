@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { MatchTruthLine } from '../fixtures/generate/match-report.ts';
+import type { MatchTruthLine } from '../fixtures/index.ts';
 import { scoreDecisions } from './matcher-score.ts';
 
 const truth: MatchTruthLine[] = [

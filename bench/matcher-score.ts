@@ -1,4 +1,4 @@
-import type { MatchTruthLine, MatchTruthRule } from '../fixtures/generate/match-report.ts';
+import type { MatchTruthLine, MatchTruthRule } from '../fixtures/index.ts';
 
 // Precision and recall of the matcher's decisions against a generated report's match truth.
 //   precision of rule R: of the lines R matched, the share matched to their expected work;

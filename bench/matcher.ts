@@ -15,9 +15,9 @@ import {
 import type { Logger } from '../core/log/index.ts';
 import { cpuSeconds, descendants, peakRssMB } from './proc.ts';
 import { NODE_FLAGS } from '../app/node-flags.ts';
-import { repoRoot } from '../core/paths.ts';
+import { repoRoot } from '../core/paths/index.ts';
 import { AvroSerde, checkSchemas, createRegistryClient } from '../core/registry/index.ts';
-import type { UsageLine } from '../core/schemas/types.ts';
+import type { UsageLine } from '../core/schemas/index.ts';
 import { stackStatus } from '../core/stack/index.ts';
 import { applyTopics, topicName } from '../core/topics/index.ts';
 import {
@@ -25,14 +25,13 @@ import {
   RECORDINGS_PER_WORK,
   toWork,
   type CatalogWork,
-} from '../fixtures/generate/match-catalog.ts';
-import { readMatchTruth, writeMatchReport, type MatchTruthLine } from '../fixtures/generate/match-report.ts';
-import { DsrSplitter } from '../ingest/dsr/index.ts';
-import { readLines } from '../ingest/lines/index.ts';
+  readMatchTruth,
+  writeMatchReport,
+  type MatchTruthLine,
+} from '../fixtures/index.ts';
+import { DsrSplitter, readLines } from '../ingest/index.ts';
 import { scoreDecisions, type Decision, type MatchMethodName, type Score } from './matcher-score.ts';
-import { matchLine } from '../matcher/index.ts';
-import { LineMatcher } from '../matcher/service/line-matcher.ts';
-import { ReferenceState } from '../matcher/index.ts';
+import { matchLine, LineMatcher, ReferenceState } from '../matcher/index.ts';
 
 // The matcher benchmark: a generated catalog (N recordings, N/2 works) and a report of N
 // usage lines played against it (fixtures/generate/match-*.ts), on a fresh topic prefix.

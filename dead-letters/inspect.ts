@@ -1,5 +1,5 @@
 import type { DeadLetterItem } from './work-list.ts';
-import { resolveRecord, splitCells } from '../ingest/dsr/index.ts';
+import { resolveRecord, splitCells } from '../ingest/index.ts';
 
 // What the dlq commands show of the dead letters in the work list.
 

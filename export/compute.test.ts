@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sampleUsageLine } from '../core/schemas/samples.ts';
-import type { MatchedUsage, UsageLine } from '../core/schemas/types.ts';
+import { sampleUsageLine, type MatchedUsage, type UsageLine } from '../core/schemas/index.ts';
 import { computeExport, moneyGap } from './compute.ts';
 import { exportFiles } from './files.ts';
 import { UNALLOCATED } from './model.ts';

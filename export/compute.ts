@@ -2,7 +2,7 @@ import { splitByShares } from './money.ts';
 import { type ExportInput, type LineFacts, type MatchFacts, partsOf, UNALLOCATED } from './model.ts';
 import { inPeriod, monthOf } from './period.ts';
 import { valueFile, type FileValuation } from './valuation.ts';
-import type { MatchMethod } from '../core/schemas/types.ts';
+import type { MatchMethod } from '../core/schemas/index.ts';
 
 export interface StatementRow {
   workId: string;

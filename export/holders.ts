@@ -1,4 +1,4 @@
-import type { Publisher, Writer } from '../core/schemas/types.ts';
+import type { Publisher, Writer } from '../core/schemas/index.ts';
 import type { HolderShare } from './model.ts';
 
 const slug = (s: string) =>

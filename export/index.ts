@@ -13,3 +13,6 @@ export type { FileReconciliation } from './reconcile.ts';
 export { exportRoutes, maySee } from './routes.ts';
 export { readExportInput, InputBuilder } from './sources.ts';
 export { parsePeriod, PeriodError } from './period.ts';
+export { printRun } from './cli.ts';
+export { monthOf } from './period.ts';
+export { toMinor } from './money.ts';

@@ -1,6 +1,6 @@
 // What the export computes from: each usage line reduced to the facts that carry money,
 // each match to its work and rights holders. Interned so a million lines stay small.
-import type { MatchMethod, Summary, UsageLine } from '../core/schemas/types.ts';
+import type { MatchMethod, Summary, UsageLine } from '../core/schemas/index.ts';
 
 /** A summary record as the export needs it: the schema's fields, with its key. */
 export interface SummaryFacts extends Omit<Summary, 'summaryRecordId' | 'lineNumber'> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExportFileWritten } from '../core/schemas/types.ts';
+import type { ExportFileWritten } from '../core/schemas/index.ts';
 import type { ExportFile } from './files.ts';
 import { overlappingPeriods, PeriodOverlapError } from './period.ts';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { sampleMatchedUsage, sampleUsageLine } from '../core/schemas/samples.ts';
+import { sampleMatchedUsage, sampleUsageLine } from '../core/schemas/index.ts';
 import { compareWithLegacy } from './reconcile.ts';
 import { InputBuilder } from './sources.ts';
 

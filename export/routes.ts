@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Caller } from '../core/http/index.ts';
-import { errorSchema } from '../core/http/index.ts';
+import { type Caller, errorSchema } from '../core/http/index.ts';
 import { outboxFile, readManifest, type ManifestEntry } from './outbox.ts';
 
 const PERIOD = '^\\d{4}-(0[1-9]|1[0-2]|Q[1-4])$';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sampleMatchedUsage, sampleUsageLine } from '../core/schemas/samples.ts';
+import { sampleMatchedUsage, sampleUsageLine } from '../core/schemas/index.ts';
 import { computeExport } from './compute.ts';
 import { InputBuilder } from './sources.ts';
 

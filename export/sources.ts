@@ -1,10 +1,9 @@
 import type { Config } from '../core/config/index.ts';
-import { parseDeadLetterHeaders } from '../core/topics/index.ts';
+import { parseDeadLetterHeaders, topicName } from '../core/topics/index.ts';
 import type { IncomingMessage, KafkaClient } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';
-import type { MatchedUsage, UsageLine } from '../core/schemas/types.ts';
-import { topicName } from '../core/topics/index.ts';
+import type { MatchedUsage, UsageLine } from '../core/schemas/index.ts';
 import { Interner } from '../core/memory/index.ts';
 import { holdersOf } from './holders.ts';
 import type { ExportInput, HolderShare, LineFacts, MatchFacts, SummaryFacts } from './model.ts';

@@ -19,3 +19,10 @@ export { filesRoutes, fileStatus } from './routes.ts';
 export { DropFolderWatcher } from './watcher/drop-folder.ts';
 export { registerIngestCommands } from './cli.ts';
 export type { IngestCommandParts } from './cli.ts';
+// The parsers and line reader, for whatever reads a report outside a split (fixtures, benchmarks, dead-letter views).
+export { DsrSplitter, parseDsrFileName, resolveRecord, splitCells } from './dsr/index.ts';
+export { splitCsvStream } from './csv/splitter.ts';
+export type { CsvMapping, CsvTargetField } from './csv/mapping.ts';
+export { readLines, readLineBatches } from './lines/index.ts';
+export { checkpointGroup, usageEncoder } from './split/split-file.ts';
+export type { AccountedFile } from './files/accounting.ts';

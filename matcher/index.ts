@@ -21,3 +21,5 @@ export type { Candidate, MatchedPart, MatchOptions, MatchResult } from './rules/
 export { foldText, nameTokens, normaliseTitle } from './rules/normalise.ts';
 export { nameSimilarity, peopleSimilarity, stringSimilarity } from './rules/similarity.ts';
 export { ReferenceState } from './state/reference-state.ts';
+export { LineMatcher } from './service/line-matcher.ts';
+export type { LineMatcherSerdes, MatchOutput } from './service/line-matcher.ts';

@@ -1,10 +1,9 @@
 import type { Config } from '../core/config/index.ts';
-import { parseDeadLetterHeaders } from '../core/topics/index.ts';
+import { parseDeadLetterHeaders, topicName } from '../core/topics/index.ts';
 import { KafkaClient } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';
-import type { MatchedUsage, UnmatchedUsage } from '../core/schemas/types.ts';
-import { topicName } from '../core/topics/index.ts';
+import type { MatchedUsage, UnmatchedUsage } from '../core/schemas/index.ts';
 
 export interface FileMatchStatus {
   fileId: string;

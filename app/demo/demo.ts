@@ -5,11 +5,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { hashKey } from '../../core/http/index.ts';
 import { buildApi } from '../http/server.ts';
-import { parseDsrFileName } from '../../ingest/dsr/index.ts';
-import { IngestRuntime, type FileStore, CORRECTION_FILE_NAME } from '../../ingest/index.ts';
+import {
+  parseDsrFileName,
+  IngestRuntime,
+  type FileStore,
+  CORRECTION_FILE_NAME,
+  FINAL_STATES,
+  printAccounting,
+  type AccountedFile,
+} from '../../ingest/index.ts';
 import { splitWorker } from '../split-worker.ts';
 import { KafkaClient } from '../../core/kafka/index.ts';
-import { repoRoot } from '../../core/paths.ts';
+import { repoRoot } from '../../core/paths/index.ts';
 import { checkSchemas, createRegistryClient } from '../../core/registry/index.ts';
 import { stackUp } from '../../core/stack/index.ts';
 import { applyTopics, topicName } from '../../core/topics/index.ts';
@@ -28,7 +35,6 @@ import {
   type FileMatchStatus,
 } from '../../matcher/index.ts';
 import { demoExport } from './export-step.ts';
-import { FINAL_STATES, printAccounting, type AccountedFile } from '../../ingest/files/accounting.ts';
 
 const reportsDir = path.join(repoRoot, 'fixtures', 'reports');
 

@@ -2,9 +2,7 @@ import type { Config } from '../../core/config/index.ts';
 import { KafkaClient } from '../../core/kafka/index.ts';
 import type { Logger } from '../../core/log/index.ts';
 import type { FileRecord } from '../../ingest/index.ts';
-import { printRun } from '../../export/cli.ts';
-import { monthOf } from '../../export/period.ts';
-import { reconcileFile, exportRun, readExportInput } from '../../export/index.ts';
+import { printRun, monthOf, reconcileFile, exportRun, readExportInput } from '../../export/index.ts';
 
 /**
  * The demo's last step: export every period the demo reports fall in, print the files

@@ -1,9 +1,8 @@
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { IngestRuntime } from '../../ingest/index.ts';
+import { type IngestRuntime, filesRoutes } from '../../ingest/index.ts';
 import { apiKeyAuth } from '../../core/http/index.ts';
-import { filesRoutes } from '../../ingest/index.ts';
 import { exportRoutes } from '../../export/index.ts';
 
 /** The HTTP API: uploads, file status and export downloads. OpenAPI at /v1/openapi.json. */

@@ -2,7 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { repoRoot } from '../paths.ts';
+import { repoRoot } from '../paths/index.ts';
 
 // One validated configuration for every component. Sources, later ones winning:
 // built-in defaults (the local stack), an optional JSON file (TALLYLINE_CONFIG, or

@@ -1,4 +1,4 @@
-import type { PartitionOffsets } from './kafka.ts';
+import type { PartitionOffsets } from './types.ts';
 
 /** How a read caught up: every partition reached its end offset, nothing arrived for a while, or there was nothing to read. */
 export type CaughtUpBy = 'ends' | 'idle' | 'empty';

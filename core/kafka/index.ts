@@ -10,7 +10,7 @@ export type {
   TransactionSender,
   TransactionalProducer,
   ReadToEndOptions,
-} from './kafka.ts';
+} from './types.ts';
 export { CatchUp } from './catch-up.ts';
 export type { CaughtUpBy, CatchUpOptions } from './catch-up.ts';
 export { JvmTransactionalProducer, KafkaBridgeError, javaClientSettings } from './jvm-producer.ts';

@@ -11,9 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import { ensureKafka, pinnedVersions } from '../stack/downloads.ts';
-import { chooseJdk } from '../stack/index.ts';
-import type { OutgoingMessage, TransactionalProducer, TransactionSender } from './kafka.ts';
+import { chooseJdk, ensureKafka, pinnedVersions } from '../java/index.ts';
+import type { OutgoingMessage, TransactionalProducer, TransactionSender } from './types.ts';
 
 const SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'jvm', 'ProducerBridge.java');
 /** the Kafka client and what it loads; not the broker's jars, and no log binding (stdout is ours) */

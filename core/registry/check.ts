@@ -1,7 +1,6 @@
 import avro from 'avsc';
 import { TOPICS, type TopicSpec } from '../topics/index.ts';
-import { loadSchema, logicalTypes } from '../schemas/schemas.ts';
-import { backwardProblems } from '../schemas/index.ts';
+import { loadSchema, logicalTypes, backwardProblems } from '../schemas/index.ts';
 import { Compatibility, isNotFound, valueSubject, type SchemaRegistryClient } from './client.ts';
 
 export type SchemaState = 'registered' | 'new-version' | 'unchanged' | 'incompatible' | 'would-register';

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import avro from 'avsc';
-import { sampleUsageLine } from '../schemas/samples.ts';
-import { loadSchema } from '../schemas/index.ts';
+import { sampleUsageLine, loadSchema } from '../schemas/index.ts';
 import { projectSchema } from './projection.ts';
 
 const usageType = loadSchema('UsageLine').type;

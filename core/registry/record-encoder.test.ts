@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sampleMatchedUsage, sampleUsageLine } from '../schemas/samples.ts';
-import { loadSchema } from '../schemas/index.ts';
-import type { Resource, UsageLine } from '../schemas/types.ts';
+import {
+  sampleMatchedUsage,
+  sampleUsageLine,
+  loadSchema,
+  type Resource,
+  type UsageLine,
+} from '../schemas/index.ts';
 import { RecordEncoder } from './record-encoder.ts';
 
 const usageType = loadSchema('UsageLine').type;

@@ -1,6 +1,5 @@
 import avro from 'avsc';
-import type { SchemaName, SchemaTypes } from '../schemas/types.ts';
-import { loadSchema, logicalTypes } from '../schemas/schemas.ts';
+import { type SchemaName, type SchemaTypes, loadSchema, logicalTypes } from '../schemas/index.ts';
 import { isNotFound, valueSubject, type SchemaRegistryClient } from './client.ts';
 import { projectSchema, type Selection } from './projection.ts';
 import { RecordEncoder, type RecordEncoderOptions } from './record-encoder.ts';

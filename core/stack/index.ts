@@ -1,4 +1,3 @@
 export { stackUp, stackDown, stackStatus, stackReset, StackError } from './stack.ts';
 export type { ServiceStatus, UpResult, DownResult, ResetResult } from './stack.ts';
-export { pinnedVersions } from './downloads.ts';
-export { findJdks, chooseJdk } from './java.ts';
+export { deleteKeys } from './stack.ts';

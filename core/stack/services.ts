@@ -4,9 +4,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Config } from '../config/index.ts';
-import { ensureApicurio, ensureKafka, pinnedVersions } from './downloads.ts';
+import { ensureApicurio, ensureKafka, pinnedVersions, chooseJdk } from '../java/index.ts';
 import { kafkaHealth, redisHealth, registryHealth, type Health } from './health.ts';
-import { chooseJdk } from './java.ts';
 import { startDetached, type ManagedProcess } from './process.ts';
 
 const run = promisify(execFile);

@@ -1,4 +1,4 @@
-import type { SchemaName } from '../schemas/types.ts';
+import type { SchemaName } from '../schemas/index.ts';
 
 // The one declarative list of tallyline's topics. `tallyline topics apply` creates what is
 // missing and reports drift; `tallyline schemas check` registers each topic's value schema.

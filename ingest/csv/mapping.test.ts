@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ACMESTREAM_CSV_MAPPING, csvMappingFor } from '../../fixtures/index.ts';
-import { REPORTS_DIR } from '../../fixtures/index.ts';
+import { ACMESTREAM_CSV_MAPPING, csvMappingFor, REPORTS_DIR } from '../../fixtures/index.ts';
 import { csvMappingSchema, headerKey, parseCsvMapping } from './mapping.ts';
 
 const COMMITTED = path.join(REPORTS_DIR, 'ACMESTREAM_2020-06_usage_20200703T075930.csv.mapping.json');

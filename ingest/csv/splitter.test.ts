@@ -3,11 +3,14 @@ import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import type { UsageLine } from '../../core/schemas/types.ts';
-import { REPORTS_DIR } from '../../fixtures/index.ts';
-import { generateCsvBuffer, type CsvOptions } from '../../fixtures/index.ts';
-import { Rng } from '../../fixtures/index.ts';
-import type { CsvGroundTruth } from '../../fixtures/index.ts';
+import type { UsageLine } from '../../core/schemas/index.ts';
+import {
+  REPORTS_DIR,
+  generateCsvBuffer,
+  type CsvOptions,
+  Rng,
+  type CsvGroundTruth,
+} from '../../fixtures/index.ts';
 import type { ContextOutcome, DeadOutcome, LineOutcome } from '../dsr/types.ts';
 import { parseCsvMapping, type CsvMapping } from './mapping.ts';
 import { splitCsvStream, type CsvFileSummary, type CsvSplitterOptions } from './splitter.ts';

@@ -39,7 +39,7 @@
  */
 
 import { isUtf8 } from 'node:buffer';
-import type { LineCounts, Release, Resource, UsageLine } from '../../core/schemas/types.ts';
+import type { LineCounts, Release, Resource, UsageLine } from '../../core/schemas/index.ts';
 import { isCanonicalIsrc, normaliseIsrc, normaliseIswc } from '../../core/identifiers/index.ts';
 import type { ContextOutcome, DeadOutcome, DsrErrorClass, LineOutcome, UsageOutcome } from '../dsr/types.ts';
 import {

@@ -7,9 +7,17 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLines, type Line } from '../lines/line-reader.ts';
-import { DsrSplitter, compareWithHead, parseDsrFileName, splitDsrBatches, splitDsrStream } from './index.ts';
-import type { FileSummary, LineOutcome, UsageOutcome } from './index.ts';
-import type { UsageLine } from '../../core/schemas/types.ts';
+import {
+  DsrSplitter,
+  compareWithHead,
+  parseDsrFileName,
+  splitDsrBatches,
+  splitDsrStream,
+  type FileSummary,
+  type LineOutcome,
+  type UsageOutcome,
+} from './index.ts';
+import type { UsageLine } from '../../core/schemas/index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const samples = path.resolve(repoRoot, '../shared/samples/dsr');

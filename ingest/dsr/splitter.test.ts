@@ -8,7 +8,7 @@ import {
   type FileSummary,
   type LineOutcome,
 } from './index.ts';
-import type { UsageLine } from '../../core/schemas/types.ts';
+import type { UsageLine } from '../../core/schemas/index.ts';
 
 const HEAD =
   'HEAD\tdsrf/1.1/1.4.1/1.3\tBasicAudioProfile\t1.3\tM1\t2020-07-03T07:59:30Z\t1\t1\t2020-06-01\t2020-06-30\tPADPIDA1\tSender\tSvc\tPADPIDA2\tRecipient';

@@ -54,7 +54,7 @@
  */
 
 import { isUtf8 } from 'node:buffer';
-import type { LineCounts, Release, Resource, Summary, UsageLine } from '../../core/schemas/types.ts';
+import type { LineCounts, Release, Resource, Summary, UsageLine } from '../../core/schemas/index.ts';
 import { normaliseIsrc, normaliseIswc } from '../../core/identifiers/index.ts';
 import { findInvalidUtf8, hexByte } from '../lines/utf8.ts';
 import { multiValues, splitCells, splitMultiValue, splitPlain, unescapeCell } from './cells.ts';

@@ -1,4 +1,4 @@
-import type { LineCounts, UsageLine } from '../../core/schemas/types.ts';
+import type { LineCounts, UsageLine } from '../../core/schemas/index.ts';
 
 /** Error classes of dead-lettered DSR lines (the DLQ `error class` header). */
 export type DsrErrorClass =

@@ -1,6 +1,6 @@
 import type { Producer, TransactionSender } from '../../core/kafka/index.ts';
 import type { AvroSerde } from '../../core/registry/index.ts';
-import type { FileEvent } from '../../core/schemas/types.ts';
+import type { FileEvent } from '../../core/schemas/index.ts';
 import type { FileRecord } from './file-store.ts';
 
 /** A usage.files event for a file, filled from its record. */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { LineCounts } from '../../core/schemas/types.ts';
+import type { LineCounts } from '../../core/schemas/index.ts';
 
 // The queryable state of every file (GET /v1/files). The durable history is the
 // usage.files topic; this is the fast view of it, kept in Redis next to the split queue.

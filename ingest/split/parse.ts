@@ -1,5 +1,5 @@
 import type { Config } from '../../core/config/index.ts';
-import type { LineCounts } from '../../core/schemas/types.ts';
+import type { LineCounts } from '../../core/schemas/index.ts';
 import {
   compareWithHead,
   DsrSplitter,

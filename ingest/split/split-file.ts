@@ -1,7 +1,7 @@
 import { deadLetterHeaders } from '../../core/topics/index.ts';
 import type { OutgoingMessage, TransactionalProducer } from '../../core/kafka/index.ts';
 import type { FieldEncoder } from '../../core/registry/index.ts';
-import type { FileEvent } from '../../core/schemas/types.ts';
+import type { FileEvent } from '../../core/schemas/index.ts';
 import { fileEvent } from '../files/file-events.ts';
 import type { FileRecord } from '../files/file-store.ts';
 import type { IngestRuntime } from '../runtime.ts';

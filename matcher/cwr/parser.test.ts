@@ -3,19 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCwr } from './index.ts';
-import {
-  alt,
-  buildFile,
-  nwr,
-  per,
-  place,
-  pwr,
-  rec,
-  record,
-  spu,
-  swr,
-  swt,
-} from '../../fixtures/generate/cwr.ts';
+import { alt, buildFile, nwr, per, place, pwr, rec, record, spu, swr, swt } from '../../fixtures/index.ts';
 
 /** A complete, valid work transaction. */
 function goodWork(tx: number, title: string, number: string, iswc = ''): string[] {

@@ -8,7 +8,7 @@
 // GRT and TRL trailers.
 
 import { normaliseIsrc, normaliseIswc } from '../../core/identifiers/index.ts';
-import type { Link, Publisher, RecordingLink, Work, Writer } from '../../core/schemas/types.ts';
+import type { Link, Publisher, RecordingLink, Work, Writer } from '../../core/schemas/index.ts';
 import {
   DETAIL_RANK,
   LAYOUTS,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { repoRoot } from '../../core/paths.ts';
+import { repoRoot } from '../../core/paths/index.ts';
 import { parseCwr } from './index.ts';
 
 function sample(name: string): string {

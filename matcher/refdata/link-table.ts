@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { normaliseIsrc, normaliseIswc } from '../../core/identifiers/index.ts';
-import type { Link, RecordingLink } from '../../core/schemas/types.ts';
+import type { Link, RecordingLink } from '../../core/schemas/index.ts';
 
 // A CSV link table: one ISRC → work link per row. Columns by header name (case and spacing
 // ignored): ISRC, and ISWC or a work id (or both), and optionally a title. Delimiter

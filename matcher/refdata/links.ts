@@ -1,4 +1,4 @@
-import type { Link } from '../../core/schemas/types.ts';
+import type { Link } from '../../core/schemas/index.ts';
 
 /**
  * An ISRC's links after a source asserts its own: every other source's links are kept,

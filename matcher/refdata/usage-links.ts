@@ -1,4 +1,4 @@
-import type { Link } from '../../core/schemas/types.ts';
+import type { Link } from '../../core/schemas/index.ts';
 import type { MatchableLine } from '../rules/matchable-line.ts';
 import { mergeSourceLinks } from './links.ts';
 

@@ -1,5 +1,5 @@
 import type { Selection } from '../../core/registry/index.ts';
-import type { Resource, UsageLine } from '../../core/schemas/types.ts';
+import type { Resource, UsageLine } from '../../core/schemas/index.ts';
 
 // What the matcher reads of a usage line: the service decodes only these fields (a
 // projection: the rest of the line's 35 strings are skipped, not built) and writes the line

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sampleUsageLine, sampleWork } from '../../core/schemas/samples.ts';
-import type { Resource, UsageLine, Work } from '../../core/schemas/types.ts';
+import {
+  sampleUsageLine,
+  sampleWork,
+  type Resource,
+  type UsageLine,
+  type Work,
+} from '../../core/schemas/index.ts';
 import { ReferenceState } from '../state/reference-state.ts';
 import {
   DEFAULT_USAGE_LINK_CONFIDENCE,

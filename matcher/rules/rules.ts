@@ -1,4 +1,4 @@
-import type { Link, MatchedUsage, MatchMethod, Work } from '../../core/schemas/types.ts';
+import type { Link, MatchedUsage, MatchMethod, Work } from '../../core/schemas/index.ts';
 import type { MatchableLine, MatchableResource } from './matchable-line.ts';
 import type { ReferenceState } from '../state/reference-state.ts';
 import { byCodeUnits, type TitleCandidate } from '../state/title-index.ts';

@@ -1,7 +1,7 @@
 import { deadLetterHeaders } from '../../core/topics/index.ts';
 import type { IncomingMessage, OutgoingMessage } from '../../core/kafka/index.ts';
 import type { AvroSerde, FieldEncoder } from '../../core/registry/index.ts';
-import type { Link, UnmatchedUsage } from '../../core/schemas/types.ts';
+import type { Link, UnmatchedUsage } from '../../core/schemas/index.ts';
 import type { Config } from '../../core/config/index.ts';
 import { linksAssertedBy, withUsageLink } from '../refdata/usage-links.ts';
 import { MATCHABLE_LINE, type MatchableLine } from '../rules/matchable-line.ts';

@@ -3,7 +3,7 @@ import type { Config } from '../../core/config/index.ts';
 import type { Consumer, KafkaClient, OutgoingMessage, Producer } from '../../core/kafka/index.ts';
 import type { Logger } from '../../core/log/index.ts';
 import type { AvroSerde } from '../../core/registry/index.ts';
-import type { UnmatchedUsage } from '../../core/schemas/types.ts';
+import type { UnmatchedUsage } from '../../core/schemas/index.ts';
 import { topicName } from '../../core/topics/index.ts';
 import { matchedUsages, matchLine } from '../rules/rules.ts';
 import type { ReferenceState } from '../state/reference-state.ts';

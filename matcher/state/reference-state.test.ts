@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sampleWork } from '../../core/schemas/samples.ts';
-import type { Link, Work } from '../../core/schemas/types.ts';
+import { sampleWork, type Link, type Work } from '../../core/schemas/index.ts';
 import { ReferenceState } from './reference-state.ts';
 
 /** A copy of the string, as a record decoded from Avro brings its own. */

@@ -1,4 +1,4 @@
-import type { Link, Work } from '../../core/schemas/types.ts';
+import type { Link, Work } from '../../core/schemas/index.ts';
 import { Interner } from '../../core/memory/index.ts';
 import { TitleIndex } from './title-index.ts';
 

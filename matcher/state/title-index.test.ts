@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sampleWork } from '../../core/schemas/samples.ts';
+import { sampleWork } from '../../core/schemas/index.ts';
 import { TitleIndex, type TitleCandidate } from './title-index.ts';
 
 const work = (workId: string, title: string, alternativeTitles: string[] = []) => ({

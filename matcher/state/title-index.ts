@@ -1,4 +1,4 @@
-import type { Work } from '../../core/schemas/types.ts';
+import type { Work } from '../../core/schemas/index.ts';
 import { normaliseTitle } from '../rules/normalise.ts';
 import { stringSimilarity } from '../rules/similarity.ts';
 import { WordNeighbours } from './word-neighbours.ts';

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sampleWork } from '../../core/schemas/samples.ts';
-import type { Work } from '../../core/schemas/types.ts';
+import { sampleWork, type Work } from '../../core/schemas/index.ts';
 import { personNames, personsSimilarity } from '../rules/similarity.ts';
 import { PERFORMER, WorkNames, workPeople, WRITER, type NumberedWork } from './work-names.ts';
 

@@ -1,4 +1,4 @@
-import type { Work } from '../../core/schemas/types.ts';
+import type { Work } from '../../core/schemas/index.ts';
 import { differentNamesBound, personNames, personsSimilarity, type PersonName } from '../rules/similarity.ts';
 
 // The writers and performers of the title index's works, by the works' numbers, as rule 3

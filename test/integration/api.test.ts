@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
-import { repoRoot } from '../../core/paths.ts';
+import { repoRoot } from '../../core/paths/index.ts';
 import { hashKey } from '../../core/http/index.ts';
 import { buildApi } from '../../app/http/server.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';

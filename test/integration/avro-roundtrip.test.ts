@@ -10,8 +10,7 @@ import {
   SerdeError,
   valueSubject,
 } from '../../core/registry/index.ts';
-import { loadSchema } from '../../core/schemas/index.ts';
-import { sampleUsageLine } from '../../core/schemas/samples.ts';
+import { loadSchema, sampleUsageLine } from '../../core/schemas/index.ts';
 import { applyTopics, topicName } from '../../core/topics/index.ts';
 import { dropPrefix, logger, testConfig } from '../support/harness.ts';
 

@@ -5,14 +5,16 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { correctionsFromFile, DeadLetters, writeResendRequest } from '../../dead-letters/index.ts';
+import {
+  correctionsFromFile,
+  DeadLetters,
+  writeResendRequest,
+  correctionFile,
+  splitCorrection,
+} from '../../dead-letters/index.ts';
 import { exportRun } from '../../export/index.ts';
-import { buildFile, nwr, rec } from '../../fixtures/generate/cwr.ts';
-import { generateDsrBuffer } from '../../fixtures/index.ts';
-import { correctionFile } from '../../dead-letters/index.ts';
-import { splitCorrection } from '../../dead-letters/index.ts';
-import type { FileRecord } from '../../ingest/index.ts';
-import { fileIdOf, Intake } from '../../ingest/index.ts';
+import { buildFile, nwr, rec, generateDsrBuffer } from '../../fixtures/index.ts';
+import { type FileRecord, fileIdOf, Intake } from '../../ingest/index.ts';
 import { loadReferenceFiles, MatcherService, matchStatus } from '../../matcher/index.ts';
 import { logger } from '../support/harness.ts';
 import { CORRECTED_ISRC, senderFix } from '../support/dlq.ts';

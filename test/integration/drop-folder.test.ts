@@ -4,9 +4,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createLogger } from '../../core/log/index.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
-import { fileStatus } from '../../ingest/index.ts';
-import { Intake } from '../../ingest/index.ts';
-import { DropFolderWatcher } from '../../ingest/index.ts';
+import { fileStatus, Intake, DropFolderWatcher } from '../../ingest/index.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 
 const config = configFrom(ingestEnv('drop'));

@@ -7,14 +7,13 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { repoRoot } from '../../core/paths.ts';
+import { repoRoot } from '../../core/paths/index.ts';
 import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
 import { hashKey } from '../../core/http/index.ts';
 import { buildApi } from '../../app/http/server.ts';
 import { Intake } from '../../ingest/index.ts';
 import { loadReferenceFiles, MatcherService, matchStatus } from '../../matcher/index.ts';
-import type { ExportRunResult } from '../../export/index.ts';
-import { toMinor } from '../../export/money.ts';
+import { type ExportRunResult, toMinor } from '../../export/index.ts';
 import { logger } from '../support/harness.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { parseDeadLetterHeaders } from '../../core/topics/index.ts';
-import { repoRoot } from '../../core/paths.ts';
+import { repoRoot } from '../../core/paths/index.ts';
 import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
 import { Intake } from '../../ingest/index.ts';

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { parseDeadLetterHeaders } from '../../core/topics/index.ts';
+import { parseDeadLetterHeaders, topicName } from '../../core/topics/index.ts';
 import type { IncomingMessage } from '../../core/kafka/index.ts';
 import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
-import { sampleUsageLine, sampleWork } from '../../core/schemas/samples.ts';
-import type { UsageLine } from '../../core/schemas/types.ts';
-import { topicName } from '../../core/topics/index.ts';
-import { LineMatcher, type LineMatcherSerdes } from '../../matcher/service/line-matcher.ts';
-import { ReferenceState } from '../../matcher/index.ts';
+import { sampleUsageLine, sampleWork, type UsageLine } from '../../core/schemas/index.ts';
+import { LineMatcher, type LineMatcherSerdes, ReferenceState } from '../../matcher/index.ts';
 import { dropPrefix } from '../support/harness.ts';
 import { configFrom, ingestEnv, provision } from '../support/ingest.ts';
 

@@ -9,12 +9,10 @@ import type {
   Resource,
   UnmatchedUsage,
   UsageLine,
-} from '../../core/schemas/types.ts';
-import { generateDsrBuffer } from '../../fixtures/index.ts';
-import { buildFile, nwr, rec, swr } from '../../fixtures/generate/cwr.ts';
+} from '../../core/schemas/index.ts';
+import { generateDsrBuffer, buildFile, nwr, rec, swr } from '../../fixtures/index.ts';
 import { Intake } from '../../ingest/index.ts';
-import { loadReferenceFiles, MatcherService, matchStatus } from '../../matcher/index.ts';
-import { foldText } from '../../matcher/index.ts';
+import { loadReferenceFiles, MatcherService, matchStatus, foldText } from '../../matcher/index.ts';
 import { logger } from '../support/harness.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 

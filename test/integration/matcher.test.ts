@@ -3,10 +3,9 @@ import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
-import type { UsageLine } from '../../core/schemas/types.ts';
-import { generateDsrBuffer } from '../../fixtures/index.ts';
+import type { UsageLine } from '../../core/schemas/index.ts';
+import { generateDsrBuffer, buildFile, nwr, rec } from '../../fixtures/index.ts';
 import { Intake } from '../../ingest/index.ts';
-import { buildFile, nwr, rec } from '../../fixtures/generate/cwr.ts';
 import {
   loadReferenceFiles,
   MatcherService,

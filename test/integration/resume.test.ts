@@ -4,10 +4,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { repoRoot } from '../../core/paths.ts';
+import { repoRoot } from '../../core/paths/index.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
-import { Intake } from '../../ingest/index.ts';
-import { checkpointGroup, splitFile } from '../../ingest/split/split-file.ts';
+import { Intake, checkpointGroup, splitFile } from '../../ingest/index.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 
 // A split worker killed with SIGKILL in the middle of a file, then started again, must end

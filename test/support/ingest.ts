@@ -7,9 +7,8 @@ import { loadConfig, type Config } from '../../core/config/index.ts';
 import { KafkaClient } from '../../core/kafka/index.ts';
 import { checkSchemas, createRegistryClient } from '../../core/registry/index.ts';
 import { applyTopics } from '../../core/topics/index.ts';
-import { deleteKeys } from '../../core/stack/stack.ts';
-import type { FileRecord } from '../../ingest/index.ts';
-import { IngestRuntime } from '../../ingest/index.ts';
+import { deleteKeys } from '../../core/stack/index.ts';
+import { type FileRecord, IngestRuntime } from '../../ingest/index.ts';
 import { splitWorker } from '../../app/split-worker.ts';
 import { dropPrefix, logger } from './harness.ts';
 

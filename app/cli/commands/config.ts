@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { describeConfig, ENVIRONMENT } from '../../../core/config/index.ts';
-import type { CliContext } from '../../../core/cli/index.ts';
-import { printJson } from '../../../core/cli/index.ts';
+import { type CliContext, printJson } from '../../../core/cli/index.ts';
 
 export function registerConfigCommands(program: Command, ctx: CliContext): void {
   const config = program.command('config').description('the configuration in force');

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { checkSchemas, createRegistryClient } from '../../../core/registry/index.ts';
-import type { CliContext } from '../../../core/cli/index.ts';
-import { printJson, printTable } from '../../../core/cli/index.ts';
+import { type CliContext, printJson, printTable } from '../../../core/cli/index.ts';
 
 export function registerSchemaCommands(program: Command, ctx: CliContext): void {
   const schemas = program

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { stackDown, stackReset, stackStatus, stackUp } from '../../../core/stack/index.ts';
-import type { CliContext } from '../../../core/cli/index.ts';
-import { printJson, printTable } from '../../../core/cli/index.ts';
+import { type CliContext, printJson, printTable } from '../../../core/cli/index.ts';
 
 export function registerStackCommands(program: Command, ctx: CliContext): void {
   const stack = program

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { KafkaClient } from '../../../core/kafka/index.ts';
 import { applyTopics, TOPICS } from '../../../core/topics/index.ts';
-import type { CliContext } from '../../../core/cli/index.ts';
-import { printJson, printTable } from '../../../core/cli/index.ts';
+import { type CliContext, printJson, printTable } from '../../../core/cli/index.ts';
 
 export function registerTopicCommands(program: Command, ctx: CliContext): void {
   const topics = program.command('topics').description("tallyline's Kafka topics (core/topics/catalog.ts)");

@@ -8,7 +8,7 @@ const run = promisify(execFile);
 const stackDir = path.dirname(fileURLToPath(import.meta.url));
 const pom = path.join(stackDir, 'pom.xml');
 
-/** The versions pinned in core/stack/pom.xml: the single place to change them. */
+/** The versions pinned in core/java/pom.xml: the single place to change them. */
 export function pinnedVersions(): { kafka: string; apicurio: string; apicurioJava17: string } {
   const text = readFileSync(pom, 'utf8');
   const prop = (name: string) => {
