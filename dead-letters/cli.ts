@@ -10,7 +10,7 @@ import { FileStore, IngestRuntime } from '../ingest/index.ts';
 import { writeResendRequest } from './resend-request.ts';
 import { operator } from './audit.ts';
 import { DEFAULT_MAX_REPLAYS } from './replay-run.ts';
-import { correctionsFromFile, DEFAULT_RATE, replay, ReplayError, type ReplayReport } from './replay.ts';
+import { correctionsFromFile, DEFAULT_RATE, replay, type ReplayReport } from './replay.ts';
 import { applyPurge, purgeSelection } from './purge.ts';
 
 async function withRuntime<T>(
@@ -23,9 +23,6 @@ async function withRuntime<T>(
       rt,
       new DeadLetters(rt.kafka, rt.redis, rt.topic('usage.lines.dlq'), ctx.config.redis.prefix),
     );
-  } catch (err) {
-    if (err instanceof ReplayError) throw new CliError(`${err.message} (${err.code})`);
-    throw err;
   } finally {
     await rt.close();
   }

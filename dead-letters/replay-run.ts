@@ -2,6 +2,7 @@ import { deadLetterHeaders, REPLAY_COUNT_HEADER } from '../core/topics/index.ts'
 import { markerOf, type DeadLetterItem, type DeadLetters, type Settlement } from './work-list.ts';
 import type { OutgoingMessage, TransactionalProducer } from '../core/kafka/index.ts';
 import { reparseLines, type IngestRuntime, type LineOutcome } from '../ingest/index.ts';
+import { replayInProgress } from './errors.ts';
 
 // Replaying dead lines, for `dlq replay` and for a sender's correction file alike.
 //
@@ -135,19 +136,6 @@ interface Pending {
   progressKey?: string;
 }
 
-export class ReplayInProgressError extends Error {
-  readonly code = 'IN_PROGRESS';
-  constructor(readonly held: { lineId: string; by: string }[]) {
-    super(
-      `${held.length} line(s) are being replayed by another run: ${held
-        .slice(0, 5)
-        .map((h) => `${h.lineId} (${h.by})`)
-        .join(', ')}${held.length > 5 ? ', …' : ''}`,
-    );
-    this.name = 'ReplayInProgressError';
-  }
-}
-
 /**
  * One replay run (a `dlq replay --apply` by its arguments, or a correction file), safe to
  * crash and run again. Per batch: the lines are claimed for the run in Redis and what Redis
@@ -246,7 +234,7 @@ export class ReplayRun {
       planned.map((p) => p.item.lineId),
       this.runId,
     );
-    if (held.length) throw new ReplayInProgressError(held);
+    if (held.length) throw replayInProgress(held);
     const out = publicationOf(this.rt, planned, options.maxReplays);
     const pending: Pending = {
       seq: this.seq + 1,

@@ -11,7 +11,6 @@ import {
 import {
   expectedResult,
   planReplay,
-  ReplayInProgressError,
   ReplayRun,
   withOrphans,
   type PlannedReplay,
@@ -20,6 +19,7 @@ import {
 import { parseCorrectionFile } from './correction-file.ts';
 import { correctionTarget } from './correction-target.ts';
 import type { IngestRuntime } from '../ingest/index.ts';
+import { DeadLetterError } from './errors.ts';
 
 // `dlq replay`: select dead letters like `dlq list`, show what a replay would do (dry run),
 // or do it (--apply) in rate-limited batches. Each batch is a ReplayRun batch (published
@@ -65,16 +65,6 @@ export interface ReplayReport {
   resumed: number;
 }
 
-export class ReplayError extends Error {
-  constructor(
-    readonly code: 'NOT_REPLAYABLE' | 'UNKNOWN_LINE' | 'BAD_CORRECTIONS' | 'IN_PROGRESS',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ReplayError';
-  }
-}
-
 /** The run's name (for its claims, transaction and checkpoint) and its progress set. */
 function runOf(rt: IngestRuntime, options: ReplayOptions): { runId: string; progressKey: string } {
   const hash = createHash('sha256')
@@ -94,7 +84,7 @@ function histogram(items: { errorClass: string }[]): Record<string, number> {
 function select(all: DeadLetterItem[], options: ReplayOptions): DeadLetterItem[] {
   const { filter, corrections } = options;
   if (filter.state && !REPLAYABLE_STATES.has(filter.state))
-    throw new ReplayError(
+    throw new DeadLetterError(
       'NOT_REPLAYABLE',
       `--state ${filter.state}: only open and requested lines are replayed`,
     );
@@ -107,7 +97,7 @@ function select(all: DeadLetterItem[], options: ReplayOptions): DeadLetterItem[]
       // A line resolved since (by this very file, say) is left alone; a line that never
       // failed cannot be corrected.
       if (!byId.has(lineId))
-        throw new ReplayError('UNKNOWN_LINE', `${lineId}: not a dead letter, nothing to correct`);
+        throw new DeadLetterError('UNKNOWN_LINE', `${lineId}: not a dead letter, nothing to correct`);
     }
     selected = selected.filter((d) => corrections.has(d.lineId));
   }
@@ -128,9 +118,6 @@ export async function replay(
   const run = options.apply ? await ReplayRun.open(rt, deadLetters, runId, { progressKey }) : null;
   try {
     return await replayWith(rt, deadLetters, options, run, progressKey);
-  } catch (err) {
-    if (err instanceof ReplayInProgressError) throw new ReplayError('IN_PROGRESS', err.message);
-    throw err;
   } finally {
     await run?.close();
   }
@@ -210,7 +197,7 @@ export async function correctionsFromFile(
   sender: string | undefined,
 ): Promise<Map<string, Buffer>> {
   if (!sender)
-    throw new ReplayError(
+    throw new DeadLetterError(
       'BAD_CORRECTIONS',
       `${path}: --with-file needs --sender: a sender's corrections only target that sender's files`,
     );
@@ -218,7 +205,7 @@ export async function correctionsFromFile(
   if (lines.at(-1) === '') lines.pop();
   const { rows, errors } = parseCorrectionFile(lines.map((l) => Buffer.from(l, 'latin1')));
   const fault = (row: number, cell: string | null, message: string) =>
-    new ReplayError('BAD_CORRECTIONS', `${path}: line ${row}${cell ? `, cell ${cell}` : ''}: ${message}`);
+    new DeadLetterError('BAD_CORRECTIONS', `${path}: line ${row}${cell ? `, cell ${cell}` : ''}: ${message}`);
   if (errors.length) throw fault(errors[0]!.row, errors[0]!.cell, errors[0]!.message);
   const files = await rt.files.list({ sender, limit: 100000 });
   const out = new Map<string, Buffer>();

@@ -10,7 +10,8 @@ import { FINAL_STATES, printAccounting } from './files/accounting.ts';
 import { parseDsrFileName } from './dsr/index.ts';
 import { hashKey } from '../core/http/index.ts';
 import { fileStatus } from './routes.ts';
-import { Intake, IntakeError } from './intake/intake.ts';
+import { Intake } from './intake/intake.ts';
+import { IngestError } from './errors.ts';
 import { IngestRuntime } from './runtime.ts';
 import { startSplitWorker } from './split/worker.ts';
 import type { CorrectionSplitter } from './split/split-file.ts';
@@ -70,7 +71,7 @@ export function registerIngestCommands(
               );
             }
           } catch (err) {
-            if (err instanceof IntakeError) throw new CliError(`${file}: ${err.message} (${err.code})`);
+            if (err instanceof IngestError) throw new CliError(`${file}: ${err.message} (${err.code})`);
             throw err;
           }
         }

@@ -1,12 +1,13 @@
 // Ingest: usage reports in, one event per line out. See docs/ingest.md.
-export { Intake, IntakeError, classify, fileIdOf, CORRECTION_FILE_NAME } from './intake/intake.ts';
+export { Intake, classify, fileIdOf, CORRECTION_FILE_NAME } from './intake/intake.ts';
+export { IngestError, type IngestErrorCode } from './errors.ts';
 export type { IntakeResult } from './intake/intake.ts';
 export { IngestRuntime } from './runtime.ts';
 export { FileStore } from './files/file-store.ts';
 export type { FileRecord, FileState, FileFormat, ReportPart, FileCounts } from './files/file-store.ts';
 export { FileEvents, fileEvent } from './files/file-events.ts';
 export { printAccounting, FINAL_STATES } from './files/accounting.ts';
-export { LocalLandingStore, LandingError } from './landing/landing-store.ts';
+export { LocalLandingStore } from './landing/landing-store.ts';
 export type { LandingStore, StoredFile, IntakeLimits } from './landing/landing-store.ts';
 export { SplitQueue } from './split/queue.ts';
 export { splitFile } from './split/split-file.ts';

@@ -1,9 +1,9 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { FileRecord } from './files/file-store.ts';
-import { Intake, IntakeError } from './intake/intake.ts';
+import { Intake } from './intake/intake.ts';
 import type { IngestRuntime } from './runtime.ts';
-import { errorSchema } from '../core/http/index.ts';
+import { errorSchema, sendError } from '../core/http/index.ts';
 
 const countsSchema = {
   type: ['object', 'null'],
@@ -101,27 +101,6 @@ function decodeName(name: string): string {
   }
 }
 
-const STATUS_OF: Record<IntakeError['code'], number> = {
-  BAD_FILE_NAME: 400,
-  TOO_LARGE: 413,
-  GZIP_BOMB: 422,
-  BAD_GZIP: 422,
-};
-
-function fail(reply: FastifyReply, statusCode: number, code: string, message: string, extra: object = {}) {
-  const error =
-    statusCode === 401
-      ? 'Unauthorized'
-      : statusCode === 404
-        ? 'Not Found'
-        : statusCode === 413
-          ? 'Payload Too Large'
-          : statusCode === 422
-            ? 'Unprocessable Entity'
-            : 'Bad Request';
-  return reply.code(statusCode).send({ statusCode, code, error, message, ...extra });
-}
-
 export async function filesRoutes(app: FastifyInstance, options: { rt: IngestRuntime }): Promise<void> {
   const { rt } = options;
   const intake = new Intake(rt);
@@ -152,12 +131,12 @@ export async function filesRoutes(app: FastifyInstance, options: { rt: IngestRun
     async (request, reply) => {
       const caller = request.caller;
       if (request.query.sender && !caller.admin) {
-        return fail(reply, 403, 'NOT_ADMIN', 'only an admin key may upload for another sender');
+        return sendError(reply, 403, 'NOT_ADMIN', 'only an admin key may upload for another sender');
       }
       const sender = request.query.sender ?? caller.sender;
       const length = Number(request.headers['content-length'] ?? 0);
       if (length > rt.config.ingest.maxUploadBytes) {
-        return fail(
+        return sendError(
           reply,
           413,
           'TOO_LARGE',
@@ -168,7 +147,7 @@ export async function filesRoutes(app: FastifyInstance, options: { rt: IngestRun
       let fileName: string | undefined;
       if (request.isMultipart()) {
         const part = await request.file({ limits: { fileSize: rt.config.ingest.maxUploadBytes, files: 1 } });
-        if (!part) return fail(reply, 400, 'NO_FILE', 'the multipart body has no file field');
+        if (!part) return sendError(reply, 400, 'NO_FILE', 'the multipart body has no file field');
         body = part.file;
         fileName = part.filename;
       } else {
@@ -176,7 +155,7 @@ export async function filesRoutes(app: FastifyInstance, options: { rt: IngestRun
         fileName = request.headers['x-file-name'];
         if (!fileName) {
           body.resume();
-          return fail(
+          return sendError(
             reply,
             400,
             'NO_FILE_NAME',
@@ -187,7 +166,7 @@ export async function filesRoutes(app: FastifyInstance, options: { rt: IngestRun
       try {
         const result = await intake.accept(body, decodeName(fileName), sender);
         if (result.status === 'rejected') {
-          return fail(reply, 422, 'FILE_REJECTED', result.file.reason ?? 'rejected', {
+          return sendError(reply, 422, 'FILE_REJECTED', result.file.reason ?? 'rejected', {
             fileId: result.file.fileId,
           });
         }
@@ -199,9 +178,13 @@ export async function filesRoutes(app: FastifyInstance, options: { rt: IngestRun
           statusUrl: `/v1/files/${result.file.fileId}`,
         });
       } catch (err) {
-        if (err instanceof IntakeError) return fail(reply, STATUS_OF[err.code], err.code, err.message);
         if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          return fail(reply, 413, 'TOO_LARGE', `upload exceeds ${rt.config.ingest.maxUploadBytes} bytes`);
+          return sendError(
+            reply,
+            413,
+            'TOO_LARGE',
+            `upload exceeds ${rt.config.ingest.maxUploadBytes} bytes`,
+          );
         }
         throw err;
       }
@@ -225,7 +208,7 @@ export async function filesRoutes(app: FastifyInstance, options: { rt: IngestRun
       const file = await rt.files.get(request.params.id);
       // Another sender's file is answered exactly like a missing one.
       if (!file || (!request.caller.admin && file.sender !== request.caller.sender)) {
-        return fail(reply, 404, 'NO_SUCH_FILE', `no file ${request.params.id}`);
+        return sendError(reply, 404, 'NO_SUCH_FILE', `no file ${request.params.id}`);
       }
       return fileStatus(rt, file);
     },

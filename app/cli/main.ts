@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../../core/config/index.ts';
-import { StackError } from '../../core/stack/index.ts';
-import { CliContext, CliError } from '../../core/cli/index.ts';
+import { CliContext } from '../../core/cli/index.ts';
+import { exitCodeOf, TallylineError } from '../../core/errors/index.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerDemoCommand } from '../demo/demo.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -41,13 +40,10 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof CliError || err instanceof StackError) {
-      process.stderr.write(`tallyline: ${err.message}\n`);
-      return err instanceof CliError ? err.exitCode : 1;
+    if (err instanceof TallylineError) {
+      // A coded error's message is the whole story; its code is for scripts.
+      process.stderr.write(`tallyline: ${err.message} [${err.code}]\n`);
+      return exitCodeOf(err.kind);
     }
     // The message is the story; the stack is for whoever debugs tallyline itself.
     const debug = process.env.TALLYLINE_LOG_LEVEL === 'debug' || process.env.TALLYLINE_LOG_LEVEL === 'trace';

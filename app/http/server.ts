@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type IngestRuntime, filesRoutes } from '../../ingest/index.ts';
-import { apiKeyAuth } from '../../core/http/index.ts';
+import { apiKeyAuth, codedErrors } from '../../core/http/index.ts';
 import { exportRoutes } from '../../export/index.ts';
 
 /** The HTTP API: uploads, file status and export downloads. OpenAPI at /v1/openapi.json. */
@@ -18,6 +18,7 @@ export async function buildApi(rt: IngestRuntime): Promise<FastifyInstance> {
     },
   });
   await app.register(multipart);
+  await app.register(codedErrors);
   await app.register(apiKeyAuth, { keys: rt.config.ingest.apiKeys });
   app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>

@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '../config/index.ts';
 import { createLogger, type Logger } from '../log/index.ts';
+import { TallylineError } from '../errors/index.ts';
 
 /** What every command needs, built on first use so that `--help` needs no configuration. */
 export class CliContext {
@@ -17,13 +18,12 @@ export class CliContext {
   }
 }
 
-/** An error whose message is the whole story: printed without a stack trace. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-    this.name = 'CliError';
+/**
+ * A command's own error, whose message is the whole story: printed without a stack trace.
+ * Exit code 2 says the command was given wrong input (like a usage error), 1 that it failed.
+ */
+export class CliError extends TallylineError<'BAD_USAGE' | 'COMMAND_FAILED'> {
+  constructor(message: string, exitCode: 1 | 2 = 1) {
+    super(exitCode === 2 ? 'BAD_USAGE' : 'COMMAND_FAILED', message, exitCode === 2 ? 'invalid' : 'failed');
   }
 }

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from '../paths/index.ts';
+import { TallylineError } from '../errors/index.ts';
 
 // One validated configuration for every component. Sources, later ones winning:
 // built-in defaults (the local stack), an optional JSON file (TALLYLINE_CONFIG, or
@@ -255,11 +256,9 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_LOG_LEVEL: 'log.level',
 };
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
+export class ConfigError extends TallylineError<'CONFIG_INVALID'> {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
+    super('CONFIG_INVALID', `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 

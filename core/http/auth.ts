@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { sendError } from './errors.ts';
 
 export interface Caller {
   /** the sender the key belongs to */
@@ -44,19 +45,12 @@ export const apiKeyAuth = fp<{ keys: ApiKeyEntry[] }>(
       if ((request.routeOptions.config as { public?: boolean } | undefined)?.public) return;
       const key = keyOf(request);
       if (!key) {
-        return reply.code(401).send({
-          statusCode: 401,
-          code: 'NO_API_KEY',
-          error: 'Unauthorized',
-          message: 'send an API key: Authorization: Bearer <key>',
-        });
+        return sendError(reply, 401, 'NO_API_KEY', 'send an API key: Authorization: Bearer <key>');
       }
       const digest = Buffer.from(hashKey(key), 'hex');
       const match = keys.find((k) => timingSafeEqual(k.digest, digest));
       if (!match) {
-        return reply
-          .code(401)
-          .send({ statusCode: 401, code: 'BAD_API_KEY', error: 'Unauthorized', message: 'unknown API key' });
+        return sendError(reply, 401, 'BAD_API_KEY', 'unknown API key');
       }
       Object.defineProperty(request, 'caller', { value: { sender: match.sender, admin: match.admin } });
     });

@@ -13,6 +13,7 @@ import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { chooseJdk, ensureKafka, pinnedVersions } from '../java/index.ts';
 import type { OutgoingMessage, TransactionalProducer, TransactionSender } from './types.ts';
+import { TallylineError } from '../errors/index.ts';
 
 const SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'jvm', 'ProducerBridge.java');
 /** the Kafka client and what it loads; not the broker's jars, and no log binding (stdout is ours) */
@@ -36,7 +37,10 @@ const enum Status {
   Fenced = 3,
 }
 
-export class KafkaBridgeError extends Error {
+/** An error of the JVM producer bridge: Kafka's, or the bridge process's. Retried by the caller. */
+export class KafkaBridgeError extends TallylineError<
+  'KAFKA_FENCED' | 'KAFKA_BRIDGE_FATAL' | 'KAFKA_ABORTED'
+> {
   constructor(
     message: string,
     /** this bridge process cannot be used any more (state unknown, not authorised, gone) */
@@ -45,8 +49,12 @@ export class KafkaBridgeError extends Error {
     readonly fenced = false,
     options?: ErrorOptions,
   ) {
-    super(message, options);
-    this.name = 'KafkaBridgeError';
+    super(
+      fenced ? 'KAFKA_FENCED' : fatal ? 'KAFKA_BRIDGE_FATAL' : 'KAFKA_ABORTED',
+      message,
+      'unavailable',
+      options,
+    );
   }
 }
 

@@ -3,6 +3,7 @@ import { type SchemaName, type SchemaTypes, loadSchema, logicalTypes } from '../
 import { isNotFound, valueSubject, type SchemaRegistryClient } from './client.ts';
 import { projectSchema, type Selection } from './projection.ts';
 import { RecordEncoder, type RecordEncoderOptions } from './record-encoder.ts';
+import { TallylineError } from '../errors/index.ts';
 
 // Confluent wire format: magic byte 0, the schema id as a 4-byte big-endian integer, then
 // the Avro binary encoding. Records are encoded with the repo's schema (its registry id is
@@ -33,13 +34,12 @@ function writerIdOf(payload: Buffer): number | null {
   return payload.length >= HEADER && payload.readUInt8(0) === MAGIC ? payload.readUInt32BE(1) : null;
 }
 
-export class SerdeError extends Error {
-  constructor(
-    readonly code: 'NOT_REGISTERED' | 'BAD_FRAME' | 'UNKNOWN_SCHEMA_ID' | 'UNDECODABLE',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SerdeError';
+export class SerdeError extends TallylineError<
+  'NOT_REGISTERED' | 'BAD_FRAME' | 'UNKNOWN_SCHEMA_ID' | 'UNDECODABLE'
+> {
+  constructor(code: SerdeError['code'], message: string) {
+    // a record that cannot be read is bad data; a schema not registered is a setup fault
+    super(code, message, code === 'NOT_REGISTERED' ? 'failed' : 'unprocessable');
   }
 }
 

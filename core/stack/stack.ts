@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
 import { readPid, stopProcess, tailFile } from './process.ts';
 import { SERVICES, type Service, type ServiceName } from './services.ts';
+import { TallylineError } from '../errors/index.ts';
 
 export interface ServiceStatus {
   name: ServiceName;
@@ -23,15 +24,13 @@ export interface UpResult extends ServiceStatus {
   notes: string[];
 }
 
-export class StackError extends Error {
-  readonly code = 'STACK_START_FAILED';
+export class StackError extends TallylineError<'STACK_START_FAILED'> {
   constructor(
     readonly service: ServiceName,
     readonly logFile: string | null,
     message: string,
   ) {
-    super(message);
-    this.name = 'StackError';
+    super('STACK_START_FAILED', message, 'failed');
   }
 }
 

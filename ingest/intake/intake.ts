@@ -2,23 +2,11 @@ import type { Readable } from 'node:stream';
 import { parseDsrFileName } from '../dsr/index.ts';
 import { fileEvent } from '../files/file-events.ts';
 import type { FileFormat, FileRecord, ReportPart } from '../files/file-store.ts';
-import { LandingError } from '../landing/landing-store.ts';
+import { IngestError } from '../errors.ts';
 import type { IngestRuntime } from '../runtime.ts';
 
 // The one way a file comes in, whatever brought it (HTTP upload, drop folder, CLI): store
 // it by content, derive its id, refuse it for file-level faults, record it, queue the split.
-
-export type IntakeErrorCode = 'BAD_FILE_NAME' | 'TOO_LARGE' | 'GZIP_BOMB' | 'BAD_GZIP';
-
-export class IntakeError extends Error {
-  constructor(
-    readonly code: IntakeErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'IntakeError';
-  }
-}
 
 export interface IntakeResult {
   /** accepted: queued for splitting; duplicate: this content came before; rejected: refused */
@@ -73,25 +61,21 @@ export class Intake {
   async accept(body: Readable, fileName: string, sender: string): Promise<IntakeResult> {
     if (!SAFE_NAME.test(fileName)) {
       body.resume();
-      throw new IntakeError(
+      throw new IngestError(
         'BAD_FILE_NAME',
         `file name ${JSON.stringify(fileName)}: 1 to 255 characters, no slashes`,
       );
     }
     const { ingest } = this.rt.config;
-    const stored = await this.rt.landing
-      .put(body, {
-        compressed: /\.gz$/i.test(fileName),
-        limits: {
-          maxUploadBytes: ingest.maxUploadBytes,
-          maxDecompressedBytes: ingest.maxDecompressedBytes,
-          maxCompressionRatio: ingest.maxCompressionRatio,
-        },
-      })
-      .catch((err: unknown) => {
-        if (err instanceof LandingError) throw new IntakeError(err.code, err.message);
-        throw err;
-      });
+    // The landing store refuses a file too large or not gzip with an IngestError of its own.
+    const stored = await this.rt.landing.put(body, {
+      compressed: /\.gz$/i.test(fileName),
+      limits: {
+        maxUploadBytes: ingest.maxUploadBytes,
+        maxDecompressedBytes: ingest.maxDecompressedBytes,
+        maxCompressionRatio: ingest.maxCompressionRatio,
+      },
+    });
     const fileId = fileIdOf(stored.sha256);
     const existing = await this.rt.files.get(fileId);
     // A refused file may come again (after a configuration fix, say); anything else is a duplicate.

@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { LandingError, LocalLandingStore } from './landing-store.ts';
+import { IngestError } from '../errors.ts';
+import { LocalLandingStore } from './landing-store.ts';
 
 const limits = { maxUploadBytes: 1_000_000, maxDecompressedBytes: 5_000_000, maxCompressionRatio: 100 };
 const store = () => new LocalLandingStore(mkdtempSync(path.join(tmpdir(), 'landing-')));
@@ -40,7 +41,7 @@ test('a .gz upload is kept compressed, addressed by its decompressed content', a
 test('an upload over the size limit is refused', async () => {
   await assert.rejects(
     store().put(Readable.from([Buffer.alloc(2_000_000)]), { compressed: false, limits }),
-    (err: unknown) => err instanceof LandingError && err.code === 'TOO_LARGE',
+    (err: unknown) => err instanceof IngestError && err.code === 'TOO_LARGE',
   );
 });
 
@@ -50,7 +51,7 @@ test('a gzip bomb is refused while it is being received', async () => {
   await assert.rejects(
     store().put(Readable.from([bomb]), { compressed: true, limits }),
     (err: unknown) =>
-      err instanceof LandingError &&
+      err instanceof IngestError &&
       err.code === 'GZIP_BOMB' &&
       /expands more than 100 times/.test(err.message),
   );
@@ -60,13 +61,13 @@ test('a gzip bomb is refused while it is being received', async () => {
       limits: { ...limits, maxCompressionRatio: 1e9 },
     }),
     (err: unknown) =>
-      err instanceof LandingError && err.code === 'GZIP_BOMB' && /beyond 5000000 bytes/.test(err.message),
+      err instanceof IngestError && err.code === 'GZIP_BOMB' && /beyond 5000000 bytes/.test(err.message),
   );
 });
 
 test('a .gz that is not gzip is refused', async () => {
   await assert.rejects(
     store().put(Readable.from([Buffer.from('plain text, not gzip')]), { compressed: true, limits }),
-    (err: unknown) => err instanceof LandingError && err.code === 'BAD_GZIP',
+    (err: unknown) => err instanceof IngestError && err.code === 'BAD_GZIP',
   );
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { IngestError } from '../errors.ts';
 
 export interface IntakeLimits {
   /** most bytes accepted as uploaded */
@@ -25,18 +26,6 @@ export interface StoredFile {
   /** bytes of the content (decompressed) */
   contentBytes: number;
   compressed: boolean;
-}
-
-export type LandingErrorCode = 'TOO_LARGE' | 'GZIP_BOMB' | 'BAD_GZIP';
-
-export class LandingError extends Error {
-  constructor(
-    readonly code: LandingErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LandingError';
-  }
 }
 
 /** Where uploaded files are kept, content-addressed. A local folder here; S3 or similar later. */
@@ -82,7 +71,7 @@ export class LocalLandingStore implements LandingStore {
     const hash = createHash('sha256');
     const raw = new Counter(
       limits.maxUploadBytes,
-      (n) => new LandingError('TOO_LARGE', `upload exceeds ${limits.maxUploadBytes} bytes (read ${n})`),
+      (n) => new IngestError('TOO_LARGE', `upload exceeds ${limits.maxUploadBytes} bytes (read ${n})`),
     );
     let contentBytes: number;
     try {
@@ -101,7 +90,7 @@ export class LocalLandingStore implements LandingStore {
         const inflated = new Counter(
           limits.maxDecompressedBytes,
           (n) =>
-            new LandingError(
+            new IngestError(
               'GZIP_BOMB',
               `gzip content expands beyond ${limits.maxDecompressedBytes} bytes (${n} so far)`,
             ),
@@ -112,7 +101,7 @@ export class LocalLandingStore implements LandingStore {
             hash.update(chunk);
             if (inflated.bytes > limits.maxCompressionRatio * Math.max(raw.bytes, 1024)) {
               return done(
-                new LandingError(
+                new IngestError(
                   'GZIP_BOMB',
                   `gzip content expands more than ${limits.maxCompressionRatio} times (${inflated.bytes} bytes from ${raw.bytes})`,
                 ),
@@ -122,9 +111,9 @@ export class LocalLandingStore implements LandingStore {
           },
         });
         const inflating = pipeline(gunzip, inflated, hashSink).catch((err: Error) => {
-          throw err instanceof LandingError
+          throw err instanceof IngestError
             ? err
-            : new LandingError('BAD_GZIP', `not a readable gzip file: ${err.message}`);
+            : new IngestError('BAD_GZIP', `not a readable gzip file: ${err.message}`);
         });
         const tee = new Transform({
           transform(chunk: Buffer, _e, done) {

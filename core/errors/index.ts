@@ -1,0 +1,1 @@
+export { TallylineError, httpStatusOf, statusText, exitCodeOf, type ErrorKind } from './coded-error.ts';
