@@ -6,18 +6,17 @@
 // transaction but not read: NPN, NWN, NAT, NET, NCT, NVT, NOW, NPR, INS, IND, COM, ARI, XRF.
 // Counted but giving no works: AGR, ACK and EXC transactions. Not read: CWR 3.0 / 3.1.
 
-export {
-  decodeCwr,
-  parseCwr,
-  type CwrCounts,
-  type CwrHeader,
-  type CwrIssue,
-  type CwrParseOptions,
-  type CwrRejection,
-  type CwrResult,
-  type CwrTransaction,
-  type CwrTransactionType,
-} from './parser.ts';
+export { decodeCwr, parseCwr } from './parser.ts';
+export type {
+  CwrCounts,
+  CwrHeader,
+  CwrIssue,
+  CwrParseOptions,
+  CwrRejection,
+  CwrResult,
+  CwrTransaction,
+  CwrTransactionType,
+} from './result.ts';
 export {
   LAYOUTS,
   layoutOf,
