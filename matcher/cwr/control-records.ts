@@ -4,8 +4,8 @@
 // read, and what disagrees becomes the result's trailerCheck.
 
 import type { ReaderState, RawRecord } from './reader-state.ts';
+import { LAYOUTS } from './layouts.ts';
 import {
-  LAYOUTS,
   fieldsFor,
   isFieldError,
   readField,

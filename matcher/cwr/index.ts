@@ -17,9 +17,8 @@ export type {
   CwrTransaction,
   CwrTransactionType,
 } from './result.ts';
+export { LAYOUTS, layoutOf } from './layouts.ts';
 export {
-  LAYOUTS,
-  layoutOf,
   parseRecord,
   readField,
   CwrRecord,

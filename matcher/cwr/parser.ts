@@ -14,7 +14,7 @@
 import type { Link, RecordingLink } from '../../core/schemas/types.ts';
 import { CONTROL_RECORDS } from './control-records.ts';
 import { ReaderState, TransactionRejected, type PendingTransaction, type RawRecord } from './reader-state.ts';
-import { TRANSACTION_TYPES, WORK_DETAIL_TYPES, WORK_TRANSACTION_TYPES } from './records.ts';
+import { TRANSACTION_TYPES, WORK_DETAIL_TYPES, WORK_TRANSACTION_TYPES } from './layouts.ts';
 import type { CwrParseOptions, CwrRejection, CwrResult, CwrTransaction } from './result.ts';
 import { readWorkTransaction } from './work-transaction.ts';
 

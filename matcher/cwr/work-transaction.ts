@@ -11,14 +11,8 @@ import {
   type RawRecord,
   type ReaderState,
 } from './reader-state.ts';
-import {
-  DETAIL_RANK,
-  WORK_DETAIL_TYPES,
-  layoutOf,
-  parseRecord,
-  type CwrRecord,
-  type CwrVersion,
-} from './records.ts';
+import { DETAIL_RANK, WORK_DETAIL_TYPES, layoutOf } from './layouts.ts';
+import { parseRecord, type CwrRecord, type CwrVersion } from './records.ts';
 import type { CwrTransaction, CwrTransactionType } from './result.ts';
 import { DETAIL_RECORDS, WorkDraft } from './work-details.ts';
 
