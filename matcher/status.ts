@@ -22,6 +22,17 @@ export interface FileMatchStatus {
   byMethod: Record<string, number>;
 }
 
+/** The line ids of one file on each topic. */
+interface FileLines {
+  events: Set<string>;
+  /** line id → the methods its parts were matched by (with " (re-match)" when re-matched) */
+  matched: Map<string, Set<string>>;
+  unmatched: Set<string>;
+  dead: Set<string>;
+}
+
+type Topic = Parameters<typeof topicName>[1];
+
 /**
  * Per file, what the matcher made of its lines, counted from the output topics themselves
  * (each line id once), against what the split emitted.
@@ -31,9 +42,23 @@ export async function matchStatus(
   logger: Logger,
   emittedOf: (fileId: string) => Promise<number | null>,
 ): Promise<FileMatchStatus[]> {
+  const files = await linesByFile(config, logger);
+  const out: FileMatchStatus[] = [];
+  for (const [fileId, f] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    out.push(await fileStatus(fileId, f, emittedOf));
+  }
+  return out;
+}
+
+/**
+ * The line ids of each file on usage.lines, usage.matched, usage.unmatched and the dead
+ * letters of the match stage. Each topic is read batch by batch as it is fetched: only the
+ * line ids stay in memory.
+ */
+async function linesByFile(config: Config, logger: Logger): Promise<Map<string, FileLines>> {
   const kafka = new KafkaClient(config, logger);
   const registry = createRegistryClient(config);
-  const t = (name: Parameters<typeof topicName>[1]) => topicName(config.kafka.topicPrefix, name);
+  const t = (name: Topic) => topicName(config.kafka.topicPrefix, name);
   // Only what is counted is decoded: the line each record carries is skipped, not built.
   const matched = (await AvroSerde.forTopic(registry, t('usage.matched'), 'MatchedUsage')).projection<
     Pick<MatchedUsage, 'lineId' | 'fileId' | 'method' | 'rematch'>
@@ -41,10 +66,7 @@ export async function matchStatus(
   const unmatched = (await AvroSerde.forTopic(registry, t('usage.unmatched'), 'UnmatchedUsage')).projection<
     Pick<UnmatchedUsage, 'lineId' | 'fileId'>
   >({ lineId: true, fileId: true });
-  const files = new Map<
-    string,
-    { events: Set<string>; matched: Map<string, Set<string>>; unmatched: Set<string>; dead: Set<string> }
-  >();
+  const files = new Map<string, FileLines>();
   const of = (fileId: string) => {
     let f = files.get(fileId);
     if (!f) {
@@ -55,7 +77,6 @@ export async function matchStatus(
     }
     return f;
   };
-  // Each topic batch by batch as it is fetched: only the line ids stay in memory.
   // The key is the lineId, `<fileId>:<line number>`: no need to decode the events.
   await kafka.readToEnd(t('usage.lines'), (messages) => {
     for (const m of messages) {
@@ -89,29 +110,33 @@ export async function matchStatus(
       }
     }
   });
-  const out: FileMatchStatus[] = [];
-  for (const [fileId, f] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-    const byMethod: Record<string, number> = {};
-    // A line whose parts were matched by different rules counts under "A + B".
-    for (const labels of f.matched.values()) {
-      const method = [...labels].sort().join(' + ');
-      byMethod[method] = (byMethod[method] ?? 0) + 1;
-    }
-    // A line that went unmatched and was re-matched later counts once, as matched; a line
-    // dead-lettered at match and decided after a replay counts once, as decided.
-    for (const id of f.matched.keys()) f.unmatched.delete(id);
-    for (const id of [...f.matched.keys(), ...f.unmatched]) f.dead.delete(id);
-    const emitted = await emittedOf(fileId);
-    out.push({
-      fileId,
-      emitted,
-      events: f.events.size,
-      matched: f.matched.size,
-      unmatched: f.unmatched.size,
-      deadLettered: f.dead.size,
-      caughtUp: f.events.size === f.matched.size + f.unmatched.size + f.dead.size,
-      byMethod,
-    });
+  return files;
+}
+
+async function fileStatus(
+  fileId: string,
+  f: FileLines,
+  emittedOf: (fileId: string) => Promise<number | null>,
+): Promise<FileMatchStatus> {
+  const byMethod: Record<string, number> = {};
+  // A line whose parts were matched by different rules counts under "A + B".
+  for (const labels of f.matched.values()) {
+    const method = [...labels].sort().join(' + ');
+    byMethod[method] = (byMethod[method] ?? 0) + 1;
   }
-  return out;
+  // A line that went unmatched and was re-matched later counts once, as matched; a line
+  // dead-lettered at match and decided after a replay counts once, as decided.
+  for (const id of f.matched.keys()) f.unmatched.delete(id);
+  for (const id of [...f.matched.keys(), ...f.unmatched]) f.dead.delete(id);
+  const emitted = await emittedOf(fileId);
+  return {
+    fileId,
+    emitted,
+    events: f.events.size,
+    matched: f.matched.size,
+    unmatched: f.unmatched.size,
+    deadLettered: f.dead.size,
+    caughtUp: f.events.size === f.matched.size + f.unmatched.size + f.dead.size,
+    byMethod,
+  };
 }
