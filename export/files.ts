@@ -1,7 +1,9 @@
 // The bytes of the export's files. Everything here is a function of the model alone (no
 // clock, no host), so the same input gives byte-identical files.
 import { formatMinor } from './money.ts';
-import type { Claim, ExportModel, Statement } from './compute.ts';
+import type { Claim } from './claim-rows.ts';
+import type { ExportModel } from './compute.ts';
+import type { Statement } from './statement-rows.ts';
 
 export interface ExportFile {
   /** relative to the outbox: `<period>/statements/<holder>.csv`, `<period>/claims/<sender>_<fileId>.tsv` */

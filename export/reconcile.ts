@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import type { FileRecord } from '../ingest/files/file-store.ts';
-import { computeExport, moneyGap, type FileAccount } from './compute.ts';
+import { moneyGap, type FileAccount } from './accounting.ts';
+import { computeExport } from './compute.ts';
 import { exportFiles } from './files.ts';
 import { formatMinor, toMinor } from './money.ts';
 import { entryOf, readManifest } from './outbox.ts';

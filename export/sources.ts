@@ -7,7 +7,7 @@ import type { MatchedUsage, UsageLine } from '../core/schemas/types.ts';
 import { topicName } from '../core/topics/index.ts';
 import { Interner } from '../core/memory/index.ts';
 import { holdersOf } from './holders.ts';
-import type { ExportInput, HolderShare, LineFacts, MatchFacts, SummaryFacts } from './model.ts';
+import type { ExportInput, HolderShare, LineFacts, MatchFacts, SummaryFacts } from './input.ts';
 
 /**
  * Builds the export's input record by record, keeping only the fields the export reads and
