@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sampleUsageLine, type MatchedUsage, type UsageLine } from '../core/schemas/index.ts';
-import { computeExport, moneyGap } from './compute.ts';
+import { moneyGap } from './accounting.ts';
+import { computeExport } from './compute.ts';
 import { exportFiles } from './files.ts';
-import { UNALLOCATED } from './model.ts';
+import { UNALLOCATED } from './statement-rows.ts';
 import { InputBuilder } from './sources.ts';
 
 function line(n: number, usages: number, summaryId: string, revenue: string, total: number): UsageLine {

@@ -1,7 +1,10 @@
 // The bytes of the export's files. Everything here is a function of the model alone (no
 // clock, no host), so the same input gives byte-identical files.
 import { formatMinor } from './money.ts';
-import type { Claim, ExportModel, Statement } from './compute.ts';
+import { cmp } from './sort.ts';
+import type { Claim, ClaimDetail, ClaimSummary } from './claim-rows.ts';
+import type { ExportModel } from './compute.ts';
+import type { Statement } from './statement-rows.ts';
 
 export interface ExportFile {
   /** relative to the outbox: `<period>/statements/<holder>.csv`, `<period>/claims/<sender>_<fileId>.tsv` */
@@ -48,7 +51,7 @@ function totalsOf(rows: { currency: string; usages: number; amount: bigint }[]) 
     by.set(r.currency, t);
   }
   return [...by.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .sort(([a], [b]) => cmp(a, b))
     .map(([currency, t]) => ({ currency, usages: t.usages, amount: formatMinor(t.amount, currency) }));
 }
 
@@ -96,92 +99,108 @@ export function statementFile(s: Statement): ExportFile {
   };
 }
 
+/** The claim's record types with their `#` heading lines, as in DSR. */
+const CLAIM_HEADINGS = {
+  CDMH: [
+    'MessageVersion',
+    'MessageId',
+    'MessageCreatedDate',
+    'SenderPartyId',
+    'RecipientPartyId',
+    'UsageStartDate',
+    'UsageEndDate',
+    'DsrFileId',
+  ],
+  CS01: [
+    'SummaryRecordId',
+    'CommercialModel',
+    'UseType',
+    'Territory',
+    'Currency',
+    'ReportedUsages',
+    'ReportedNetRevenue',
+    'ClaimedUsages',
+    'ClaimedAmount',
+  ],
+  CD01: [
+    'SummaryRecordId',
+    'WorkId',
+    'ISWC',
+    'MatchMethod',
+    'ClaimedSharePercent',
+    'Usages',
+    'ClaimedAmount',
+    'Currency',
+  ],
+} as const;
+
+const tsvRow = (...cells: (string | number)[]) => cells.map(tsvCell).join('\t');
+
+/** The claim's header record. */
+function cdmhRecord(c: Claim, recipient: string): string {
+  return tsvRow(
+    'CDMH',
+    'cdm/1.0-tallyline-subset',
+    // A short id (docs/export.md); the whole fileId is the DsrFileId cell.
+    `TL-${c.period}-${c.fileId.slice(0, 16)}`,
+    c.usageEnd,
+    recipient,
+    c.sender,
+    c.usageStart,
+    c.usageEnd,
+    c.fileId,
+  );
+}
+
+/** A summary record claimed against. */
+function cs01Record(s: ClaimSummary): string {
+  return tsvRow(
+    'CS01',
+    s.summaryRecordId,
+    s.commercialModel,
+    s.useType,
+    s.territory,
+    s.currency,
+    s.reportedUsages ?? '',
+    s.reportedRevenue === null ? '' : formatMinor(s.reportedRevenue, s.currency),
+    s.claimedUsages,
+    formatMinor(s.claimedAmount, s.currency),
+  );
+}
+
+/** A work claimed within a summary record. */
+function cd01Record(s: ClaimSummary, d: ClaimDetail): string {
+  return tsvRow(
+    'CD01',
+    s.summaryRecordId,
+    d.workId,
+    d.iswc,
+    d.method,
+    percent(d.shareBasisPoints),
+    d.usages,
+    formatMinor(d.amount, s.currency),
+    s.currency,
+  );
+}
+
 /**
  * A claim to the sender of one report, modelled on DDEX CDM as a tab-separated flat file
  * (a subset; docs/export.md): a CDMH header, a CS01 per summary record claimed against,
  * a CD01 per work claimed within it. Each record type has its `#` heading line, as in DSR.
  */
 export function claimFile(c: Claim, recipient = 'TALLYLINE'): ExportFile {
-  const row = (...cells: (string | number)[]) => cells.map(tsvCell).join('\t');
   const out = [
-    row(
-      '#CDMH',
-      'MessageVersion',
-      'MessageId',
-      'MessageCreatedDate',
-      'SenderPartyId',
-      'RecipientPartyId',
-      'UsageStartDate',
-      'UsageEndDate',
-      'DsrFileId',
-    ),
-    row(
-      'CDMH',
-      'cdm/1.0-tallyline-subset',
-      // A short id (docs/export.md); the whole fileId is the DsrFileId cell.
-      `TL-${c.period}-${c.fileId.slice(0, 16)}`,
-      c.usageEnd,
-      recipient,
-      c.sender,
-      c.usageStart,
-      c.usageEnd,
-      c.fileId,
-    ),
-    row(
-      '#CS01',
-      'SummaryRecordId',
-      'CommercialModel',
-      'UseType',
-      'Territory',
-      'Currency',
-      'ReportedUsages',
-      'ReportedNetRevenue',
-      'ClaimedUsages',
-      'ClaimedAmount',
-    ),
-    row(
-      '#CD01',
-      'SummaryRecordId',
-      'WorkId',
-      'ISWC',
-      'MatchMethod',
-      'ClaimedSharePercent',
-      'Usages',
-      'ClaimedAmount',
-      'Currency',
-    ),
+    tsvRow('#CDMH', ...CLAIM_HEADINGS.CDMH),
+    cdmhRecord(c, recipient),
+    tsvRow('#CS01', ...CLAIM_HEADINGS.CS01),
+    tsvRow('#CD01', ...CLAIM_HEADINGS.CD01),
   ];
   const totals: { currency: string; usages: number; amount: bigint }[] = [];
   let rows = 0;
   for (const s of c.summaries) {
-    out.push(
-      row(
-        'CS01',
-        s.summaryRecordId,
-        s.commercialModel,
-        s.useType,
-        s.territory,
-        s.currency,
-        s.reportedUsages ?? '',
-        s.reportedRevenue === null ? '' : formatMinor(s.reportedRevenue, s.currency),
-        s.claimedUsages,
-        formatMinor(s.claimedAmount, s.currency),
-      ),
-    );
+    out.push(cs01Record(s));
     for (const d of s.details) {
-      out.push(
-        row(
-          'CD01',
-          s.summaryRecordId,
-          d.workId,
-          d.iswc,
-          d.method,
-          percent(d.shareBasisPoints),
-          d.usages,
-          formatMinor(d.amount, s.currency),
-          s.currency,
-        ),
-      );
+      out.push(cd01Record(s, d));
       rows++;
     }
     totals.push({ currency: s.currency, usages: s.claimedUsages, amount: s.claimedAmount });

@@ -1,5 +1,5 @@
 import type { Publisher, Writer } from '../core/schemas/index.ts';
-import type { HolderShare } from './model.ts';
+import type { HolderShare } from './input.ts';
 
 const slug = (s: string) =>
   s

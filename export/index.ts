@@ -1,8 +1,12 @@
 // Export: statements per rights holder and period, claims per report, reconciled to the
 // cent against the reports' summary records. docs/export.md.
 export { registerExportCommands } from './cli.ts';
-export { computeExport, moneyGap } from './compute.ts';
-export type { ExportModel, FileAccount, MoneyAccount, Statement, Claim } from './compute.ts';
+export { computeExport } from './compute.ts';
+export type { ExportModel } from './compute.ts';
+export { moneyGap } from './accounting.ts';
+export type { FileAccount, MoneyAccount } from './accounting.ts';
+export type { Statement } from './statement-rows.ts';
+export type { Claim } from './claim-rows.ts';
 export { exportFiles, claimFile, statementFile } from './files.ts';
 export type { ExportFile } from './files.ts';
 export { exportRun, reportAccounts } from './run.ts';

@@ -92,16 +92,19 @@ export function cumulativeAmount(total: bigint, cumulative: bigint, usages: bigi
   return roundDiv(total * cumulative, usages);
 }
 
+export interface SharesSplit {
+  /** one per weight, in the weights' order */
+  parts: bigint[];
+  unallocated: bigint;
+}
+
 /**
  * Splits `amount` over weights in basis points (10000 = 100 %) by largest remainder: each
  * part is floor(amount · bp / 10000), and the minor units left over go one by one to the
  * largest remainders (ties: the earlier weight). Parts whose weights add up to less than
  * 10000 leave the rest in `unallocated`; weights above 10000 in all are scaled down to it.
  */
-export function splitByShares(
-  amount: bigint,
-  basisPoints: readonly number[],
-): { parts: bigint[]; unallocated: bigint } {
+export function splitByShares(amount: bigint, basisPoints: readonly number[]): SharesSplit {
   const sum = basisPoints.reduce((a, b) => a + Math.max(0, b), 0);
   const denominator = BigInt(Math.max(sum, 10000));
   const sign = amount < 0n ? -1n : 1n;

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import type { FileRecord } from '../ingest/index.ts';
-import { computeExport, moneyGap, type FileAccount } from './compute.ts';
+import { moneyGap, type FileAccount } from './accounting.ts';
+import { computeExport } from './compute.ts';
 import { exportFiles } from './files.ts';
 import { formatMinor, toMinor } from './money.ts';
 import { entryOf, readManifest } from './outbox.ts';
@@ -38,8 +39,40 @@ export async function reconcileFile(
   built: InputBuilder,
   outboxDir: string,
 ): Promise<FileReconciliation> {
-  const steps: ReconcileStep[] = [];
+  const steps = splitSteps(file);
+  const c = file?.counts ?? null;
+  const events = built.onLinesTopic.get(fileId)?.size ?? 0;
+  if (c)
+    add(
+      steps,
+      'events',
+      events >= c.emitted,
+      `usage.lines holds ${events} distinct line(s) of the file, emitted ${c.emitted}`,
+    );
   const input = built.input;
+  const lines = [...input.lines.values()].filter((l) => l.fileId === fileId);
+  const matched = lines.filter((l) => input.matched.has(l.lineId)).length;
+  const unmatched = lines.filter((l) => !input.matched.has(l.lineId) && input.unmatched.has(l.lineId)).length;
+  const dead = input.deadAtMatch.get(fileId)?.size ?? 0;
+  const decided = matched + unmatched + dead;
+  add(
+    steps,
+    'match',
+    decided === Math.max(events, c?.emitted ?? 0),
+    `matched ${matched} + unmatched ${unmatched} + dead-lettered at match ${dead} = ${decided} of ${Math.max(events, c?.emitted ?? 0)} event(s)`,
+  );
+  const months = [...new Set(lines.map((l) => monthOf(l.periodStart, l.periodEnd)))].sort();
+  for (const month of months) {
+    if (!month) add(steps, 'period', false, 'line(s) without usage dates cannot be exported');
+    else steps.push(...(await monthSteps(fileId, input, month, outboxDir)));
+  }
+  const gaps = steps.filter((s) => !s.ok).map((s) => `${s.step}: ${s.detail}`);
+  return { fileId, ok: gaps.length === 0, steps, gaps };
+}
+
+/** What ingest says of the file: split, its footer, its dead letters corrected. */
+function splitSteps(file: FileRecord | null): ReconcileStep[] {
+  const steps: ReconcileStep[] = [];
   const c = file?.counts ?? null;
   if (!file) add(steps, 'file', false, 'not known to ingest (no file record)');
   else if (!c) add(steps, 'split', false, `state ${file.state}: not split (yet)`);
@@ -62,52 +95,34 @@ export async function reconcileFile(
       );
     }
   }
-  const events = built.onLinesTopic.get(fileId)?.size ?? 0;
-  if (c)
-    add(
-      steps,
-      'events',
-      events >= c.emitted,
-      `usage.lines holds ${events} distinct line(s) of the file, emitted ${c.emitted}`,
-    );
-  const lines = [...input.lines.values()].filter((l) => l.fileId === fileId);
-  const matched = lines.filter((l) => input.matched.has(l.lineId)).length;
-  const unmatched = lines.filter((l) => !input.matched.has(l.lineId) && input.unmatched.has(l.lineId)).length;
-  const dead = input.deadAtMatch.get(fileId)?.size ?? 0;
-  const decided = matched + unmatched + dead;
+  return steps;
+}
+
+/** One month of the file: its money, and its claim in the outbox against the one computed now. */
+async function monthSteps(
+  fileId: string,
+  input: InputBuilder['input'],
+  month: string,
+  outboxDir: string,
+): Promise<ReconcileStep[]> {
+  const model = computeExport(input, month);
+  const account = model.accounts.find((a) => a.fileId === fileId);
+  if (!account) return [];
+  const steps = moneySteps(account, month);
+  const claim = exportFiles(model).find((f) => f.kind === 'CLAIM' && f.reportFileId === fileId);
+  const written = (await readManifest(outboxDir, month))?.files.find((f) => f.reportFileId === fileId);
+  const now = claim ? entryOf(claim).sha256 : null;
   add(
     steps,
-    'match',
-    decided === Math.max(events, c?.emitted ?? 0),
-    `matched ${matched} + unmatched ${unmatched} + dead-lettered at match ${dead} = ${decided} of ${Math.max(events, c?.emitted ?? 0)} event(s)`,
+    `exported ${month}`,
+    written !== undefined && written.sha256 === now,
+    written === undefined
+      ? `no claim file in the outbox for ${month}: run \`tallyline export run --period ${month}\``
+      : written.sha256 === now
+        ? `${written.path} is current (${account.matchedUsages} usage(s) on ${account.matchedLines} matched line(s))`
+        : `${written.path} is out of date: run \`tallyline export run --period ${month}\``,
   );
-
-  const months = [...new Set(lines.map((l) => monthOf(l.periodStart, l.periodEnd)))].sort();
-  for (const month of months) {
-    if (!month) {
-      add(steps, 'period', false, 'line(s) without usage dates cannot be exported');
-      continue;
-    }
-    const model = computeExport(input, month);
-    const account = model.accounts.find((a) => a.fileId === fileId);
-    if (!account) continue;
-    for (const step of moneySteps(account, month)) steps.push(step);
-    const claim = exportFiles(model).find((f) => f.kind === 'CLAIM' && f.reportFileId === fileId);
-    const written = (await readManifest(outboxDir, month))?.files.find((f) => f.reportFileId === fileId);
-    const now = claim ? entryOf(claim).sha256 : null;
-    add(
-      steps,
-      `exported ${month}`,
-      written !== undefined && written.sha256 === now,
-      written === undefined
-        ? `no claim file in the outbox for ${month}: run \`tallyline export run --period ${month}\``
-        : written.sha256 === now
-          ? `${written.path} is current (${account.matchedUsages} usage(s) on ${account.matchedLines} matched line(s))`
-          : `${written.path} is out of date: run \`tallyline export run --period ${month}\``,
-    );
-  }
-  const gaps = steps.filter((s) => !s.ok).map((s) => `${s.step}: ${s.detail}`);
-  return { fileId, ok: gaps.length === 0, steps, gaps };
+  return steps;
 }
 
 function moneySteps(a: FileAccount, month: string): ReconcileStep[] {
@@ -169,16 +184,7 @@ export async function compareWithLegacy(
   period: string,
   options: { currency?: string } = {},
 ): Promise<{ period: string; works: number; legacyWorks: number; differences: LegacyDifference[] }> {
-  const text = await readFile(legacyCsv, 'utf8');
-  const firstLine = text.split('\n', 1)[0]!;
-  const delimiter = firstLine.includes(';') ? ';' : firstLine.includes('\t') ? '\t' : ',';
-  const rows = parse(text, {
-    delimiter,
-    bom: true,
-    skip_empty_lines: true,
-    trim: true,
-    relax_column_count: true,
-  }) as string[][];
+  const rows = await readLegacyRows(legacyCsv);
   const model = computeExport(built.input, period);
   const ourCurrencies = [...new Set(model.works.map((w) => w.currency))].sort();
   const given = options.currency?.toUpperCase();
@@ -187,44 +193,69 @@ export async function compareWithLegacy(
       'CURRENCY_NEEDED',
       `--currency ${JSON.stringify(options.currency)} is not an ISO 4217 code`,
     );
-  const key = (workId: string, currency: string) => `${workId}\t${currency}`;
-  const ours = new Map<string, { workId: string; currency: string; usages: number; amount: bigint }>();
-  for (const w of model.works) {
-    const o = ours.get(key(w.workId, w.currency)) ?? {
-      workId: w.workId,
-      currency: w.currency,
-      usages: 0,
-      amount: 0n,
-    };
-    o.usages += w.usages;
-    o.amount += w.amount;
-    ours.set(key(w.workId, w.currency), o);
-  }
-  const legacy = new Map<string, { workId: string; currency: string; usages: number; amount: bigint }>();
+  const ours = new Map<string, WorkCurrencyTotal>();
+  for (const w of model.works) addTotal(ours, w.workId, w.currency, w.usages, w.amount);
+  const legacy = legacyTotals(rows, { legacyCsv, period, given, ourCurrencies });
+  const worksOf = (m: Map<string, { workId: string }>) => new Set([...m.values()].map((v) => v.workId)).size;
+  return {
+    period,
+    works: worksOf(ours),
+    legacyWorks: worksOf(legacy),
+    differences: differencesOf(ours, legacy),
+  };
+}
+
+interface WorkCurrencyTotal {
+  workId: string;
+  currency: string;
+  usages: number;
+  amount: bigint;
+}
+
+function addTotal(
+  totals: Map<string, WorkCurrencyTotal>,
+  workId: string,
+  currency: string,
+  usages: number,
+  amount: bigint,
+): void {
+  const key = `${workId}\t${currency}`;
+  const t = totals.get(key) ?? { workId, currency, usages: 0, amount: 0n };
+  t.usages += usages;
+  t.amount += amount;
+  totals.set(key, t);
+}
+
+/** The legacy CSV's rows; its delimiter (`;`, tab or `,`) guessed from its first line. */
+async function readLegacyRows(legacyCsv: string): Promise<string[][]> {
+  const text = await readFile(legacyCsv, 'utf8');
+  const firstLine = text.split('\n', 1)[0]!;
+  const delimiter = firstLine.includes(';') ? ';' : firstLine.includes('\t') ? '\t' : ',';
+  return parse(text, {
+    delimiter,
+    bom: true,
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+  }) as string[][];
+}
+
+/** The legacy rows added up per (work, currency); a bad cell stops it, naming the line. */
+function legacyTotals(
+  rows: string[][],
+  o: { legacyCsv: string; period: string; given: string | undefined; ourCurrencies: string[] },
+): Map<string, WorkCurrencyTotal> {
+  const legacy = new Map<string, WorkCurrencyTotal>();
   rows.forEach((r, i) => {
     if (i === 0 && !/^-?\d+$/.test(r[1] ?? '')) return;
     const [workId = '', usages = '', amount = '', currencyCell = ''] = r;
-    const where = (cell: number) => `${legacyCsv} line ${i + 1}, cell ${cell}`;
+    const where = (cell: number) => `${o.legacyCsv} line ${i + 1}, cell ${cell}`;
     if (!/^-?\d+$/.test(usages))
       throw new LegacyError(
         'BAD_LEGACY_CELL',
         `${where(2)}: usage ${JSON.stringify(usages)} is not a whole number`,
       );
-    let currency: string;
-    if (currencyCell !== '') {
-      currency = currencyCell.toUpperCase();
-      if (!CURRENCY.test(currency))
-        throw new LegacyError(
-          'BAD_LEGACY_CELL',
-          `${where(4)}: currency ${JSON.stringify(currencyCell)} is not an ISO 4217 code`,
-        );
-    } else if (given) currency = given;
-    else if (ourCurrencies.length <= 1) currency = ourCurrencies[0] ?? '';
-    else
-      throw new LegacyError(
-        'CURRENCY_NEEDED',
-        `${where(4)}: no currency cell, and ${period} has amounts in ${ourCurrencies.join(', ')}: give the legacy amounts' currency with --currency (or a 4th column)`,
-      );
+    const currency = legacyCurrency(currencyCell, o, where);
     let minor: bigint;
     try {
       minor = toMinor(amount, currency || null);
@@ -234,12 +265,40 @@ export async function compareWithLegacy(
         `${where(3)}: amount ${JSON.stringify(amount)} is not a decimal`,
       );
     }
-    const l = legacy.get(key(workId, currency)) ?? { workId, currency, usages: 0, amount: 0n };
-    l.usages += Number(usages);
-    l.amount += minor;
-    legacy.set(key(workId, currency), l);
+    addTotal(legacy, workId, currency, Number(usages), minor);
   });
-  const show = (v: { currency: string; usages: number; amount: bigint } | undefined) =>
+  return legacy;
+}
+
+/** A legacy row's currency: its own cell, else --currency, else our side's only currency. */
+function legacyCurrency(
+  cell: string,
+  o: { period: string; given: string | undefined; ourCurrencies: string[] },
+  where: (cell: number) => string,
+): string {
+  if (cell !== '') {
+    const currency = cell.toUpperCase();
+    if (!CURRENCY.test(currency))
+      throw new LegacyError(
+        'BAD_LEGACY_CELL',
+        `${where(4)}: currency ${JSON.stringify(cell)} is not an ISO 4217 code`,
+      );
+    return currency;
+  }
+  if (o.given) return o.given;
+  if (o.ourCurrencies.length <= 1) return o.ourCurrencies[0] ?? '';
+  throw new LegacyError(
+    'CURRENCY_NEEDED',
+    `${where(4)}: no currency cell, and ${o.period} has amounts in ${o.ourCurrencies.join(', ')}: give the legacy amounts' currency with --currency (or a 4th column)`,
+  );
+}
+
+/** Per (work, currency) in key order: what is only on one side, or how usages and amounts differ. */
+function differencesOf(
+  ours: Map<string, WorkCurrencyTotal>,
+  legacy: Map<string, WorkCurrencyTotal>,
+): LegacyDifference[] {
+  const show = (v: WorkCurrencyTotal | undefined) =>
     v ? { usages: v.usages, amount: formatMinor(v.amount, v.currency || null) } : null;
   const differences: LegacyDifference[] = [];
   for (const k of [...new Set([...ours.keys(), ...legacy.keys()])].sort()) {
@@ -260,6 +319,5 @@ export async function compareWithLegacy(
             .join(', ');
     if (what) differences.push({ workId, currency, ours: show(o), legacy: show(l), what });
   }
-  const worksOf = (m: Map<string, { workId: string }>) => new Set([...m.values()].map((v) => v.workId)).size;
-  return { period, works: worksOf(ours), legacyWorks: worksOf(legacy), differences };
+  return differences;
 }

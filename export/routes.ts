@@ -43,6 +43,34 @@ async function periodsIn(outboxDir: string): Promise<string[]> {
   return names.filter((n) => new RegExp(PERIOD).test(n)).sort();
 }
 
+const LIST_SCHEMA = {
+  schema: {
+    summary: 'Statement and claim files written by the export, those the API key may see',
+    querystring: { type: 'object', properties: { period: { type: 'string', pattern: PERIOD } } },
+    response: {
+      200: { type: 'object', properties: { files: { type: 'array', items: entrySchema } } },
+      400: errorSchema,
+      401: errorSchema,
+    },
+  },
+};
+
+const DOWNLOAD_SCHEMA = {
+  schema: {
+    summary: 'Download one statement (CSV) or claim (CDM-modelled TSV) file',
+    params: {
+      type: 'object',
+      properties: {
+        period: { type: 'string', pattern: PERIOD },
+        folder: { type: 'string', enum: ['statements', 'claims'] },
+        name: { type: 'string', pattern: '^[A-Za-z0-9._-]+\\.(csv|tsv)$' },
+      },
+      required: ['period', 'folder', 'name'],
+    },
+    response: { 200: { type: 'string' }, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+  },
+};
+
 /** The export's routes: the list of written files and their download, per caller. */
 export async function exportRoutes(app: FastifyInstance, options: { outboxDir: string }): Promise<void> {
   const fail = (reply: FastifyReply, statusCode: number, code: string, message: string) =>
@@ -50,49 +78,21 @@ export async function exportRoutes(app: FastifyInstance, options: { outboxDir: s
       .code(statusCode)
       .send({ statusCode, code, error: statusCode === 404 ? 'Not Found' : 'Bad Request', message });
 
-  app.get<{ Querystring: { period?: string } }>(
-    '/v1/exports',
-    {
-      schema: {
-        summary: 'Statement and claim files written by the export, those the API key may see',
-        querystring: { type: 'object', properties: { period: { type: 'string', pattern: PERIOD } } },
-        response: {
-          200: { type: 'object', properties: { files: { type: 'array', items: entrySchema } } },
-          400: errorSchema,
-          401: errorSchema,
-        },
-      },
-    },
-    async (request) => {
-      const periods = request.query.period ? [request.query.period] : await periodsIn(options.outboxDir);
-      const files = [];
-      for (const period of periods) {
-        const manifest = await readManifest(options.outboxDir, period);
-        for (const e of manifest?.files ?? []) {
-          if (maySee(request.caller, e)) files.push({ ...e, period, downloadUrl: `/v1/exports/${e.path}` });
-        }
+  app.get<{ Querystring: { period?: string } }>('/v1/exports', LIST_SCHEMA, async (request) => {
+    const periods = request.query.period ? [request.query.period] : await periodsIn(options.outboxDir);
+    const files = [];
+    for (const period of periods) {
+      const manifest = await readManifest(options.outboxDir, period);
+      for (const e of manifest?.files ?? []) {
+        if (maySee(request.caller, e)) files.push({ ...e, period, downloadUrl: `/v1/exports/${e.path}` });
       }
-      return { files };
-    },
-  );
+    }
+    return { files };
+  });
 
   app.get<{ Params: { period: string; folder: 'statements' | 'claims'; name: string } }>(
     '/v1/exports/:period/:folder/:name',
-    {
-      schema: {
-        summary: 'Download one statement (CSV) or claim (CDM-modelled TSV) file',
-        params: {
-          type: 'object',
-          properties: {
-            period: { type: 'string', pattern: PERIOD },
-            folder: { type: 'string', enum: ['statements', 'claims'] },
-            name: { type: 'string', pattern: '^[A-Za-z0-9._-]+\\.(csv|tsv)$' },
-          },
-          required: ['period', 'folder', 'name'],
-        },
-        response: { 200: { type: 'string' }, 400: errorSchema, 401: errorSchema, 404: errorSchema },
-      },
-    },
+    DOWNLOAD_SCHEMA,
     async (request, reply) => {
       const { period, folder, name } = request.params;
       const path = `${period}/${folder}/${name}`;

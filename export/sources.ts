@@ -6,7 +6,7 @@ import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';
 import type { MatchedUsage, UsageLine } from '../core/schemas/index.ts';
 import { Interner } from '../core/memory/index.ts';
 import { holdersOf } from './holders.ts';
-import type { ExportInput, HolderShare, LineFacts, MatchFacts, SummaryFacts } from './model.ts';
+import type { ExportInput, HolderShare, LineFacts, MatchFacts, SummaryFacts } from './input.ts';
 
 /**
  * Builds the export's input record by record, keeping only the fields the export reads and

@@ -1,5 +1,5 @@
 import { cumulativeAmount, parseDecimal, scaleTo, minorDigits, toMinor } from './money.ts';
-import type { LineFacts, SummaryFacts } from './model.ts';
+import type { LineFacts, SummaryFacts } from './input.ts';
 
 /** What a report's summary record says, against what its lines were valued at. */
 export interface SummaryValue {

@@ -71,5 +71,3 @@ export interface ExportInput {
 export function partsOf(entry: MatchFacts | readonly MatchFacts[] | undefined): readonly MatchFacts[] {
   return entry === undefined ? [] : Array.isArray(entry) ? entry : [entry as MatchFacts];
 }
-
-export const UNALLOCATED = 'UNALLOCATED';
