@@ -60,14 +60,13 @@ import {
 } from './mapping.ts';
 import { RecordScanner } from './scan.ts';
 import {
-  delimiterName,
-  parseDate,
+  parseDateIn,
   parseDecimal,
-  parseDuration,
-  parsePlays,
-  playsProblem,
-  q,
-} from './values.ts';
+  parseDigits,
+  parseSimpleDuration,
+  quoteValue as q,
+} from '../../core/values/index.ts';
+import { delimiterName, playsProblem } from './messages.ts';
 
 /** Error classes the CSV splitter puts on dead letters (a subset of the DSR ones). */
 export type CsvErrorClass = Extract<
@@ -695,7 +694,7 @@ export class CsvSplitter {
       }
       switch (col.kind) {
         case 'plays': {
-          const plays = parsePlays(v);
+          const plays = parseDigits(v);
           if (Number.isNaN(plays)) {
             (faults ??= []).push({
               errorClass: 'INVALID_NUMBER',
@@ -746,7 +745,7 @@ export class CsvSplitter {
         case 'date': {
           let d = this.dateCache.get(v);
           if (d === undefined) {
-            d = parseDate(v, this.dateFormat);
+            d = parseDateIn(v, this.dateFormat);
             if (this.dateCache.size > 1000) this.dateCache.clear();
             this.dateCache.set(v, d);
           }
@@ -761,7 +760,7 @@ export class CsvSplitter {
           break;
         }
         case 'duration': {
-          const s = parseDuration(v);
+          const s = parseSimpleDuration(v);
           if (s === null) {
             (faults ??= []).push({
               errorClass: 'INVALID_DURATION',

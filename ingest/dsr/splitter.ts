@@ -77,8 +77,8 @@ import {
   parseDateTime,
   parseDurationSeconds,
   parseIsoDate,
-  q,
-} from './values.ts';
+  quoteValue as q,
+} from '../../core/values/index.ts';
 import type {
   ContextOutcome,
   DeadOutcome,
