@@ -49,6 +49,7 @@ import {
   type LineReaderOptions,
 } from '../lines/line-reader.ts';
 import { findInvalidUtf8, hexByte } from '../lines/utf8.ts';
+import { UsageLineBuilder } from '../usage-line.ts';
 import {
   csvMappingSchema,
   headerKey,
@@ -196,8 +197,7 @@ function isBlank(s: string): boolean {
 
 /** Splits a CSV file into usage events, dead letters and context, one physical line at a time. */
 export class CsvSplitter {
-  private readonly fileId: string;
-  private readonly sender: string;
+  private readonly usage: UsageLineBuilder;
   private readonly mapping: CsvMapping;
   private readonly maxLineBytes: number;
   private readonly maxRecordLines: number;
@@ -253,8 +253,7 @@ export class CsvSplitter {
       );
     }
     const mapping = parsed.data;
-    this.fileId = options.fileId;
-    this.sender = options.sender;
+    this.usage = new UsageLineBuilder(options.fileId, options.sender, 'CSV');
     this.mapping = mapping;
     this.maxLineBytes = positive(options.maxLineBytes, DEFAULT_MAX_LINE_BYTES, 'maxLineBytes');
     this.maxRecordLines = positive(options.maxRecordLines, DEFAULT_MAX_RECORD_LINES, 'maxRecordLines');
@@ -652,28 +651,7 @@ export class CsvSplitter {
     const release: Release | null = this.hasRelease
       ? { releaseRef: null, dspReleaseId: null, icpn: null, title: null, displayArtists: [], label: null }
       : null;
-    const value: UsageLine = {
-      lineId: `${this.fileId}:${n}`,
-      fileId: this.fileId,
-      lineNumber: n,
-      sender: this.sender,
-      format: 'CSV',
-      recordType: CSV_RECORD_TYPE,
-      salesTransactionId: null,
-      usages: 0,
-      useType: null,
-      commercialModel: null,
-      territory: null,
-      periodStart: null,
-      periodEnd: null,
-      isRoyaltyBearing: null,
-      priceConsumerPaid: null,
-      currency: null,
-      resources: resource ? [resource] : [],
-      release,
-      summary: null,
-      extra: {},
-    };
+    const value = this.usage.start(n, CSV_RECORD_TYPE, resource ? [resource] : [], release, null);
     let faults: Fault[] | null = null;
     const plan = this.plan;
     for (let k = 0; k < plan.length; k++) {

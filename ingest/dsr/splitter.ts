@@ -54,9 +54,10 @@
  */
 
 import { isUtf8 } from 'node:buffer';
-import type { LineCounts, Release, Resource, Summary, UsageLine } from '../../core/schemas/types.ts';
+import type { LineCounts, Release, Resource, Summary } from '../../core/schemas/types.ts';
 import { normaliseIsrc, normaliseIswc } from '../../core/identifiers/index.ts';
 import { findInvalidUtf8, hexByte } from '../lines/utf8.ts';
+import { UsageLineBuilder } from '../usage-line.ts';
 import { multiValues, splitCells, splitMultiValue, splitPlain, unescapeCell } from './cells.ts';
 import {
   builtinCellNames,
@@ -248,8 +249,7 @@ function listFirst(values: Iterable<string>, max = 5): string {
 }
 
 export class DsrSplitter {
-  private readonly fileId: string;
-  private readonly sender: string;
+  private readonly usage: UsageLineBuilder;
   private readonly maxLineBytes: number;
   private readonly maxWarnings: number;
 
@@ -287,8 +287,7 @@ export class DsrSplitter {
   private readonly shortLines = new Map<string, ShortLines>();
 
   constructor(options: DsrSplitterOptions) {
-    this.fileId = options.fileId;
-    this.sender = options.sender;
+    this.usage = new UsageLineBuilder(options.fileId, options.sender, 'DSR');
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.maxWarnings = options.maxWarnings ?? 200;
   }
@@ -1284,9 +1283,9 @@ export class DsrSplitter {
     }
 
     // the usage itself
+    const value = this.usage.start(n, L.written, resources, release, summary);
     const countText = key(vals, u.count);
-    const usages = parseCount(countText);
-    const extra: Record<string, string> = {};
+    const extra = value.extra;
     const ex = u.extra;
     for (let k = 0; k < ex.length; k++) {
       const i = ex[k] as number;
@@ -1299,28 +1298,16 @@ export class DsrSplitter {
     const royalty = key(vals, u.royalty);
     const start = key(vals, u.start);
     const end = key(vals, u.end);
-    const value: UsageLine = {
-      lineId: `${this.fileId}:${n}`,
-      fileId: this.fileId,
-      lineNumber: n,
-      sender: this.sender,
-      format: 'DSR',
-      recordType: L.written,
-      salesTransactionId: orNull(key(vals, u.tx)),
-      usages,
-      useType: orNull(key(vals, u.useType)) ?? summary?.useType ?? null,
-      commercialModel: summary?.commercialModel ?? null,
-      territory: summary?.territory ?? null,
-      periodStart: start !== '' ? parseIsoDate(start) : this.periodStart,
-      periodEnd: end !== '' ? parseIsoDate(end) : this.periodEnd,
-      isRoyaltyBearing: royalty === '' ? null : parseBool(royalty),
-      priceConsumerPaid: orNull(key(vals, u.price)),
-      currency: summary?.currency ?? null,
-      resources,
-      release,
-      summary,
-      extra,
-    };
+    value.salesTransactionId = orNull(key(vals, u.tx));
+    value.usages = parseCount(countText);
+    value.useType = orNull(key(vals, u.useType)) ?? summary?.useType ?? null;
+    value.commercialModel = summary?.commercialModel ?? null;
+    value.territory = summary?.territory ?? null;
+    value.periodStart = start !== '' ? parseIsoDate(start) : this.periodStart;
+    value.periodEnd = end !== '' ? parseIsoDate(end) : this.periodEnd;
+    value.isRoyaltyBearing = royalty === '' ? null : parseBool(royalty);
+    value.priceConsumerPaid = orNull(key(vals, u.price));
+    value.currency = summary?.currency ?? null;
     this.counts.emitted++;
     const out: UsageOutcome = { kind: 'usage', lineNumber: n, value };
     return out;
