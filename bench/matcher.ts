@@ -27,7 +27,7 @@ import {
   type CatalogWork,
 } from '../fixtures/generate/match-catalog.ts';
 import { readMatchTruth, writeMatchReport, type MatchTruthLine } from '../fixtures/generate/match-report.ts';
-import { DsrSplitter } from '../ingest/dsr/index.ts';
+import { DsrParser } from '../ingest/dsr/index.ts';
 import { readLines } from '../ingest/lines/index.ts';
 import { scoreDecisions, type Decision, type MatchMethodName, type Score } from './matcher-score.ts';
 import { matchLine } from '../matcher/rules/rules.ts';
@@ -103,7 +103,7 @@ class Sender {
 }
 
 async function* splitLines(file: string, fileId: string): AsyncGenerator<UsageLine> {
-  const splitter = new DsrSplitter({ fileId, sender: 'BENCH' });
+  const splitter = new DsrParser({ fileId, sender: 'BENCH' });
   for await (const line of readLines(createReadStream(file))) {
     const o = splitter.accept(line);
     if (o.kind === 'usage') yield o.value;

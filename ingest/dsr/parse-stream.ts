@@ -1,5 +1,5 @@
 import { readLineBatches, type LineReaderOptions } from '../lines/line-reader.ts';
-import { DsrSplitter, type DsrSplitterOptions } from './splitter.ts';
+import { DsrParser, type DsrParserOptions } from './parser.ts';
 import type { FileSummary, LineOutcome } from './types.ts';
 
 /**
@@ -8,11 +8,11 @@ import type { FileSummary, LineOutcome } from './types.ts';
  * summary when the stream ends. `maxLineBytes` bounds both the line reader and the splitter.
  * Check the summary's `fileError` (or `splitter.fileError` early) to refuse a non-DSR file.
  */
-export async function* splitDsrBatches(
+export async function* parseDsrBatches(
   source: AsyncIterable<Uint8Array | string>,
-  options: DsrSplitterOptions,
+  options: DsrParserOptions,
 ): AsyncGenerator<LineOutcome[], FileSummary, undefined> {
-  const splitter = new DsrSplitter(options);
+  const splitter = new DsrParser(options);
   const readerOptions: LineReaderOptions = {};
   if (options.maxLineBytes !== undefined) readerOptions.maxLineBytes = options.maxLineBytes;
   for await (const batch of readLineBatches(source, readerOptions)) {
@@ -23,12 +23,12 @@ export async function* splitDsrBatches(
   return splitter.finish();
 }
 
-/** Like splitDsrBatches, one outcome at a time. */
-export async function* splitDsrStream(
+/** Like parseDsrBatches, one outcome at a time. */
+export async function* parseDsrStream(
   source: AsyncIterable<Uint8Array | string>,
-  options: DsrSplitterOptions,
+  options: DsrParserOptions,
 ): AsyncGenerator<LineOutcome, FileSummary, undefined> {
-  const batches = splitDsrBatches(source, options);
+  const batches = parseDsrBatches(source, options);
   for (;;) {
     const next = await batches.next();
     if (next.done) return next.value;
