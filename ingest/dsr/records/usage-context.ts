@@ -228,3 +228,64 @@ export function ugcResources(
   }
   return { resources, release: b.headRelease?.release ?? null };
 }
+
+/** Reused for every usage line (no allocation per line): what the line links to. */
+const linked: { resources: Resource[]; release: Release | null } = { resources: [], release: null };
+
+/**
+ * The resources and release a usage line names by TransactedResource / TransactedRelease (a
+ * release alone means all its resources), or the line's dead letter. The result is reused by
+ * the next call: read it at once.
+ */
+export function linkedResources(
+  s: DsrFileState,
+  line: InputLine,
+  L: RecordLayout,
+  u: UsageCells,
+  vals: string[],
+  b: Block,
+): { resources: Resource[]; release: Release | null } | DeadOutcome {
+  const resRef = key(vals, u.res);
+  const relRef = key(vals, u.rel);
+  if (resRef === '' && relRef === '') {
+    return s.dead(line, L.written, {
+      stage: 'validate',
+      errorClass: 'MISSING_REQUIRED_CELL',
+      cell: 'TransactedResource',
+      message: `${L.written} names neither a release (TransactedRelease, cell ${u.rel + 1}) nor a resource (TransactedResource, cell ${u.res + 1}); one of them is required`,
+    });
+  }
+  if (resRef !== '') {
+    const entry = b.resources.get(resRef);
+    if (entry === undefined)
+      return unresolved(s, line, L, b, RESOURCE_REF, resRef, `TransactedResource, cell ${u.res + 1}`);
+    if (entry.workDead !== null) {
+      return orphan(
+        s,
+        line,
+        L,
+        `the musical work of resource ${resRef} in block ${b.id}`,
+        entry.workDead,
+        'TransactedResource',
+      );
+    }
+    linked.resources = [entry.resource];
+    if (relRef !== '') {
+      const rel = findRelease(s, line, L, b, relRef, u);
+      if ('kind' in rel) return rel;
+      linked.release = rel.release;
+    } else if (b.headRelease !== null) {
+      linked.release = b.headRelease.release;
+    } else if (b.headReleaseDead !== null) {
+      return orphan(s, line, L, `the release of block ${b.id}`, b.headReleaseDead, 'TransactedResource');
+    } else linked.release = null;
+  } else {
+    const rel = findRelease(s, line, L, b, relRef, u);
+    if ('kind' in rel) return rel;
+    linked.release = rel.release;
+    const all = releaseResources(s, line, L, b, rel);
+    if (!Array.isArray(all)) return all;
+    linked.resources = all;
+  }
+  return linked;
+}

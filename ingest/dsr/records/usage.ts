@@ -1,5 +1,5 @@
 // SU01, SU02, SU03: usage records, each the event of one line (the hot path).
-import type { Release, Resource, Summary } from '../../../core/schemas/types.ts';
+import type { Summary } from '../../../core/schemas/types.ts';
 import {
   hasFraction,
   parseBool,
@@ -9,19 +9,12 @@ import {
 } from '../../../core/values/index.ts';
 import type { DsrFileState } from '../parser-state.ts';
 import type { Block } from '../block.ts';
-import type { Compiled } from '../parser-state.ts';
+import type { Compiled, SummaryEntry } from '../parser-state.ts';
 import { key, listFirst, orNull, pos } from '../layout-cells.ts';
 import type { RecordLayout } from '../record-types.ts';
-import type { InputLine, LineOutcome, UsageOutcome } from '../types.ts';
+import type { DeadOutcome, InputLine, LineOutcome, UsageOutcome } from '../types.ts';
 import { validate } from '../validate.ts';
-import {
-  findRelease,
-  orphan,
-  releaseResources,
-  RESOURCE_REF,
-  ugcResources,
-  unresolved,
-} from './usage-context.ts';
+import { linkedResources, orphan, ugcResources } from './usage-context.ts';
 
 /** Positions of the cells a usage record is built from, per layout. */
 export interface UsageCells {
@@ -63,97 +56,21 @@ export function usageLine(
   let service: string | null = null;
   const summaryId = key(vals, u.summary);
   if (summaryId !== '') {
-    const deadSummary = s.deadSummaries.get(summaryId);
-    if (deadSummary !== undefined) {
-      return orphan(
-        s,
-        line,
-        L,
-        `summary record ${summaryId} (SummaryRecordId, cell ${u.summary + 1})`,
-        deadSummary,
-        'SummaryRecordId',
-      );
-    }
-    const entry = s.summaries.get(summaryId);
-    if (entry === undefined) {
-      if (s.unkeyedDeadSummary !== null) {
-        return orphan(
-          s,
-          line,
-          L,
-          `summary record ${summaryId} (SummaryRecordId, cell ${u.summary + 1}), which no readable summary line defines; the likely definition`,
-          s.unkeyedDeadSummary,
-          'SummaryRecordId',
-        );
-      }
-      return s.dead(line, L.written, {
-        stage: 'validate',
-        errorClass: 'UNKNOWN_REFERENCE',
-        cell: 'SummaryRecordId',
-        message: `${L.written} cell ${u.summary + 1} (SummaryRecordId) is ${q(summaryId)}, but no summary record has that id${
-          s.summaries.size > 0
-            ? ` (summary ids in this file: ${listFirst(s.summaries.keys())})`
-            : ' (the file has no summary records)'
-        }`,
-      });
-    }
+    const entry = usageSummary(s, line, L, u, summaryId);
+    if ('kind' in entry) return entry;
     summary = entry.summary;
     service = entry.serviceDescription;
   }
 
   // release and resource context
-  let resources: Resource[];
-  let release: Release | null;
-  if (u.dsp >= 0 && u.res < 0 && u.rel < 0) {
-    // UGC (SU03): the line names the UGC resource by its DSP id; the block describes it.
-    const found = ugcResources(s, line, L, u, vals, b);
-    if ('kind' in found) return found;
-    resources = found.resources;
-    release = found.release;
-  } else {
-    const resRef = key(vals, u.res);
-    const relRef = key(vals, u.rel);
-    if (resRef === '' && relRef === '') {
-      return s.dead(line, L.written, {
-        stage: 'validate',
-        errorClass: 'MISSING_REQUIRED_CELL',
-        cell: 'TransactedResource',
-        message: `${L.written} names neither a release (TransactedRelease, cell ${u.rel + 1}) nor a resource (TransactedResource, cell ${u.res + 1}); one of them is required`,
-      });
-    }
-    if (resRef !== '') {
-      const entry = b.resources.get(resRef);
-      if (entry === undefined)
-        return unresolved(s, line, L, b, RESOURCE_REF, resRef, `TransactedResource, cell ${u.res + 1}`);
-      if (entry.workDead !== null) {
-        return orphan(
-          s,
-          line,
-          L,
-          `the musical work of resource ${resRef} in block ${b.id}`,
-          entry.workDead,
-          'TransactedResource',
-        );
-      }
-      resources = [entry.resource];
-      if (relRef !== '') {
-        const rel = findRelease(s, line, L, b, relRef, u);
-        if ('kind' in rel) return rel;
-        release = rel.release;
-      } else if (b.headRelease !== null) {
-        release = b.headRelease.release;
-      } else if (b.headReleaseDead !== null) {
-        return orphan(s, line, L, `the release of block ${b.id}`, b.headReleaseDead, 'TransactedResource');
-      } else release = null;
-    } else {
-      const rel = findRelease(s, line, L, b, relRef, u);
-      if ('kind' in rel) return rel;
-      release = rel.release;
-      const all = releaseResources(s, line, L, b, rel);
-      if (!Array.isArray(all)) return all;
-      resources = all;
-    }
-  }
+  const found =
+    u.dsp >= 0 && u.res < 0 && u.rel < 0
+      ? // UGC (SU03): the line names the UGC resource by its DSP id; the block describes it.
+        ugcResources(s, line, L, u, vals, b)
+      : linkedResources(s, line, L, u, vals, b);
+  if ('kind' in found) return found;
+  const resources = found.resources;
+  const release = found.release;
 
   // the usage itself
   const value = s.usage.start(n, L.written, resources, release, summary);
@@ -216,4 +133,49 @@ export function usageCells(L: RecordLayout): UsageCells {
   ]);
   for (let i = 1; i < L.width; i++) if (!consumed.has(i)) u.extra.push(i);
   return u;
+}
+
+/** The summary record a usage line names by SummaryRecordId, or its dead letter. */
+function usageSummary(
+  s: DsrFileState,
+  line: InputLine,
+  L: RecordLayout,
+  u: UsageCells,
+  summaryId: string,
+): SummaryEntry | DeadOutcome {
+  const deadSummary = s.deadSummaries.get(summaryId);
+  if (deadSummary !== undefined) {
+    return orphan(
+      s,
+      line,
+      L,
+      `summary record ${summaryId} (SummaryRecordId, cell ${u.summary + 1})`,
+      deadSummary,
+      'SummaryRecordId',
+    );
+  }
+  const entry = s.summaries.get(summaryId);
+  if (entry === undefined) {
+    if (s.unkeyedDeadSummary !== null) {
+      return orphan(
+        s,
+        line,
+        L,
+        `summary record ${summaryId} (SummaryRecordId, cell ${u.summary + 1}), which no readable summary line defines; the likely definition`,
+        s.unkeyedDeadSummary,
+        'SummaryRecordId',
+      );
+    }
+    return s.dead(line, L.written, {
+      stage: 'validate',
+      errorClass: 'UNKNOWN_REFERENCE',
+      cell: 'SummaryRecordId',
+      message: `${L.written} cell ${u.summary + 1} (SummaryRecordId) is ${q(summaryId)}, but no summary record has that id${
+        s.summaries.size > 0
+          ? ` (summary ids in this file: ${listFirst(s.summaries.keys())})`
+          : ' (the file has no summary records)'
+      }`,
+    });
+  }
+  return entry;
 }
