@@ -17,7 +17,7 @@ import { applyTopics } from '../core/topics/index.ts';
 import { writeDsr } from '../fixtures/index.ts';
 import { Intake } from '../ingest/intake/intake.ts';
 import { IngestRuntime } from '../ingest/runtime.ts';
-import { parseFile } from '../ingest/split/parse.ts';
+import { parseFile } from '../ingest/split/parse-file.ts';
 import { usageEncoder } from '../ingest/split/split-file.ts';
 
 const run = promisify(execFile);

@@ -11,8 +11,8 @@ export type { LandingStore, StoredFile, IntakeLimits } from './landing/landing-s
 export { SplitQueue } from './split/queue.ts';
 export { splitFile } from './split/split-file.ts';
 export { startSplitWorker } from './split/worker.ts';
-export { parseFile } from './split/parse.ts';
-export type { ParseSummary } from './split/parse.ts';
+export { parseFile } from './split/parse-file.ts';
+export type { ParseSummary } from './split/parse-file.ts';
 export { buildApi } from './api/server.ts';
 export { hashKey } from './api/auth.ts';
 export { DropFolderWatcher } from './watcher/drop-folder.ts';

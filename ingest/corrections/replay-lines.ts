@@ -9,7 +9,7 @@ import {
 import type { OutgoingMessage, TransactionalProducer } from '../../core/kafka/index.ts';
 import type { FileRecord } from '../files/file-store.ts';
 import type { IngestRuntime } from '../runtime.ts';
-import { parseFile, type LineOutcome } from '../split/parse.ts';
+import { parseFile, type LineOutcome } from '../split/parse-file.ts';
 import { openContent } from '../split/content.ts';
 
 // Replaying dead lines, for `dlq replay` and for a sender's correction file alike.

@@ -5,22 +5,22 @@ import type { FileSummary, LineOutcome } from './types.ts';
 /**
  * Splits a decompressed DSR byte stream into one outcome per physical line, yielded in
  * arrays (one per input chunk: one await per chunk, not per line), and returns the file
- * summary when the stream ends. `maxLineBytes` bounds both the line reader and the splitter.
- * Check the summary's `fileError` (or `splitter.fileError` early) to refuse a non-DSR file.
+ * summary when the stream ends. `maxLineBytes` bounds both the line reader and the parser.
+ * Check the summary's `fileError` (or `parser.fileError` early) to refuse a non-DSR file.
  */
 export async function* parseDsrBatches(
   source: AsyncIterable<Uint8Array | string>,
   options: DsrParserOptions,
 ): AsyncGenerator<LineOutcome[], FileSummary, undefined> {
-  const splitter = new DsrParser(options);
+  const parser = new DsrParser(options);
   const readerOptions: LineReaderOptions = {};
   if (options.maxLineBytes !== undefined) readerOptions.maxLineBytes = options.maxLineBytes;
   for await (const batch of readLineBatches(source, readerOptions)) {
     const out: LineOutcome[] = new Array<LineOutcome>(batch.length);
-    for (let i = 0; i < batch.length; i++) out[i] = splitter.accept(batch[i] as (typeof batch)[number]);
+    for (let i = 0; i < batch.length; i++) out[i] = parser.accept(batch[i] as (typeof batch)[number]);
     yield out;
   }
-  return splitter.finish();
+  return parser.finish();
 }
 
 /** Like parseDsrBatches, one outcome at a time. */

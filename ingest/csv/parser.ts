@@ -1,5 +1,5 @@
 /**
- * CSV/TSV usage-report splitter: fed physical lines (ingest/lines), it gives exactly one
+ * CSV/TSV usage-report parser: fed physical lines (ingest/lines), it gives exactly one
  * outcome per preamble line, per header row and per record — a usage event, a dead letter or
  * a context line — using the sender's column mapping (mapping.ts).
  *
@@ -69,7 +69,7 @@ import {
 } from '../../core/values/index.ts';
 import { delimiterName, playsProblem } from './messages.ts';
 
-/** Error classes the CSV splitter puts on dead letters (a subset of the DSR ones). */
+/** Error classes the CSV parser puts on dead letters (a subset of the DSR ones). */
 export type CsvErrorClass = Extract<
   DsrErrorClass,
   | 'INVALID_UTF8'
@@ -88,7 +88,7 @@ export const CSV_RECORD_TYPE = 'CSV';
 export const PREAMBLE_RECORD_TYPE = 'PREAMBLE';
 export const HEADER_RECORD_TYPE = 'HEADER';
 
-export interface CsvSplitterOptions {
+export interface CsvParserOptions {
   /** id of the file (derived from its content hash); lineId = `${fileId}:${lineNumber}` */
   fileId: string;
   /** the sender the file came from, copied to every event */
@@ -196,7 +196,7 @@ function isBlank(s: string): boolean {
 }
 
 /** Splits a CSV file into usage events, dead letters and context, one physical line at a time. */
-export class CsvSplitter {
+export class CsvParser {
   private readonly usage: UsageLineBuilder;
   private readonly mapping: CsvMapping;
   private readonly maxLineBytes: number;
@@ -245,7 +245,7 @@ export class CsvSplitter {
   private readonly irregularRows: LineSample = { count: 0, lines: [] };
   private readonly multiLineRows: LineSample = { count: 0, lines: [] };
 
-  constructor(options: CsvSplitterOptions) {
+  constructor(options: CsvParserOptions) {
     const parsed = csvMappingSchema.safeParse(options.mapping);
     if (!parsed.success) {
       throw new RangeError(
@@ -281,7 +281,7 @@ export class CsvSplitter {
     return this.fileErrorText;
   }
 
-  /** True once the splitter takes no more input (the file was refused or given up). */
+  /** True once the parser takes no more input (the file was refused or given up). */
   get stopped(): boolean {
     return this.phase === 'stopped';
   }
@@ -973,11 +973,11 @@ function assign(
  * record, and returns the file summary when the stream ends (or when the file is refused or
  * given up — then the rest of the source is not read; check `fileError`).
  */
-export async function* splitCsvStream(
+export async function* parseCsvStream(
   source: AsyncIterable<Uint8Array | string>,
-  options: CsvSplitterOptions,
+  options: CsvParserOptions,
 ): AsyncGenerator<LineOutcome, CsvFileSummary, undefined> {
-  const splitter = new CsvSplitter(options);
+  const splitter = new CsvParser(options);
   const readerOptions: LineReaderOptions = {};
   if (options.maxLineBytes !== undefined) readerOptions.maxLineBytes = options.maxLineBytes;
   let out: LineOutcome[] = [];
