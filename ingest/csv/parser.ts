@@ -39,8 +39,7 @@
  */
 
 import { isUtf8 } from 'node:buffer';
-import type { LineCounts, Release, Resource, UsageLine } from '../../core/schemas/types.ts';
-import { isCanonicalIsrc, normaliseIsrc, normaliseIswc } from '../../core/identifiers/index.ts';
+import type { LineCounts, Release, Resource } from '../../core/schemas/types.ts';
 import type { ContextOutcome, DeadOutcome, DsrErrorClass, LineOutcome, UsageOutcome } from '../dsr/types.ts';
 import {
   DEFAULT_MAX_LINE_BYTES,
@@ -60,14 +59,9 @@ import {
   type CsvTargetField,
 } from './mapping.ts';
 import { RecordScanner } from './scan.ts';
-import {
-  parseDateIn,
-  parseDecimal,
-  parseDigits,
-  parseSimpleDuration,
-  quoteValue as q,
-} from '../../core/values/index.ts';
-import { delimiterName, playsProblem } from './messages.ts';
+import { assign, KIND, readColumn, type FieldContext, type Fault, type MappedColumn } from './fields.ts';
+import { quoteValue as q } from '../../core/values/index.ts';
+import { delimiterName } from './messages.ts';
 
 /** Error classes the CSV parser puts on dead letters (a subset of the DSR ones). */
 export type CsvErrorClass = Extract<
@@ -122,53 +116,10 @@ export interface CsvFileSummary {
   warnings: string[];
 }
 
-type Kind = 'isrc' | 'iswc' | 'plays' | 'decimal' | 'date' | 'duration' | 'multi' | 'text' | 'code';
-
-interface MappedColumn {
-  index: number;
-  /** header name as written in the file */
-  header: string;
-  field: CsvTargetField;
-  kind: Kind;
-  required: boolean;
-}
-
-interface Fault {
-  errorClass: CsvErrorClass;
-  message: string;
-  cell?: string;
-}
-
 interface LineSample {
   count: number;
   lines: number[];
 }
-
-const KIND: Record<CsvTargetField, Kind> = {
-  isrc: 'isrc',
-  iswc: 'iswc',
-  usages: 'plays',
-  priceConsumerPaid: 'decimal',
-  periodStart: 'date',
-  periodEnd: 'date',
-  durationSeconds: 'duration',
-  displayArtists: 'multi',
-  composers: 'multi',
-  publishers: 'multi',
-  title: 'text',
-  subTitle: 'text',
-  releaseTitle: 'text',
-  label: 'text',
-  territory: 'code',
-  currency: 'code',
-  salesTransactionId: 'code',
-  useType: 'code',
-  commercialModel: 'code',
-  dspResourceId: 'code',
-  resourceType: 'code',
-  icpn: 'code',
-  dspReleaseId: 'code',
-};
 
 const RELEASE_TARGETS: ReadonlySet<CsvTargetField> = new Set(RELEASE_FIELDS);
 const RESOURCE_TARGETS: ReadonlySet<CsvTargetField> = new Set(RESOURCE_FIELDS);
@@ -196,7 +147,7 @@ function isBlank(s: string): boolean {
 }
 
 /** Splits a CSV file into usage events, dead letters and context, one physical line at a time. */
-export class CsvParser {
+export class CsvParser implements FieldContext {
   private readonly usage: UsageLineBuilder;
   private readonly mapping: CsvMapping;
   private readonly maxLineBytes: number;
@@ -205,9 +156,9 @@ export class CsvParser {
   private readonly maxWarnings: number;
   private readonly scanner: RecordScanner;
   private readonly quoteByte: number;
-  private readonly dateFormat: CsvDateFormat;
-  private readonly decimalSeparator: '.' | ',';
-  private readonly multiSeparator: string;
+  readonly dateFormat: CsvDateFormat;
+  readonly decimalSeparator: '.' | ',';
+  readonly multiSeparator: string;
   private readonly required: ReadonlySet<CsvTargetField>;
 
   private phase: 'header' | 'data' | 'stopped' = 'header';
@@ -231,7 +182,7 @@ export class CsvParser {
   private usagesIndex = -1;
   private hasResource = false;
   private hasRelease = false;
-  private readonly dateCache = new Map<string, string | null>();
+  readonly dateCache = new Map<string, string | null>();
 
   // a record whose quoted field is still open at the end of its last line
   private pending: Line[] = [];
@@ -670,98 +621,8 @@ export class CsvParser {
         if (col.required) (faults ??= []).push(this.missing(col));
         continue;
       }
-      switch (col.kind) {
-        case 'plays': {
-          const plays = parseDigits(v);
-          if (Number.isNaN(plays)) {
-            (faults ??= []).push({
-              errorClass: 'INVALID_NUMBER',
-              cell: col.header,
-              message: `column ${q(col.header)} (${col.field}) is ${q(raw)}: ${playsProblem(v)}`,
-            });
-          } else value.usages = plays;
-          break;
-        }
-        case 'isrc': {
-          if (isCanonicalIsrc(v)) (resource as Resource).isrc = v;
-          else {
-            const r = normaliseIsrc(v);
-            if (r.ok) (resource as Resource).isrc = r.value;
-            else {
-              (faults ??= []).push({
-                errorClass: 'INVALID_ISRC',
-                cell: col.header,
-                message: `column ${q(col.header)} (isrc): ${r.reason}`,
-              });
-            }
-          }
-          break;
-        }
-        case 'iswc': {
-          const r = normaliseIswc(v);
-          if (r.ok) (resource as Resource).iswc = r.value;
-          else {
-            (faults ??= []).push({
-              errorClass: 'INVALID_ISWC',
-              cell: col.header,
-              message: `column ${q(col.header)} (iswc): ${r.reason}`,
-            });
-          }
-          break;
-        }
-        case 'decimal': {
-          const d = parseDecimal(v, this.decimalSeparator);
-          if (d === null) {
-            (faults ??= []).push({
-              errorClass: 'INVALID_NUMBER',
-              cell: col.header,
-              message: `column ${q(col.header)} (${col.field}) is ${q(raw)}; expected a decimal number with ${q(this.decimalSeparator)} as decimal separator and no thousands separators (e.g. ${this.decimalSeparator === '.' ? '12.3456' : '12,3456'})`,
-            });
-          } else value.priceConsumerPaid = d;
-          break;
-        }
-        case 'date': {
-          let d = this.dateCache.get(v);
-          if (d === undefined) {
-            d = parseDateIn(v, this.dateFormat);
-            if (this.dateCache.size > 1000) this.dateCache.clear();
-            this.dateCache.set(v, d);
-          }
-          if (d === null) {
-            (faults ??= []).push({
-              errorClass: 'INVALID_DATE',
-              cell: col.header,
-              message: `column ${q(col.header)} (${col.field}) is ${q(raw)}; expected a date as ${this.dateFormat}`,
-            });
-          } else if (col.field === 'periodStart') value.periodStart = d;
-          else value.periodEnd = d;
-          break;
-        }
-        case 'duration': {
-          const s = parseSimpleDuration(v);
-          if (s === null) {
-            (faults ??= []).push({
-              errorClass: 'INVALID_DURATION',
-              cell: col.header,
-              message: `column ${q(col.header)} (durationSeconds) is ${q(raw)}; expected seconds (225), m:ss (3:45), h:mm:ss or ISO 8601 (PT3M45S)`,
-            });
-          } else (resource as Resource).durationSeconds = s;
-          break;
-        }
-        case 'multi': {
-          const list = this.multiTarget(col.field, resource as Resource);
-          if (raw.indexOf(this.multiSeparator) === -1) list.push(v);
-          else {
-            for (const part of raw.split(this.multiSeparator)) {
-              const t = part.trim();
-              if (t !== '') list.push(t);
-            }
-          }
-          break;
-        }
-        default:
-          assign(value, resource, release, col.field, v);
-      }
+      const fault = readColumn(this, col, raw, v, value, resource, release);
+      if (fault !== null) (faults ??= []).push(fault);
     }
     if (faults !== null) {
       const first = faults[0] as Fault;
@@ -784,12 +645,6 @@ export class CsvParser {
     this.counts.emitted++;
     const outcome: UsageOutcome = { kind: 'usage', lineNumber: n, value };
     out.push(outcome);
-  }
-
-  private multiTarget(field: CsvTargetField, resource: Resource): string[] {
-    if (field === 'composers') return resource.composers;
-    if (field === 'publishers') return resource.publishers;
-    return resource.displayArtists;
   }
 
   private missing(col: MappedColumn): Fault {
@@ -914,58 +769,6 @@ function positive(v: number | undefined, dflt: number, name: string): number {
   const x = v ?? dflt;
   if (!Number.isInteger(x) || x < 1) throw new RangeError(`${name} must be a positive integer, got ${x}`);
   return x;
-}
-
-function assign(
-  value: UsageLine,
-  resource: Resource | null,
-  release: Release | null,
-  field: CsvTargetField,
-  v: string,
-): void {
-  switch (field) {
-    case 'title':
-      (resource as Resource).title = v;
-      return;
-    case 'subTitle':
-      (resource as Resource).subTitle = v;
-      return;
-    case 'dspResourceId':
-      (resource as Resource).dspResourceId = v;
-      return;
-    case 'resourceType':
-      (resource as Resource).resourceType = v;
-      return;
-    case 'releaseTitle':
-      (release as Release).title = v;
-      return;
-    case 'label':
-      (release as Release).label = v;
-      return;
-    case 'icpn':
-      (release as Release).icpn = v;
-      return;
-    case 'dspReleaseId':
-      (release as Release).dspReleaseId = v;
-      return;
-    case 'territory':
-      value.territory = v;
-      return;
-    case 'currency':
-      value.currency = v;
-      return;
-    case 'salesTransactionId':
-      value.salesTransactionId = v;
-      return;
-    case 'useType':
-      value.useType = v;
-      return;
-    case 'commercialModel':
-      value.commercialModel = v;
-      return;
-    default:
-      throw new Error(`no target for ${field}`);
-  }
 }
 
 /**
