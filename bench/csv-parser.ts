@@ -7,7 +7,7 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { generateCsvBuffer } from '../fixtures/index.ts';
-import { splitCsvStream } from '../ingest/index.ts';
+import { parseCsvStream } from '../ingest/index.ts';
 
 const args = process.argv.slice(2);
 const rows = Number(args.find((a) => /^\d+$/.test(a)) ?? 500_000);
@@ -29,7 +29,7 @@ function chunks(): Readable {
 async function splitter(): Promise<{ records: number; check: number }> {
   let check = 0;
   let records = 0;
-  for await (const o of splitCsvStream(chunks(), { fileId: 'bench', sender: mapping.sender, mapping })) {
+  for await (const o of parseCsvStream(chunks(), { fileId: 'bench', sender: mapping.sender, mapping })) {
     records++;
     if (o.kind === 'usage') check += o.value.usages;
   }
@@ -54,7 +54,7 @@ async function csvParseOnly(): Promise<{ records: number; check: number }> {
 
 const run = args.includes('--csv-parse') ? csvParseOnly : splitter;
 console.log(
-  `${rows} rows, ${(content.length / 1e6).toFixed(1)} MB${quoteAll ? ', every field quoted' : ''}: ${run === splitter ? 'splitCsvStream' : 'csv-parse alone (info, raw)'}`,
+  `${rows} rows, ${(content.length / 1e6).toFixed(1)} MB${quoteAll ? ', every field quoted' : ''}: ${run === splitter ? 'parseCsvStream' : 'csv-parse alone (info, raw)'}`,
 );
 for (let rep = 0; rep < 3; rep++) {
   const c0 = process.cpuUsage();

@@ -29,7 +29,7 @@ import {
   writeMatchReport,
   type MatchTruthLine,
 } from '../fixtures/index.ts';
-import { DsrSplitter, readLines } from '../ingest/index.ts';
+import { DsrParser, readLines } from '../ingest/index.ts';
 import { scoreDecisions, type Decision, type MatchMethodName, type Score } from './matcher-score.ts';
 import { matchLine, LineMatcher, ReferenceState } from '../matcher/index.ts';
 
@@ -102,7 +102,7 @@ class Sender {
 }
 
 async function* splitLines(file: string, fileId: string): AsyncGenerator<UsageLine> {
-  const splitter = new DsrSplitter({ fileId, sender: 'BENCH' });
+  const splitter = new DsrParser({ fileId, sender: 'BENCH' });
   for await (const line of readLines(createReadStream(file))) {
     const o = splitter.accept(line);
     if (o.kind === 'usage') yield o.value;

@@ -1,4 +1,5 @@
-import { compact, isDigitCode, isUpperCode, quote, type IdentifierResult } from './result.ts';
+import { isDigitCode, isUpperCode } from '../values/index.ts';
+import { compact, quote, type IdentifierResult } from './result.ts';
 
 /**
  * Normalises an ISRC (ISO 3901): upper case, hyphens and spaces removed, then checked against

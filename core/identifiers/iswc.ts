@@ -1,4 +1,5 @@
-import { compact, isDigitCode, quote, type IdentifierResult } from './result.ts';
+import { isDigitCode } from '../values/index.ts';
+import { compact, quote, type IdentifierResult } from './result.ts';
 
 /**
  * Check digit of an ISWC (ISO 15707) from its nine work-identifier digits:

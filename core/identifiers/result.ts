@@ -1,20 +1,11 @@
+import { quoteValue } from '../values/index.ts';
+
 /** Outcome of normalising an identifier: the canonical form, or why the input is not one. */
 export type IdentifierResult = { ok: true; value: string } | { ok: false; reason: string };
 
 /** Shortens a value for an error message: quoted, at most 40 characters shown. */
 export function quote(value: string): string {
-  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-  return JSON.stringify(shown);
-}
-
-/** True when the character code is ASCII 0-9. */
-export function isDigitCode(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-/** True when the character code is ASCII A-Z (upper case only). */
-export function isUpperCode(c: number): boolean {
-  return c >= 65 && c <= 90;
+  return quoteValue(value, 40);
 }
 
 /** Removes hyphens, dots and whitespace and upper-cases; leaves other characters for the caller to reject. */

@@ -1,4 +1,4 @@
-// Proprietary CSV/TSV usage reports: per-sender column mappings and the record splitter.
+// Proprietary CSV/TSV usage reports: per-sender column mappings and the record parser.
 export {
   CSV_DATE_FORMATS,
   CSV_TARGET_FIELDS,
@@ -20,13 +20,13 @@ export {
 } from './mapping.ts';
 export {
   CSV_RECORD_TYPE,
-  CsvSplitter,
+  CsvParser,
   HEADER_RECORD_TYPE,
   PREAMBLE_RECORD_TYPE,
-  splitCsvStream,
+  parseCsvStream,
   type CsvErrorClass,
   type CsvFileSummary,
-  type CsvSplitterOptions,
-} from './splitter.ts';
+  type CsvParserOptions,
+} from './parser.ts';
 export { RecordScanner, type ScanResult } from './scan.ts';
 export type { ContextOutcome, DeadOutcome, LineOutcome, UsageOutcome } from '../dsr/types.ts';

@@ -8,6 +8,7 @@
  */
 
 import { z } from 'zod';
+import { DATE_LAYOUTS, type DateLayout } from '../../core/values/index.ts';
 
 /** UsageLine.resources[0] fields a column can fill. */
 export const RESOURCE_FIELDS = [
@@ -56,16 +57,8 @@ export const CSV_TARGET_FIELDS: readonly CsvTargetField[] = [
 export const MULTI_VALUE_FIELDS: readonly CsvTargetField[] = ['displayArtists', 'composers', 'publishers'];
 
 /** Date layouts of periodStart / periodEnd cells; the events always carry YYYY-MM-DD. */
-export const CSV_DATE_FORMATS = [
-  'YYYY-MM-DD',
-  'YYYYMMDD',
-  'YYYY/MM/DD',
-  'DD/MM/YYYY',
-  'MM/DD/YYYY',
-  'DD.MM.YYYY',
-  'DD-MM-YYYY',
-] as const;
-export type CsvDateFormat = (typeof CSV_DATE_FORMATS)[number];
+export const CSV_DATE_FORMATS = DATE_LAYOUTS;
+export type CsvDateFormat = DateLayout;
 
 /** Rule for finding the header row instead of trusting a fixed line number. */
 export interface CsvHeaderSearch {

@@ -1,19 +1,19 @@
-// The splitter against the seeded report generator of fixtures/: every line's expected
+// The parser against the seeded report generator of fixtures/: every line's expected
 // outcome is known from the generator's ground truth, independently of this parser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateDsr, type GroundTruth } from '../../fixtures/index.ts';
 import { readLineBatches } from '../lines/line-reader.ts';
-import { DsrSplitter } from './splitter.ts';
+import { DsrParser } from './parser.ts';
 import type { DeadOutcome } from './types.ts';
 
 async function check(source: AsyncIterable<Buffer>, truth: GroundTruth, label: string): Promise<void> {
-  const splitter = new DsrSplitter({ fileId: 'gen', sender: 'gen' });
+  const parser = new DsrParser({ fileId: 'gen', sender: 'gen' });
   const dead: DeadOutcome[] = [];
   const streams = new Map<string, { lines: number; streams: number }>();
   for await (const batch of readLineBatches(source)) {
     for (const line of batch) {
-      const o = splitter.accept(line);
+      const o = parser.accept(line);
       if (o.kind === 'dead') dead.push(o);
       else if (o.kind === 'usage') {
         const id = o.value.summary?.summaryRecordId ?? '';
@@ -24,7 +24,7 @@ async function check(source: AsyncIterable<Buffer>, truth: GroundTruth, label: s
       }
     }
   }
-  const summary = splitter.finish();
+  const summary = parser.finish();
   assert.equal(summary.fileError, null, label);
   assert.equal(summary.counts.lines, truth.lines, label);
   assert.deepEqual(

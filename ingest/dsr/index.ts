@@ -1,6 +1,6 @@
-// DDEX DSR flat-file parsing: file names, cells, record layouts, and the line splitter.
-export { DsrSplitter, type DsrSplitterOptions } from './splitter.ts';
-export { splitDsrBatches, splitDsrStream } from './stream.ts';
+// DDEX DSR flat-file parsing: file names, cells, record layouts, and the line parser.
+export { DsrParser, type DsrParserOptions } from './parser.ts';
+export { parseDsrBatches, parseDsrStream } from './parse-stream.ts';
 export type {
   ContextOutcome,
   DeadOutcome,

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLines, type Line } from '../lines/line-reader.ts';
 import {
-  DsrSplitter,
+  DsrParser,
   compareWithHead,
   parseDsrFileName,
-  splitDsrBatches,
-  splitDsrStream,
+  parseDsrBatches,
+  parseDsrStream,
   type FileSummary,
   type LineOutcome,
   type UsageOutcome,
@@ -33,24 +33,24 @@ async function* once(data: Buffer): AsyncGenerator<Buffer> {
 async function parseBytes(
   data: Buffer,
   fileId = 'f1',
-): Promise<{ outcomes: LineOutcome[]; summary: FileSummary; splitter: DsrSplitter }> {
-  const splitter = new DsrSplitter({ fileId, sender: 'sample-sender' });
+): Promise<{ outcomes: LineOutcome[]; summary: FileSummary; parser: DsrParser }> {
+  const parser = new DsrParser({ fileId, sender: 'sample-sender' });
   const outcomes: LineOutcome[] = [];
-  for await (const line of readLines(once(data))) outcomes.push(splitter.accept(line));
-  return { outcomes, summary: splitter.finish(), splitter };
+  for await (const line of readLines(once(data))) outcomes.push(parser.accept(line));
+  return { outcomes, summary: parser.finish(), parser };
 }
 
 async function parseSample(
   name: string,
-): Promise<{ outcomes: LineOutcome[]; summary: FileSummary; splitter: DsrSplitter; lines: Line[] }> {
-  const splitter = new DsrSplitter({ fileId: 'f1', sender: 'sample-sender' });
+): Promise<{ outcomes: LineOutcome[]; summary: FileSummary; parser: DsrParser; lines: Line[] }> {
+  const parser = new DsrParser({ fileId: 'f1', sender: 'sample-sender' });
   const outcomes: LineOutcome[] = [];
   const lines: Line[] = [];
   for await (const line of readLines(createReadStream(path.join(samples, name), { highWaterMark: 64 }))) {
     lines.push(line);
-    outcomes.push(splitter.accept(line));
+    outcomes.push(parser.accept(line));
   }
-  return { outcomes, summary: splitter.finish(), splitter, lines };
+  return { outcomes, summary: parser.finish(), parser, lines };
 }
 
 function usages(outcomes: LineOutcome[]): UsageLine[] {
@@ -359,10 +359,10 @@ test('test_file_parser fragment: the escaped pipe and non-ASCII title reach a us
   for (const variant of ['legacy \\|', 'spec \\\\|']) {
     let data = await readFile(path.join(samples, FRAGMENT));
     if (variant.startsWith('spec')) data = Buffer.from(data.toString('utf8').replace('\\|', '\\\\|'), 'utf8');
-    const splitter = new DsrSplitter({ fileId: 'frag', sender: 's' });
+    const parser = new DsrParser({ fileId: 'frag', sender: 's' });
     let n = 0;
     for await (const line of readLines(once(data))) {
-      splitter.accept(line);
+      parser.accept(line);
       n = line.lineNumber;
     }
     // append a summary and usage lines that refer to the fragment's block 1
@@ -372,7 +372,7 @@ test('test_file_parser fragment: the escaped pipe and non-ASCII title reach a us
       'SU02\t1\tAdSupport\tT2\t\tRES1\tTRUE\t5',
     ];
     const out = more.map((text) =>
-      splitter.accept({ lineNumber: ++n, bytes: Buffer.from(text), byteOffset: 0 }),
+      parser.accept({ lineNumber: ++n, bytes: Buffer.from(text), byteOffset: 0 }),
     );
     const u = out[1];
     assert.equal(u?.kind, 'usage', variant);
@@ -388,14 +388,14 @@ test('test_file_parser fragment: the escaped pipe and non-ASCII title reach a us
       assert.equal(orphan.errorClass, 'ORPHANED');
       assert.equal(orphan.rootCauseLine, 4);
     }
-    const s = splitter.finish();
+    const s = parser.finish();
     assert.equal(s.counts.lines, 10);
     assert.equal(s.counts.lines, s.counts.emitted + s.counts.deadLettered + s.counts.context);
   }
 });
 
-test('splitDsrStream yields one outcome per line and returns the summary', async () => {
-  const gen = splitDsrStream(createReadStream(path.join(samples, BASIC)), { fileId: 'x', sender: 's' });
+test('parseDsrStream yields one outcome per line and returns the summary', async () => {
+  const gen = parseDsrStream(createReadStream(path.join(samples, BASIC)), { fileId: 'x', sender: 's' });
   let count = 0;
   let result = await gen.next();
   while (!result.done) {
@@ -406,8 +406,8 @@ test('splitDsrStream yields one outcome per line and returns the summary', async
   assert.deepEqual(result.value.counts, { lines: 33, emitted: 15, deadLettered: 0, context: 18 });
 });
 
-test('splitDsrBatches yields the outcomes of each chunk together', async () => {
-  const gen = splitDsrBatches(createReadStream(path.join(samples, UGC), { highWaterMark: 1024 }), {
+test('parseDsrBatches yields the outcomes of each chunk together', async () => {
+  const gen = parseDsrBatches(createReadStream(path.join(samples, UGC), { highWaterMark: 1024 }), {
     fileId: 'x',
     sender: 's',
   });

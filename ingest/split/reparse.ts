@@ -2,7 +2,7 @@ import type { FileRecord } from '../files/file-store.ts';
 import { readLineBatches } from '../lines/index.ts';
 import type { IngestRuntime } from '../runtime.ts';
 import { openContent } from './content.ts';
-import { parseFile, type LineOutcome } from './parse.ts';
+import { parseFile, type LineOutcome } from './parse-file.ts';
 
 // Ingest's entry points for the dead-letter component: it re-reads a landed file through
 // the same parser as the split, so a replayed line is judged exactly as it was first.

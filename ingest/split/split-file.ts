@@ -6,7 +6,7 @@ import { fileEvent } from '../files/file-events.ts';
 import type { FileRecord } from '../files/file-store.ts';
 import type { IngestRuntime } from '../runtime.ts';
 import { openContent } from './content.ts';
-import { parseFile, type LineOutcome, type ParseSummary } from './parse.ts';
+import { parseFile, type LineOutcome, type ParseSummary } from './parse-file.ts';
 import { UnrecoverableError } from './queue.ts';
 
 // Splitting one file: every line becomes a usage event, a dead letter or a context line.
@@ -234,7 +234,7 @@ async function splitContent(
 
 /**
  * The encoder of a file's usage lines. The DSR parser hands every usage line of a block the
- * same resource, release and summary objects (splitter.ts): each is encoded once.
+ * same resource, release and summary objects (ingest/dsr/parser.ts): each is encoded once.
  */
 export function usageEncoder(rt: IngestRuntime, format: FileRecord['format']): FieldEncoder<'UsageLine'> {
   return format === 'DSR'

@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DsrSplitter,
+  DsrParser,
   type DeadOutcome,
-  type DsrSplitterOptions,
+  type DsrParserOptions,
   type FileSummary,
   type LineOutcome,
 } from './index.ts';
@@ -46,20 +46,20 @@ interface Run {
 
 function run(
   lines: Array<string | Buffer | { text: string; tooLong: true; byteLength: number }>,
-  options: Partial<DsrSplitterOptions> = {},
+  options: Partial<DsrParserOptions> = {},
 ): Run {
-  const splitter = new DsrSplitter({ fileId: 'F', sender: 'S', ...options });
+  const parser = new DsrParser({ fileId: 'F', sender: 'S', ...options });
   let offset = 0;
   const outcomes = lines.map((l, i) => {
     const lineNumber = i + 1;
     let out: LineOutcome;
     if (typeof l === 'string' || Buffer.isBuffer(l)) {
       const bytes = Buffer.isBuffer(l) ? l : Buffer.from(l, 'utf8');
-      out = splitter.accept({ lineNumber, bytes, byteOffset: offset });
+      out = parser.accept({ lineNumber, bytes, byteOffset: offset });
       offset += bytes.length + 1;
     } else {
       const bytes = Buffer.from(l.text);
-      out = splitter.accept({
+      out = parser.accept({
         lineNumber,
         bytes,
         byteOffset: offset,
@@ -71,7 +71,7 @@ function run(
     assert.equal(out.lineNumber, lineNumber);
     return out;
   });
-  const summary = splitter.finish();
+  const summary = parser.finish();
   const c = summary.counts;
   assert.equal(c.lines, lines.length);
   assert.equal(c.lines, c.emitted + c.deadLettered + c.context, 'every line is accounted for exactly once');
@@ -438,7 +438,7 @@ test('INVALID_UTF8: offsets in the line and in the file; dependants are orphaned
   assert.match(o.message, /dead-lettered as INVALID_UTF8/);
 });
 
-test('LINE_TOO_LONG: from the line reader flag or the splitter limit; dependants are orphaned', () => {
+test('LINE_TOO_LONG: from the line reader flag or the parser limit; dependants are orphaned', () => {
   const long = as('1', 'A1', 'GBAHT0900441', { title: 'x'.repeat(300) });
   const r = run(
     [
@@ -497,8 +497,8 @@ test('fileError: the first record must be a HEAD', () => {
   );
 });
 
-test('the splitter exposes fileError as soon as the first record is seen', () => {
-  const s = new DsrSplitter({ fileId: 'F', sender: 'S' });
+test('the parser exposes fileError as soon as the first record is seen', () => {
+  const s = new DsrParser({ fileId: 'F', sender: 'S' });
   s.accept({ lineNumber: 1, bytes: Buffer.from('Title,Artist'), byteOffset: 0 });
   assert.match(s.fileError ?? '', /^not a DSR flat file/);
 });

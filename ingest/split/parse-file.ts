@@ -2,13 +2,13 @@ import type { Config } from '../../core/config/index.ts';
 import type { LineCounts } from '../../core/schemas/index.ts';
 import {
   compareWithHead,
-  DsrSplitter,
+  DsrParser,
   parseDsrFileName,
   type InputLine,
   type LineOutcome,
 } from '../dsr/index.ts';
 import { readLineBatches } from '../lines/index.ts';
-import { CsvSplitter, type CsvMapping } from '../csv/index.ts';
+import { CsvParser, type CsvMapping } from '../csv/index.ts';
 import type { FileFormat } from '../files/file-store.ts';
 
 export type { LineOutcome };
@@ -68,14 +68,14 @@ async function* parseDsr(
   options: ParseOptions,
 ): AsyncGenerator<LineOutcome[], ParseSummary> {
   const maxLineBytes = options.config.ingest.maxLineBytes;
-  const splitter = new DsrSplitter({ fileId: options.fileId, sender: options.sender, maxLineBytes });
+  const parser = new DsrParser({ fileId: options.fileId, sender: options.sender, maxLineBytes });
   for await (const lines of readLineBatches(source, { maxLineBytes })) {
     const out = new Array<LineOutcome>(lines.length);
-    for (let i = 0; i < lines.length; i++) out[i] = splitter.accept(replaced(lines[i]!, options.replace));
-    if (splitter.fileError) break;
+    for (let i = 0; i < lines.length; i++) out[i] = parser.accept(replaced(lines[i]!, options.replace));
+    if (parser.fileError) break;
     yield out;
   }
-  const summary = splitter.finish();
+  const summary = parser.finish();
   const warnings = [...summary.warnings];
   const name = parseDsrFileName(options.fileName);
   if (name.ok && summary.head) warnings.unshift(...compareWithHead(name.value, summary.head));
@@ -95,7 +95,7 @@ async function* parseCsv(
 ): AsyncGenerator<LineOutcome[], ParseSummary> {
   if (!options.csvMapping) throw new Error(`no CSV mapping for sender ${options.sender}`);
   const maxLineBytes = options.config.ingest.maxLineBytes;
-  const splitter = new CsvSplitter({
+  const parser = new CsvParser({
     fileId: options.fileId,
     sender: options.sender,
     mapping: options.csvMapping,
@@ -103,12 +103,12 @@ async function* parseCsv(
   });
   for await (const lines of readLineBatches(source, { maxLineBytes })) {
     const out: LineOutcome[] = [];
-    for (const line of lines) splitter.push(replaced(line, options.replace), out);
-    if (splitter.fileError && splitter.stopped) break;
+    for (const line of lines) parser.push(replaced(line, options.replace), out);
+    if (parser.fileError && parser.stopped) break;
     yield out;
   }
   const tail: LineOutcome[] = [];
-  const summary = splitter.finish(tail);
+  const summary = parser.finish(tail);
   if (tail.length) yield tail;
   return {
     fileError: summary.fileError,

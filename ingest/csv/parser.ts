@@ -1,5 +1,5 @@
 /**
- * CSV/TSV usage-report splitter: fed physical lines (ingest/lines), it gives exactly one
+ * CSV/TSV usage-report parser: fed physical lines (ingest/lines), it gives exactly one
  * outcome per preamble line, per header row and per record — a usage event, a dead letter or
  * a context line — using the sender's column mapping (mapping.ts).
  *
@@ -39,8 +39,7 @@
  */
 
 import { isUtf8 } from 'node:buffer';
-import type { LineCounts, Release, Resource, UsageLine } from '../../core/schemas/index.ts';
-import { isCanonicalIsrc, normaliseIsrc, normaliseIswc } from '../../core/identifiers/index.ts';
+import type { LineCounts, Release, Resource } from '../../core/schemas/index.ts';
 import type { ContextOutcome, DeadOutcome, DsrErrorClass, LineOutcome, UsageOutcome } from '../dsr/types.ts';
 import {
   DEFAULT_MAX_LINE_BYTES,
@@ -49,6 +48,7 @@ import {
   type LineReaderOptions,
 } from '../lines/line-reader.ts';
 import { findInvalidUtf8, hexByte } from '../lines/utf8.ts';
+import { UsageLineBuilder } from '../usage-line.ts';
 import {
   csvMappingSchema,
   headerKey,
@@ -59,17 +59,11 @@ import {
   type CsvTargetField,
 } from './mapping.ts';
 import { RecordScanner } from './scan.ts';
-import {
-  delimiterName,
-  parseDate,
-  parseDecimal,
-  parseDuration,
-  parsePlays,
-  playsProblem,
-  q,
-} from './values.ts';
+import { assign, KIND, readColumn, type FieldContext, type Fault, type MappedColumn } from './fields.ts';
+import { quoteValue as q } from '../../core/values/index.ts';
+import { delimiterName } from './messages.ts';
 
-/** Error classes the CSV splitter puts on dead letters (a subset of the DSR ones). */
+/** Error classes the CSV parser puts on dead letters (a subset of the DSR ones). */
 export type CsvErrorClass = Extract<
   DsrErrorClass,
   | 'INVALID_UTF8'
@@ -88,7 +82,7 @@ export const CSV_RECORD_TYPE = 'CSV';
 export const PREAMBLE_RECORD_TYPE = 'PREAMBLE';
 export const HEADER_RECORD_TYPE = 'HEADER';
 
-export interface CsvSplitterOptions {
+export interface CsvParserOptions {
   /** id of the file (derived from its content hash); lineId = `${fileId}:${lineNumber}` */
   fileId: string;
   /** the sender the file came from, copied to every event */
@@ -122,53 +116,10 @@ export interface CsvFileSummary {
   warnings: string[];
 }
 
-type Kind = 'isrc' | 'iswc' | 'plays' | 'decimal' | 'date' | 'duration' | 'multi' | 'text' | 'code';
-
-interface MappedColumn {
-  index: number;
-  /** header name as written in the file */
-  header: string;
-  field: CsvTargetField;
-  kind: Kind;
-  required: boolean;
-}
-
-interface Fault {
-  errorClass: CsvErrorClass;
-  message: string;
-  cell?: string;
-}
-
 interface LineSample {
   count: number;
   lines: number[];
 }
-
-const KIND: Record<CsvTargetField, Kind> = {
-  isrc: 'isrc',
-  iswc: 'iswc',
-  usages: 'plays',
-  priceConsumerPaid: 'decimal',
-  periodStart: 'date',
-  periodEnd: 'date',
-  durationSeconds: 'duration',
-  displayArtists: 'multi',
-  composers: 'multi',
-  publishers: 'multi',
-  title: 'text',
-  subTitle: 'text',
-  releaseTitle: 'text',
-  label: 'text',
-  territory: 'code',
-  currency: 'code',
-  salesTransactionId: 'code',
-  useType: 'code',
-  commercialModel: 'code',
-  dspResourceId: 'code',
-  resourceType: 'code',
-  icpn: 'code',
-  dspReleaseId: 'code',
-};
 
 const RELEASE_TARGETS: ReadonlySet<CsvTargetField> = new Set(RELEASE_FIELDS);
 const RESOURCE_TARGETS: ReadonlySet<CsvTargetField> = new Set(RESOURCE_FIELDS);
@@ -196,9 +147,8 @@ function isBlank(s: string): boolean {
 }
 
 /** Splits a CSV file into usage events, dead letters and context, one physical line at a time. */
-export class CsvSplitter {
-  private readonly fileId: string;
-  private readonly sender: string;
+export class CsvParser implements FieldContext {
+  private readonly usage: UsageLineBuilder;
   private readonly mapping: CsvMapping;
   private readonly maxLineBytes: number;
   private readonly maxRecordLines: number;
@@ -206,9 +156,9 @@ export class CsvSplitter {
   private readonly maxWarnings: number;
   private readonly scanner: RecordScanner;
   private readonly quoteByte: number;
-  private readonly dateFormat: CsvDateFormat;
-  private readonly decimalSeparator: '.' | ',';
-  private readonly multiSeparator: string;
+  readonly dateFormat: CsvDateFormat;
+  readonly decimalSeparator: '.' | ',';
+  readonly multiSeparator: string;
   private readonly required: ReadonlySet<CsvTargetField>;
 
   private phase: 'header' | 'data' | 'stopped' = 'header';
@@ -232,7 +182,7 @@ export class CsvSplitter {
   private usagesIndex = -1;
   private hasResource = false;
   private hasRelease = false;
-  private readonly dateCache = new Map<string, string | null>();
+  readonly dateCache = new Map<string, string | null>();
 
   // a record whose quoted field is still open at the end of its last line
   private pending: Line[] = [];
@@ -246,7 +196,7 @@ export class CsvSplitter {
   private readonly irregularRows: LineSample = { count: 0, lines: [] };
   private readonly multiLineRows: LineSample = { count: 0, lines: [] };
 
-  constructor(options: CsvSplitterOptions) {
+  constructor(options: CsvParserOptions) {
     const parsed = csvMappingSchema.safeParse(options.mapping);
     if (!parsed.success) {
       throw new RangeError(
@@ -254,8 +204,7 @@ export class CsvSplitter {
       );
     }
     const mapping = parsed.data;
-    this.fileId = options.fileId;
-    this.sender = options.sender;
+    this.usage = new UsageLineBuilder(options.fileId, options.sender, 'CSV');
     this.mapping = mapping;
     this.maxLineBytes = positive(options.maxLineBytes, DEFAULT_MAX_LINE_BYTES, 'maxLineBytes');
     this.maxRecordLines = positive(options.maxRecordLines, DEFAULT_MAX_RECORD_LINES, 'maxRecordLines');
@@ -283,7 +232,7 @@ export class CsvSplitter {
     return this.fileErrorText;
   }
 
-  /** True once the splitter takes no more input (the file was refused or given up). */
+  /** True once the parser takes no more input (the file was refused or given up). */
   get stopped(): boolean {
     return this.phase === 'stopped';
   }
@@ -653,28 +602,7 @@ export class CsvSplitter {
     const release: Release | null = this.hasRelease
       ? { releaseRef: null, dspReleaseId: null, icpn: null, title: null, displayArtists: [], label: null }
       : null;
-    const value: UsageLine = {
-      lineId: `${this.fileId}:${n}`,
-      fileId: this.fileId,
-      lineNumber: n,
-      sender: this.sender,
-      format: 'CSV',
-      recordType: CSV_RECORD_TYPE,
-      salesTransactionId: null,
-      usages: 0,
-      useType: null,
-      commercialModel: null,
-      territory: null,
-      periodStart: null,
-      periodEnd: null,
-      isRoyaltyBearing: null,
-      priceConsumerPaid: null,
-      currency: null,
-      resources: resource ? [resource] : [],
-      release,
-      summary: null,
-      extra: {},
-    };
+    const value = this.usage.start(n, CSV_RECORD_TYPE, resource ? [resource] : [], release, null);
     let faults: Fault[] | null = null;
     const plan = this.plan;
     for (let k = 0; k < plan.length; k++) {
@@ -693,98 +621,8 @@ export class CsvSplitter {
         if (col.required) (faults ??= []).push(this.missing(col));
         continue;
       }
-      switch (col.kind) {
-        case 'plays': {
-          const plays = parsePlays(v);
-          if (Number.isNaN(plays)) {
-            (faults ??= []).push({
-              errorClass: 'INVALID_NUMBER',
-              cell: col.header,
-              message: `column ${q(col.header)} (${col.field}) is ${q(raw)}: ${playsProblem(v)}`,
-            });
-          } else value.usages = plays;
-          break;
-        }
-        case 'isrc': {
-          if (isCanonicalIsrc(v)) (resource as Resource).isrc = v;
-          else {
-            const r = normaliseIsrc(v);
-            if (r.ok) (resource as Resource).isrc = r.value;
-            else {
-              (faults ??= []).push({
-                errorClass: 'INVALID_ISRC',
-                cell: col.header,
-                message: `column ${q(col.header)} (isrc): ${r.reason}`,
-              });
-            }
-          }
-          break;
-        }
-        case 'iswc': {
-          const r = normaliseIswc(v);
-          if (r.ok) (resource as Resource).iswc = r.value;
-          else {
-            (faults ??= []).push({
-              errorClass: 'INVALID_ISWC',
-              cell: col.header,
-              message: `column ${q(col.header)} (iswc): ${r.reason}`,
-            });
-          }
-          break;
-        }
-        case 'decimal': {
-          const d = parseDecimal(v, this.decimalSeparator);
-          if (d === null) {
-            (faults ??= []).push({
-              errorClass: 'INVALID_NUMBER',
-              cell: col.header,
-              message: `column ${q(col.header)} (${col.field}) is ${q(raw)}; expected a decimal number with ${q(this.decimalSeparator)} as decimal separator and no thousands separators (e.g. ${this.decimalSeparator === '.' ? '12.3456' : '12,3456'})`,
-            });
-          } else value.priceConsumerPaid = d;
-          break;
-        }
-        case 'date': {
-          let d = this.dateCache.get(v);
-          if (d === undefined) {
-            d = parseDate(v, this.dateFormat);
-            if (this.dateCache.size > 1000) this.dateCache.clear();
-            this.dateCache.set(v, d);
-          }
-          if (d === null) {
-            (faults ??= []).push({
-              errorClass: 'INVALID_DATE',
-              cell: col.header,
-              message: `column ${q(col.header)} (${col.field}) is ${q(raw)}; expected a date as ${this.dateFormat}`,
-            });
-          } else if (col.field === 'periodStart') value.periodStart = d;
-          else value.periodEnd = d;
-          break;
-        }
-        case 'duration': {
-          const s = parseDuration(v);
-          if (s === null) {
-            (faults ??= []).push({
-              errorClass: 'INVALID_DURATION',
-              cell: col.header,
-              message: `column ${q(col.header)} (durationSeconds) is ${q(raw)}; expected seconds (225), m:ss (3:45), h:mm:ss or ISO 8601 (PT3M45S)`,
-            });
-          } else (resource as Resource).durationSeconds = s;
-          break;
-        }
-        case 'multi': {
-          const list = this.multiTarget(col.field, resource as Resource);
-          if (raw.indexOf(this.multiSeparator) === -1) list.push(v);
-          else {
-            for (const part of raw.split(this.multiSeparator)) {
-              const t = part.trim();
-              if (t !== '') list.push(t);
-            }
-          }
-          break;
-        }
-        default:
-          assign(value, resource, release, col.field, v);
-      }
+      const fault = readColumn(this, col, raw, v, value, resource, release);
+      if (fault !== null) (faults ??= []).push(fault);
     }
     if (faults !== null) {
       const first = faults[0] as Fault;
@@ -807,12 +645,6 @@ export class CsvSplitter {
     this.counts.emitted++;
     const outcome: UsageOutcome = { kind: 'usage', lineNumber: n, value };
     out.push(outcome);
-  }
-
-  private multiTarget(field: CsvTargetField, resource: Resource): string[] {
-    if (field === 'composers') return resource.composers;
-    if (field === 'publishers') return resource.publishers;
-    return resource.displayArtists;
   }
 
   private missing(col: MappedColumn): Fault {
@@ -939,68 +771,16 @@ function positive(v: number | undefined, dflt: number, name: string): number {
   return x;
 }
 
-function assign(
-  value: UsageLine,
-  resource: Resource | null,
-  release: Release | null,
-  field: CsvTargetField,
-  v: string,
-): void {
-  switch (field) {
-    case 'title':
-      (resource as Resource).title = v;
-      return;
-    case 'subTitle':
-      (resource as Resource).subTitle = v;
-      return;
-    case 'dspResourceId':
-      (resource as Resource).dspResourceId = v;
-      return;
-    case 'resourceType':
-      (resource as Resource).resourceType = v;
-      return;
-    case 'releaseTitle':
-      (release as Release).title = v;
-      return;
-    case 'label':
-      (release as Release).label = v;
-      return;
-    case 'icpn':
-      (release as Release).icpn = v;
-      return;
-    case 'dspReleaseId':
-      (release as Release).dspReleaseId = v;
-      return;
-    case 'territory':
-      value.territory = v;
-      return;
-    case 'currency':
-      value.currency = v;
-      return;
-    case 'salesTransactionId':
-      value.salesTransactionId = v;
-      return;
-    case 'useType':
-      value.useType = v;
-      return;
-    case 'commercialModel':
-      value.commercialModel = v;
-      return;
-    default:
-      throw new Error(`no target for ${field}`);
-  }
-}
-
 /**
  * Splits a decompressed CSV byte stream: yields one outcome per preamble line, header row and
  * record, and returns the file summary when the stream ends (or when the file is refused or
  * given up — then the rest of the source is not read; check `fileError`).
  */
-export async function* splitCsvStream(
+export async function* parseCsvStream(
   source: AsyncIterable<Uint8Array | string>,
-  options: CsvSplitterOptions,
+  options: CsvParserOptions,
 ): AsyncGenerator<LineOutcome, CsvFileSummary, undefined> {
-  const splitter = new CsvSplitter(options);
+  const splitter = new CsvParser(options);
   const readerOptions: LineReaderOptions = {};
   if (options.maxLineBytes !== undefined) readerOptions.maxLineBytes = options.maxLineBytes;
   let out: LineOutcome[] = [];

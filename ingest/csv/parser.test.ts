@@ -13,7 +13,7 @@ import {
 } from '../../fixtures/index.ts';
 import type { ContextOutcome, DeadOutcome, LineOutcome } from '../dsr/types.ts';
 import { parseCsvMapping, type CsvMapping } from './mapping.ts';
-import { splitCsvStream, type CsvFileSummary, type CsvSplitterOptions } from './splitter.ts';
+import { parseCsvStream, type CsvFileSummary, type CsvParserOptions } from './parser.ts';
 
 const FIXTURE = 'ACMESTREAM_2020-06_usage_20200703T075930.csv';
 
@@ -32,9 +32,9 @@ async function* chunked(buf: Buffer, size: number): AsyncGenerator<Buffer> {
 async function collect(
   source: AsyncIterable<Uint8Array | string>,
   mapping: CsvMapping,
-  options: Partial<CsvSplitterOptions> = {},
+  options: Partial<CsvParserOptions> = {},
 ): Promise<Result> {
-  const gen = splitCsvStream(source, { fileId: 'F', sender: mapping.sender, mapping, ...options });
+  const gen = parseCsvStream(source, { fileId: 'F', sender: mapping.sender, mapping, ...options });
   const outcomes: LineOutcome[] = [];
   let r = await gen.next();
   while (!r.done) {
@@ -67,7 +67,7 @@ async function collect(
 function run(
   input: string | Buffer,
   mapping: CsvMapping,
-  options: Partial<CsvSplitterOptions> = {},
+  options: Partial<CsvParserOptions> = {},
   chunkSize = 13,
 ): Promise<Result> {
   const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
