@@ -3,21 +3,11 @@ import { Redis } from 'ioredis';
 import { CliError, printJson, printTable, serveUntilSignal, type CliContext } from '../core/cli/index.ts';
 import { KafkaClient } from '../core/kafka/index.ts';
 import { FileStore } from '../ingest/index.ts';
-import { ExportLockedError } from './lock.ts';
-import { parsePeriod, PeriodError, PeriodOverlapError } from './period.ts';
+import { parsePeriod } from './period.ts';
 import { compareWithLegacy, reconcileFile } from './reconcile.ts';
 import { exportRun, type ExportRunResult } from './run.ts';
 import { ExportService } from './service.ts';
 import { readExportInput } from './sources.ts';
-
-const period = (text: string) => {
-  try {
-    return parsePeriod(text);
-  } catch (err) {
-    if (err instanceof PeriodError) throw new CliError(err.message, 2);
-    throw err;
-  }
-};
 
 export function printRun(
   r: ExportRunResult,
@@ -50,11 +40,8 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
     )
     .option('--json', 'print the result as JSON')
     .action(async (opts: { period: string; json?: boolean }) => {
-      const result = await exportRun(ctx.config, ctx.logger, period(opts.period)).catch((err: unknown) => {
-        if (err instanceof PeriodOverlapError) throw new CliError(err.message, 2);
-        if (err instanceof ExportLockedError) throw new CliError(err.message, 1);
-        throw err;
-      });
+      // A coded ExportError (bad period, period exported already, locked) reaches the CLI's one mapping.
+      const result = await exportRun(ctx.config, ctx.logger, parsePeriod(opts.period));
       if (opts.json) return printJson(result);
       printRun(result);
       printTable(
@@ -115,7 +102,7 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
         const kafka = new KafkaClient(ctx.config, ctx.logger);
         const input = await readExportInput(ctx.config, ctx.logger, kafka);
         if (opts.against) {
-          const result = await compareWithLegacy(opts.against, input, period(opts.period!), {
+          const result = await compareWithLegacy(opts.against, input, parsePeriod(opts.period!), {
             currency: opts.currency,
           }).catch((err: Error) => {
             throw new CliError(err.message, 2);

@@ -6,20 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { overlappingPeriods } from './period.ts';
-
-export class ExportLockedError extends Error {
-  readonly code = 'EXPORT_LOCKED';
-  constructor(
-    readonly period: string,
-    readonly holder: string,
-    waitedMs: number,
-  ) {
-    super(
-      `export ${period}: another export of its quarter is running (${holder}); waited ${Math.round(waitedMs / 1000)} s, try again when it has finished`,
-    );
-    this.name = 'ExportLockedError';
-  }
-}
+import { ExportError } from './errors.ts';
 
 /** The lock's time to live; renewed every third of it, so a killed holder frees it soon. */
 const TTL_MS = 15000;
@@ -43,7 +30,7 @@ function deadHereHolder(token: string): boolean {
 
 /**
  * Runs `fn` holding the export lock of the period's quarter. Another holder is waited for
- * up to `waitMs`, then ExportLockedError; a holder on this host whose process has died is
+ * up to `waitMs`, then an EXPORT_LOCKED ExportError; a holder on this host whose process has died is
  * taken over at once.
  */
 export async function withExportLock<T>(
@@ -64,7 +51,10 @@ export async function withExportLock<T>(
       continue;
     }
     if (Date.now() - started >= waitMs)
-      throw new ExportLockedError(period, holder ?? 'just released', waitMs);
+      throw new ExportError(
+        'EXPORT_LOCKED',
+        `export ${period}: another export of its quarter is running (${holder ?? 'just released'}); waited ${Math.round(waitMs / 1000)} s, try again when it has finished`,
+      );
     await sleep(250);
   }
   const renew = setInterval(() => {

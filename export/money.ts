@@ -3,13 +3,7 @@
 // quantity so that a summary record's lines add up to exactly its net revenue (see
 // docs/export.md).
 
-export class MoneyError extends Error {
-  readonly code = 'BAD_DECIMAL';
-  constructor(readonly text: string) {
-    super(`not a decimal amount: ${JSON.stringify(text)}`);
-    this.name = 'MoneyError';
-  }
-}
+import { ExportError } from './errors.ts';
 
 /** Minor-unit digits of ISO 4217 currencies that do not use 2. */
 const MINOR_DIGITS: Record<string, number> = {
@@ -56,7 +50,8 @@ const DECIMAL = /^([+-]?)(\d*)(?:[.,](\d*))?$/;
 /** Decimal text ("13.19", "-0.5", "1,25") as an exact fraction units / 10^scale. */
 export function parseDecimal(text: string): { units: bigint; scale: number } {
   const m = DECIMAL.exec(text.trim());
-  if (!m || (m[2] === '' && (m[3] ?? '') === '')) throw new MoneyError(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === ''))
+    throw new ExportError('BAD_DECIMAL', `not a decimal amount: ${JSON.stringify(text)}`);
   const frac = m[3] ?? '';
   const units = BigInt(`${m[2] || '0'}${frac}`);
   return { units: m[1] === '-' ? -units : units, scale: frac.length };

@@ -3,7 +3,7 @@ import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportFileWritten } from '../core/schemas/index.ts';
 import type { ExportFile } from './files.ts';
-import { overlappingPeriods, PeriodOverlapError } from './period.ts';
+import { overlappingPeriods, periodOverlap } from './period.ts';
 
 /** What the export.statements event says of a file, but its period (the manifest's own). */
 export type ManifestEntry = Omit<ExportFileWritten, 'period'>;
@@ -79,10 +79,10 @@ export function outboxFile(outboxDir: string, relative: string): string {
  */
 export async function refuseOverlap(outboxDir: string, period: string): Promise<void> {
   for (const other of overlappingPeriods(period)) {
-    if (await readManifest(outboxDir, other)) throw new PeriodOverlapError(period, other);
+    if (await readManifest(outboxDir, other)) throw periodOverlap(period, other);
     for (const sub of ['statements', 'claims']) {
       const names = await readdir(path.join(outboxDir, other, sub)).catch(() => [] as string[]);
-      if (names.length > 0) throw new PeriodOverlapError(period, other);
+      if (names.length > 0) throw periodOverlap(period, other);
     }
   }
 }

@@ -1,19 +1,17 @@
 // Export periods: a month (2026-11) or a quarter (2026-Q4). A line belongs to the period
 // its usage starts in (periodStart, else periodEnd).
 
-export class PeriodError extends Error {
-  readonly code = 'BAD_PERIOD';
-  constructor(readonly text: string) {
-    super(`not a period: ${JSON.stringify(text)} (expected a month like 2026-11 or a quarter like 2026-Q4)`);
-    this.name = 'PeriodError';
-  }
-}
+import { ExportError } from './errors.ts';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const QUARTER = /^(\d{4})-Q([1-4])$/;
 
 export function parsePeriod(text: string): string {
-  if (!MONTH.test(text) && !QUARTER.test(text)) throw new PeriodError(text);
+  if (!MONTH.test(text) && !QUARTER.test(text))
+    throw new ExportError(
+      'BAD_PERIOD',
+      `not a period: ${JSON.stringify(text)} (expected a month like 2026-11 or a quarter like 2026-Q4)`,
+    );
   return text;
 }
 
@@ -40,16 +38,10 @@ export function overlappingPeriods(period: string): string[] {
   return [`${period.slice(0, 4)}-Q${Math.ceil(Number(period.slice(5, 7)) / 3)}`];
 }
 
-/** A period refused because a month or quarter overlapping it has been exported already. */
-export class PeriodOverlapError extends Error {
-  readonly code = 'PERIOD_ALREADY_EXPORTED';
-  constructor(
-    readonly period: string,
-    readonly exported: string,
-  ) {
-    super(
-      `cannot export ${period}: ${exported} has been exported already (its files are in the outbox), and a month and its quarter would put the same usage in two statements; export ${exported} again instead`,
-    );
-    this.name = 'PeriodOverlapError';
-  }
+/** A period refused because a month or quarter overlapping it (`exported`) has been exported already. */
+export function periodOverlap(period: string, exported: string): ExportError {
+  return new ExportError(
+    'PERIOD_ALREADY_EXPORTED',
+    `cannot export ${period}: ${exported} has been exported already (its files are in the outbox), and a month and its quarter would put the same usage in two statements; export ${exported} again instead`,
+  );
 }

@@ -8,6 +8,7 @@ import { formatMinor, toMinor } from './money.ts';
 import { entryOf, readManifest } from './outbox.ts';
 import { monthOf } from './period.ts';
 import type { InputBuilder } from './sources.ts';
+import { ExportError } from './errors.ts';
 
 export interface ReconcileStep {
   step: string;
@@ -159,16 +160,6 @@ export interface LegacyDifference {
   what: string;
 }
 
-export class LegacyError extends Error {
-  constructor(
-    readonly code: 'BAD_LEGACY_CELL' | 'CURRENCY_NEEDED',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LegacyError';
-  }
-}
-
 const CURRENCY = /^[A-Z]{3}$/;
 
 /**
@@ -189,7 +180,7 @@ export async function compareWithLegacy(
   const ourCurrencies = [...new Set(model.works.map((w) => w.currency))].sort();
   const given = options.currency?.toUpperCase();
   if (given !== undefined && !CURRENCY.test(given))
-    throw new LegacyError(
+    throw new ExportError(
       'CURRENCY_NEEDED',
       `--currency ${JSON.stringify(options.currency)} is not an ISO 4217 code`,
     );
@@ -251,7 +242,7 @@ function legacyTotals(
     const [workId = '', usages = '', amount = '', currencyCell = ''] = r;
     const where = (cell: number) => `${o.legacyCsv} line ${i + 1}, cell ${cell}`;
     if (!/^-?\d+$/.test(usages))
-      throw new LegacyError(
+      throw new ExportError(
         'BAD_LEGACY_CELL',
         `${where(2)}: usage ${JSON.stringify(usages)} is not a whole number`,
       );
@@ -260,7 +251,7 @@ function legacyTotals(
     try {
       minor = toMinor(amount, currency || null);
     } catch {
-      throw new LegacyError(
+      throw new ExportError(
         'BAD_LEGACY_CELL',
         `${where(3)}: amount ${JSON.stringify(amount)} is not a decimal`,
       );
@@ -279,7 +270,7 @@ function legacyCurrency(
   if (cell !== '') {
     const currency = cell.toUpperCase();
     if (!CURRENCY.test(currency))
-      throw new LegacyError(
+      throw new ExportError(
         'BAD_LEGACY_CELL',
         `${where(4)}: currency ${JSON.stringify(cell)} is not an ISO 4217 code`,
       );
@@ -287,7 +278,7 @@ function legacyCurrency(
   }
   if (o.given) return o.given;
   if (o.ourCurrencies.length <= 1) return o.ourCurrencies[0] ?? '';
-  throw new LegacyError(
+  throw new ExportError(
     'CURRENCY_NEEDED',
     `${where(4)}: no currency cell, and ${o.period} has amounts in ${o.ourCurrencies.join(', ')}: give the legacy amounts' currency with --currency (or a 4th column)`,
   );

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { type Caller, errorSchema } from '../core/http/index.ts';
+import type { FastifyInstance } from 'fastify';
+import { type Caller, errorSchema, sendError } from '../core/http/index.ts';
 import { outboxFile, readManifest, type ManifestEntry } from './outbox.ts';
 
 const PERIOD = '^\\d{4}-(0[1-9]|1[0-2]|Q[1-4])$';
@@ -73,11 +73,6 @@ const DOWNLOAD_SCHEMA = {
 
 /** The export's routes: the list of written files and their download, per caller. */
 export async function exportRoutes(app: FastifyInstance, options: { outboxDir: string }): Promise<void> {
-  const fail = (reply: FastifyReply, statusCode: number, code: string, message: string) =>
-    reply
-      .code(statusCode)
-      .send({ statusCode, code, error: statusCode === 404 ? 'Not Found' : 'Bad Request', message });
-
   app.get<{ Querystring: { period?: string } }>('/v1/exports', LIST_SCHEMA, async (request) => {
     const periods = request.query.period ? [request.query.period] : await periodsIn(options.outboxDir);
     const files = [];
@@ -99,14 +94,14 @@ export async function exportRoutes(app: FastifyInstance, options: { outboxDir: s
       const entry = (await readManifest(options.outboxDir, period))?.files.find((f) => f.path === path);
       // Another holder's file is answered like a missing one: its existence is not told.
       if (!entry || !maySee(request.caller, entry))
-        return fail(reply, 404, 'NO_SUCH_EXPORT', `no export ${path}`);
+        return sendError(reply, 404, 'NO_SUCH_EXPORT', `no export ${path}`);
       let content: string;
       try {
         content = await readFile(outboxFile(options.outboxDir, path), 'utf8');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
         // Listed by the manifest, removed since by a re-export that no longer produces it.
-        return fail(
+        return sendError(
           reply,
           404,
           'EXPORT_FILE_GONE',

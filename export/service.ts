@@ -4,7 +4,8 @@ import { KafkaClient, type Consumer, type Producer } from '../core/kafka/index.t
 import type { Logger } from '../core/log/index.ts';
 import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';
 import { topicName } from '../core/topics/index.ts';
-import { monthOf, PeriodOverlapError } from './period.ts';
+import { ExportError } from './errors.ts';
+import { monthOf } from './period.ts';
 import { exportRun, type ExportRunResult } from './run.ts';
 import { readExportInput } from './sources.ts';
 
@@ -115,7 +116,7 @@ export class ExportService {
           result = await exportRun(this.config, this.logger, month, { input });
         } catch (err) {
           // Its quarter was exported by hand: retrying would not change that.
-          if (!(err instanceof PeriodOverlapError)) throw err;
+          if (!(err instanceof ExportError && err.code === 'PERIOD_ALREADY_EXPORTED')) throw err;
           this.logger.error({ period: month, err: err.message }, 'export: month left out');
           continue;
         }
