@@ -4,6 +4,7 @@
 // docs/export.md).
 
 import { ExportError } from './errors.ts';
+import { scanLooseDecimal } from '../core/values/index.ts';
 
 /** Minor-unit digits of ISO 4217 currencies that do not use 2. */
 const MINOR_DIGITS: Record<string, number> = {
@@ -45,16 +46,12 @@ export function roundDiv(n: bigint, d: bigint): bigint {
   return q;
 }
 
-const DECIMAL = /^([+-]?)(\d*)(?:[.,](\d*))?$/;
-
 /** Decimal text ("13.19", "-0.5", "1,25") as an exact fraction units / 10^scale. */
 export function parseDecimal(text: string): { units: bigint; scale: number } {
-  const m = DECIMAL.exec(text.trim());
-  if (!m || (m[2] === '' && (m[3] ?? '') === ''))
-    throw new ExportError('BAD_DECIMAL', `not a decimal amount: ${JSON.stringify(text)}`);
-  const frac = m[3] ?? '';
-  const units = BigInt(`${m[2] || '0'}${frac}`);
-  return { units: m[1] === '-' ? -units : units, scale: frac.length };
+  const d = scanLooseDecimal(text.trim());
+  if (!d) throw new ExportError('BAD_DECIMAL', `not a decimal amount: ${JSON.stringify(text)}`);
+  const units = BigInt(`${d.whole || '0'}${d.fraction}`);
+  return { units: d.negative ? -units : units, scale: d.fraction.length };
 }
 
 /** Decimal text rounded to the currency's minor units. */

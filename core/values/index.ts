@@ -9,6 +9,7 @@ export {
   parseDecimal,
   parseDigits,
   scanDecimal,
+  scanLooseDecimal,
 } from './numbers.ts';
 export {
   DATE_LAYOUTS,

@@ -86,3 +86,28 @@ export function hasFraction(s: string): boolean {
   for (let i = dot + 1; i < s.length; i++) if (s.charCodeAt(i) !== 48) return true;
   return false;
 }
+
+/**
+ * A decimal as people write amounts by hand (a legacy system's CSV): an optional sign, digits
+ * on either side of a '.' or ',' with at least one digit in all (`.5`, `5.`, `1,25`). Returns
+ * the sign, whole and fraction digits, or null.
+ */
+export function scanLooseDecimal(s: string): { negative: boolean; whole: string; fraction: string } | null {
+  const n = s.length;
+  let i = 0;
+  const c0 = s.charCodeAt(0);
+  if (c0 === MINUS || c0 === PLUS) i = 1;
+  const wholeStart = i;
+  while (i < n && isDigitCode(s.charCodeAt(i))) i++;
+  const whole = s.slice(wholeStart, i);
+  let fraction = '';
+  if (i < n) {
+    if (s[i] !== '.' && s[i] !== ',') return null;
+    const fracStart = ++i;
+    while (i < n && isDigitCode(s.charCodeAt(i))) i++;
+    if (i < n) return null;
+    fraction = s.slice(fracStart);
+  }
+  if (whole === '' && fraction === '') return null;
+  return { negative: c0 === MINUS, whole, fraction };
+}

@@ -15,6 +15,7 @@ import {
   parseIsoDate,
   parseSimpleDuration,
   quoteValue,
+  scanLooseDecimal,
 } from './index.ts';
 
 test('whole numbers: signed integers, digits only, at most 15 digits for parseDigits', () => {
@@ -67,4 +68,12 @@ test('booleans and quoting', () => {
   assert.equal(parseBool('maybe'), null);
   assert.equal(quoteValue('x'.repeat(70)), JSON.stringify(`${'x'.repeat(60)}…`));
   assert.equal(quoteValue('abcdef', 3), '"abc…"');
+});
+
+test('scanLooseDecimal reads amounts written by hand, and nothing else', () => {
+  assert.deepEqual(scanLooseDecimal('.5'), { negative: false, whole: '', fraction: '5' });
+  assert.deepEqual(scanLooseDecimal('-12,50'), { negative: true, whole: '12', fraction: '50' });
+  assert.deepEqual(scanLooseDecimal('5.'), { negative: false, whole: '5', fraction: '' });
+  for (const bad of ['', '-', '.', '1e3', '1.2.3', '1 000', '12a'])
+    assert.equal(scanLooseDecimal(bad), null, bad);
 });

@@ -1,6 +1,8 @@
 // Reading the fields of a fixed-width CWR record through its layout (layouts.ts): each
 // field's text checked by its kind, a record's fields into a CwrRecord.
 
+import { isDigits } from '../../core/values/index.ts';
+
 export type CwrVersion = '2.1' | '2.2';
 
 /**
@@ -42,14 +44,6 @@ export type FieldValue = string | number | null;
 
 function columns(def: FieldDef): string {
   return def.length === 1 ? `column ${def.start}` : `columns ${def.start}-${def.start + def.length - 1}`;
-}
-
-function isDigits(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
 }
 
 /** The raw text of a field; a line shorter than the layout reads as blanks (trailing spaces are often trimmed). */
