@@ -8,8 +8,15 @@ import {
   type IngestRuntime,
 } from '../ingest/index.ts';
 import { correctionTarget } from './correction-target.ts';
-import { parseCorrectionFile, type CorrectionError } from './correction-file.ts';
-import { DEFAULT_MAX_REPLAYS, planReplay, ReplayRun, withOrphans, type ReplayResult } from './replay-run.ts';
+import { parseCorrectionFile, type CorrectionError, type CorrectionRow } from './correction-file.ts';
+import {
+  DEFAULT_MAX_REPLAYS,
+  planReplay,
+  ReplayRun,
+  withOrphans,
+  type PlannedReplay,
+  type ReplayResult,
+} from './replay-run.ts';
 
 // A correction file takes the split worker's place of a report: its rows replace dead lines
 // of earlier files of the same sender, which are replayed with them (replay-lines.ts). The
@@ -45,6 +52,17 @@ export async function splitCorrection(
   }
 }
 
+/** The dead lines a correction file's rows point at, or the rows' errors. */
+interface CorrectionTargets {
+  targets: DeadLetterItem[];
+  /** the corrected bytes, by line id */
+  replace: Map<string, Buffer>;
+  /** every dead letter of each file the rows correct, by file id */
+  originals: Map<string, DeadLetterItem[]>;
+  /** lines an earlier attempt of this file settled, with their result then */
+  earlier: Map<string, ReplayResult>;
+}
+
 async function splitWith(
   rt: IngestRuntime,
   record: FileRecord,
@@ -60,45 +78,10 @@ async function splitWith(
   const { rows, errors } = parseCorrectionFile(lines);
   for (const row of tooLong)
     errors.unshift({ row, cell: 'CorrectedLine', message: `longer than ${maxLineBytes} bytes` });
-
-  const targets: DeadLetterItem[] = [];
-  const replace = new Map<string, Buffer>();
-  const originals = new Map<string, DeadLetterItem[]>();
-  /** lines an earlier attempt of this file settled, with their result then */
-  const earlier = new Map<string, ReplayResult>();
-  if (errors.length === 0) {
-    const files = await rt.files.list({ sender: record.sender, limit: 100000 });
-    const allDead = await dead.list();
-    const settledBy = await dead.settledBy(allDead.map((d) => d.lineId));
-    allDead.forEach((d, i) => {
-      if (settledBy[i]?.runId === run.runId) earlier.set(d.lineId, settledBy[i]!.result as ReplayResult);
-    });
-    for (const row of rows) {
-      const target = correctionTarget(files, record.sender, row);
-      if (!target.ok) {
-        errors.push({ row: row.row, cell: target.cell, message: target.message });
-        continue;
-      }
-      const original = target.file;
-      if (!originals.has(original.fileId))
-        originals.set(
-          original.fileId,
-          allDead.filter((d) => d.fileId === original.fileId),
-        );
-      const item = originals.get(original.fileId)!.find((d) => d.lineNumber === row.lineNumber);
-      if (!item || !(REPLAYABLE_STATES.has(item.state) || earlier.has(item.lineId))) {
-        errors.push({
-          row: row.row,
-          cell: 'LineNumber',
-          message: `line ${row.lineNumber} of ${original.fileName} is ${item ? `a dead letter in state ${item.state}` : 'not a dead letter'}: nothing to correct`,
-        });
-        continue;
-      }
-      targets.push(item);
-      replace.set(item.lineId, row.correctedLine);
-    }
-  }
   if (errors.length) return reject(rt, record, errors);
+  const found = await findTargets(rt, record, dead, run, rows, errors);
+  if (errors.length) return reject(rt, record, errors);
+  const { targets, replace, originals, earlier } = found;
 
   // Lines orphaned by a corrected resource or release line come back with it. Lines an
   // earlier attempt settled are planned too (their outcome counts below) but not replayed.
@@ -107,11 +90,6 @@ async function splitWith(
     .filter((d) => REPLAYABLE_STATES.has(d.state) && !earlier.has(d.lineId));
   const planned = await planReplay(rt, withOrphans(all, targets), replace);
   const toReplay = planned.filter((p) => !earlier.has(p.item.lineId));
-  const tallyOf = (results: Map<string, ReplayResult>, ids: string[]) => {
-    const out: Partial<Record<ReplayResult, number>> = {};
-    for (const id of ids) out[results.get(id)!] = (out[results.get(id)!] ?? 0) + 1;
-    return out;
-  };
   // A line another run (a `dlq replay`) holds is not touched: the file is refused, naming it.
   const held = await dead.claim(
     toReplay.map((p) => p.item.lineId),
@@ -131,30 +109,105 @@ async function splitWith(
   }
   const replayed = await run.apply(toReplay, {
     maxReplays: DEFAULT_MAX_REPLAYS,
-    audit: (results) =>
-      [...originals.keys()].flatMap((fileId) => {
-        const lineIds = toReplay.filter((p) => p.item.fileId === fileId).map((p) => p.item.lineId);
-        if (lineIds.length === 0) return [];
-        return [
-          auditMessage(
-            {
-              action: 'correction',
-              by: `sender:${record.sender}`,
-              scope: { correctionFileId: record.fileId, correctionFileName: record.fileName, fileId },
-              lineIds,
-              result: tallyOf(results, lineIds),
-            },
-            fileId,
-          ),
-        ];
-      }),
+    audit: (results) => correctionAudit(record, [...originals.keys()], toReplay, results),
     ...(hooks.afterCommit ? { afterCommit: hooks.afterCommit } : {}),
   });
-  const results = new Map([...earlier, ...replayed]);
+  await completeCorrection(rt, record, lines, found, planned, new Map([...earlier, ...replayed]));
+  return 'split';
+}
+
+/** Finds each row's dead line; a row that points at none gets an error in `errors`. */
+async function findTargets(
+  rt: IngestRuntime,
+  record: FileRecord,
+  dead: DeadLetters,
+  run: ReplayRun,
+  rows: CorrectionRow[],
+  errors: CorrectionError[],
+): Promise<CorrectionTargets> {
+  const found: CorrectionTargets = {
+    targets: [],
+    replace: new Map(),
+    originals: new Map(),
+    earlier: new Map(),
+  };
+  const files = await rt.files.list({ sender: record.sender, limit: 100000 });
+  const allDead = await dead.list();
+  const settledBy = await dead.settledBy(allDead.map((d) => d.lineId));
+  allDead.forEach((d, i) => {
+    if (settledBy[i]?.runId === run.runId) found.earlier.set(d.lineId, settledBy[i]!.result as ReplayResult);
+  });
+  for (const row of rows) {
+    const target = correctionTarget(files, record.sender, row);
+    if (!target.ok) {
+      errors.push({ row: row.row, cell: target.cell, message: target.message });
+      continue;
+    }
+    const original = target.file;
+    if (!found.originals.has(original.fileId))
+      found.originals.set(
+        original.fileId,
+        allDead.filter((d) => d.fileId === original.fileId),
+      );
+    const item = found.originals.get(original.fileId)!.find((d) => d.lineNumber === row.lineNumber);
+    if (!item || !(REPLAYABLE_STATES.has(item.state) || found.earlier.has(item.lineId))) {
+      errors.push({
+        row: row.row,
+        cell: 'LineNumber',
+        message: `line ${row.lineNumber} of ${original.fileName} is ${item ? `a dead letter in state ${item.state}` : 'not a dead letter'}: nothing to correct`,
+      });
+      continue;
+    }
+    found.targets.push(item);
+    found.replace.set(item.lineId, row.correctedLine);
+  }
+  return found;
+}
+
+/** How many lines had each result. */
+function tallyOf(results: Map<string, ReplayResult>, ids: string[]): Partial<Record<ReplayResult, number>> {
+  const out: Partial<Record<ReplayResult, number>> = {};
+  for (const id of ids) out[results.get(id)!] = (out[results.get(id)!] ?? 0) + 1;
+  return out;
+}
+
+/** One audit record per corrected file: who corrected which lines, with what result. */
+function correctionAudit(
+  record: FileRecord,
+  fileIds: string[],
+  toReplay: PlannedReplay[],
+  results: Map<string, ReplayResult>,
+) {
+  return fileIds.flatMap((fileId) => {
+    const lineIds = toReplay.filter((p) => p.item.fileId === fileId).map((p) => p.item.lineId);
+    if (lineIds.length === 0) return [];
+    return [
+      auditMessage(
+        {
+          action: 'correction',
+          by: `sender:${record.sender}`,
+          scope: { correctionFileId: record.fileId, correctionFileName: record.fileName, fileId },
+          lineIds,
+          result: tallyOf(results, lineIds),
+        },
+        fileId,
+      ),
+    ];
+  });
+}
+
+/** The correction file's own accounting and warnings, published and recorded: it is split. */
+async function completeCorrection(
+  rt: IngestRuntime,
+  record: FileRecord,
+  lines: Buffer[],
+  { targets, originals }: CorrectionTargets,
+  planned: PlannedReplay[],
+  results: Map<string, ReplayResult>,
+): Promise<void> {
   const tally = (ids: string[]) => tallyOf(results, ids);
   const producer = await rt.producer();
-
-  // The correction file's own accounting: each line counted where it went.
+  // each line counted where it went
   const counts = correctionCounts(
     lines.length,
     lines.slice(1).filter((l) => l.length === 0).length,
@@ -187,7 +240,6 @@ async function splitWith(
     progress: { lines: lines.length, percent: 100 },
     completedAt: new Date().toISOString(),
   });
-  return 'split';
 }
 
 /**
