@@ -89,6 +89,12 @@ export async function splitFile(
   }
 }
 
+/**
+ * Parses the file and commits it batch by batch. Longer than most functions here on purpose:
+ * the checkpoint, the pending batch and the commits in flight are one piece of state that
+ * the commit closure and the read loop share; cut apart, they would travel as a bag of
+ * mutable fields.
+ */
 async function splitContent(
   rt: IngestRuntime,
   record: FileRecord,
@@ -194,6 +200,30 @@ async function splitContent(
   }
   while (inFlight.length > 0) await inFlight.shift();
 
+  return completeSplit(
+    rt,
+    record,
+    summary,
+    { lastLine, committedAny, resumedDone: checkpoint.done },
+    commit,
+    onProgress,
+  );
+}
+
+/**
+ * The end of a split: a file refused before any commit is rejected; otherwise its summary
+ * (counts, footer check, systemic warning) is committed with the last batch and recorded.
+ */
+async function completeSplit(
+  rt: IngestRuntime,
+  record: FileRecord,
+  summary: ParseSummary,
+  at: { lastLine: number; committedAny: boolean; resumedDone: boolean },
+  commit: (events: FileEvent[], done: boolean) => Promise<void>,
+  onProgress: (p: SplitProgress) => Promise<void>,
+): Promise<SplitOutcome> {
+  const { fileId } = record;
+  const { lastLine, committedAny } = at;
   if (summary.fileError && !committedAny) {
     const reason = summary.fileError;
     await rt.fileEvents.publish(await rt.producer(), fileEvent(record, 'REJECTED', { reason }));
@@ -216,7 +246,7 @@ async function splitContent(
     systemic,
     warnings,
   });
-  if (!checkpoint.done) await commit([completed], true);
+  if (!at.resumedDone) await commit([completed], true);
   await rt.files.update(fileId, {
     state: 'split',
     counts,
