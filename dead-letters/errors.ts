@@ -4,17 +4,13 @@ import { TallylineError, type ErrorKind } from '../core/errors/index.ts';
 // that cannot be done as asked.
 export type DeadLetterErrorCode = 'NOT_REPLAYABLE' | 'UNKNOWN_LINE' | 'BAD_CORRECTIONS' | 'IN_PROGRESS';
 
-const KIND: Record<DeadLetterErrorCode, ErrorKind> = {
-  NOT_REPLAYABLE: 'conflict',
-  UNKNOWN_LINE: 'not-found',
-  BAD_CORRECTIONS: 'invalid',
-  IN_PROGRESS: 'conflict',
-};
-
 export class DeadLetterError extends TallylineError<DeadLetterErrorCode> {
-  constructor(code: DeadLetterErrorCode, message: string) {
-    super(code, message, KIND[code]);
-  }
+  static override readonly kinds: Record<DeadLetterErrorCode, ErrorKind> = {
+    NOT_REPLAYABLE: 'conflict',
+    UNKNOWN_LINE: 'not-found',
+    BAD_CORRECTIONS: 'invalid',
+    IN_PROGRESS: 'conflict',
+  };
 }
 
 /** Lines another replay run holds: nothing of this run was published. */

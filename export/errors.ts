@@ -10,18 +10,14 @@ export type ExportErrorCode =
   | 'BAD_LEGACY_CELL'
   | 'CURRENCY_NEEDED';
 
-const KIND: Record<ExportErrorCode, ErrorKind> = {
-  BAD_PERIOD: 'invalid',
-  // asked for the wrong period: the message names the one to export instead
-  PERIOD_ALREADY_EXPORTED: 'invalid',
-  EXPORT_LOCKED: 'conflict',
-  BAD_DECIMAL: 'unprocessable',
-  BAD_LEGACY_CELL: 'invalid',
-  CURRENCY_NEEDED: 'invalid',
-};
-
 export class ExportError extends TallylineError<ExportErrorCode> {
-  constructor(code: ExportErrorCode, message: string) {
-    super(code, message, KIND[code]);
-  }
+  static override readonly kinds: Record<ExportErrorCode, ErrorKind> = {
+    BAD_PERIOD: 'invalid',
+    // asked for the wrong period: the message names the one to export instead
+    PERIOD_ALREADY_EXPORTED: 'invalid',
+    EXPORT_LOCKED: 'conflict',
+    BAD_DECIMAL: 'unprocessable',
+    BAD_LEGACY_CELL: 'invalid',
+    CURRENCY_NEEDED: 'invalid',
+  };
 }

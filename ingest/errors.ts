@@ -3,15 +3,11 @@ import { TallylineError, type ErrorKind } from '../core/errors/index.ts';
 // Ingest's coded errors: a file refused at intake, before any line of it is read.
 export type IngestErrorCode = 'BAD_FILE_NAME' | 'TOO_LARGE' | 'GZIP_BOMB' | 'BAD_GZIP';
 
-const KIND: Record<IngestErrorCode, ErrorKind> = {
-  BAD_FILE_NAME: 'invalid',
-  TOO_LARGE: 'too-large',
-  GZIP_BOMB: 'unprocessable',
-  BAD_GZIP: 'unprocessable',
-};
-
 export class IngestError extends TallylineError<IngestErrorCode> {
-  constructor(code: IngestErrorCode, message: string) {
-    super(code, message, KIND[code]);
-  }
+  static override readonly kinds: Record<IngestErrorCode, ErrorKind> = {
+    BAD_FILE_NAME: 'invalid',
+    TOO_LARGE: 'too-large',
+    GZIP_BOMB: 'unprocessable',
+    BAD_GZIP: 'unprocessable',
+  };
 }

@@ -21,14 +21,19 @@ export type ErrorKind =
   | 'failed';
 
 export class TallylineError<Code extends string = string> extends Error {
+  /** A component's error type may list the kind of each of its codes here, once. */
+  static readonly kinds: Readonly<Record<string, ErrorKind>> = {};
+  readonly kind: ErrorKind;
+
   constructor(
     readonly code: Code,
     message: string,
-    readonly kind: ErrorKind = 'invalid',
+    kind?: ErrorKind,
     options?: ErrorOptions,
   ) {
     super(message, options);
     this.name = new.target.name;
+    this.kind = kind ?? (new.target as typeof TallylineError).kinds[code] ?? 'invalid';
   }
 }
 
