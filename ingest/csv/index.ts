@@ -23,10 +23,10 @@ export {
   CsvParser,
   HEADER_RECORD_TYPE,
   PREAMBLE_RECORD_TYPE,
-  parseCsvStream,
   type CsvErrorClass,
   type CsvFileSummary,
   type CsvParserOptions,
 } from './parser.ts';
+export { parseCsvStream } from './parse-stream.ts';
 export { RecordScanner, type ScanResult } from './scan.ts';
 export type { ContextOutcome, DeadOutcome, LineOutcome, UsageOutcome } from '../dsr/types.ts';

@@ -41,12 +41,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { LineCounts, Release, Resource } from '../../core/schemas/index.ts';
 import type { ContextOutcome, DeadOutcome, DsrErrorClass, LineOutcome, UsageOutcome } from '../dsr/types.ts';
-import {
-  DEFAULT_MAX_LINE_BYTES,
-  readLineBatches,
-  type Line,
-  type LineReaderOptions,
-} from '../lines/line-reader.ts';
+import { DEFAULT_MAX_LINE_BYTES, type Line } from '../lines/line-reader.ts';
 import { findInvalidUtf8, hexByte } from '../lines/utf8.ts';
 import { UsageLineBuilder } from '../usage-line.ts';
 import {
@@ -769,31 +764,4 @@ function positive(v: number | undefined, dflt: number, name: string): number {
   const x = v ?? dflt;
   if (!Number.isInteger(x) || x < 1) throw new RangeError(`${name} must be a positive integer, got ${x}`);
   return x;
-}
-
-/**
- * Splits a decompressed CSV byte stream: yields one outcome per preamble line, header row and
- * record, and returns the file summary when the stream ends (or when the file is refused or
- * given up — then the rest of the source is not read; check `fileError`).
- */
-export async function* parseCsvStream(
-  source: AsyncIterable<Uint8Array | string>,
-  options: CsvParserOptions,
-): AsyncGenerator<LineOutcome, CsvFileSummary, undefined> {
-  const splitter = new CsvParser(options);
-  const readerOptions: LineReaderOptions = {};
-  if (options.maxLineBytes !== undefined) readerOptions.maxLineBytes = options.maxLineBytes;
-  let out: LineOutcome[] = [];
-  for await (const batch of readLineBatches(source, readerOptions)) {
-    for (let i = 0; i < batch.length; i++) splitter.push(batch[i] as Line, out);
-    if (out.length > 0) {
-      const ready = out;
-      out = [];
-      for (let i = 0; i < ready.length; i++) yield ready[i] as LineOutcome;
-    }
-    if (splitter.stopped) break;
-  }
-  const summary = splitter.finish(out);
-  for (let i = 0; i < out.length; i++) yield out[i] as LineOutcome;
-  return summary;
 }
