@@ -44,19 +44,12 @@ import type { ContextOutcome, DeadOutcome, DsrErrorClass, LineOutcome, UsageOutc
 import { DEFAULT_MAX_LINE_BYTES, type Line } from '../lines/line-reader.ts';
 import { findInvalidUtf8, hexByte } from '../lines/utf8.ts';
 import { UsageLineBuilder } from '../usage-line.ts';
-import {
-  csvMappingSchema,
-  headerKey,
-  RELEASE_FIELDS,
-  RESOURCE_FIELDS,
-  type CsvDateFormat,
-  type CsvMapping,
-  type CsvTargetField,
-} from './mapping.ts';
+import { csvMappingSchema, type CsvDateFormat, type CsvMapping, type CsvTargetField } from './mapping.ts';
 import { RecordScanner } from './scan.ts';
-import { assign, KIND, readColumn, type FieldContext, type Fault, type MappedColumn } from './fields.ts';
+import { assign, readColumn, type FieldContext, type Fault, type MappedColumn } from './fields.ts';
 import { quoteValue as q } from '../../core/values/index.ts';
-import { delimiterName } from './messages.ts';
+import { delimiterName, listFirst } from './messages.ts';
+import { HeaderSearch, type CsvLayout, type ExtraColumn } from './header.ts';
 
 /** Error classes the CSV parser puts on dead letters (a subset of the DSR ones). */
 export type CsvErrorClass = Extract<
@@ -116,18 +109,8 @@ interface LineSample {
   lines: number[];
 }
 
-const RELEASE_TARGETS: ReadonlySet<CsvTargetField> = new Set(RELEASE_FIELDS);
-const RESOURCE_TARGETS: ReadonlySet<CsvTargetField> = new Set(RESOURCE_FIELDS);
-
-const BOM = [0xef, 0xbb, 0xbf] as const;
 const DEFAULT_MAX_RECORD_LINES = 100;
 const DEFAULT_MAX_QUOTE_ERRORS = 100;
-const OTHER_DELIMITERS = [',', ';', '\t', '|'];
-
-function listFirst(items: string[], n = 10): string {
-  return items.length <= n ? items.join(', ') : `${items.slice(0, n).join(', ')} … (${items.length} in all)`;
-}
-
 function sample(s: LineSample, line: number): void {
   s.count++;
   if (s.lines.length < 10) s.lines.push(line);
@@ -165,15 +148,14 @@ export class CsvParser implements FieldContext {
   private physicalLines = 0;
 
   // header phase
-  private readonly preamble: number[] = [];
-  private bestCandidate: { line: number; missing: string[] } | null = null;
+  private readonly headerSearch: HeaderSearch;
   private headerLineNumber: number | null = null;
   private header: string[] = [];
 
   // data phase
   private width = 0;
   private plan: MappedColumn[] = [];
-  private extraColumns: { index: number; name: string }[] = [];
+  private extraColumns: ExtraColumn[] = [];
   private usagesIndex = -1;
   private hasResource = false;
   private hasRelease = false;
@@ -217,6 +199,9 @@ export class CsvParser implements FieldContext {
     this.decimalSeparator = mapping.decimalSeparator;
     this.multiSeparator = mapping.multiValueSeparator;
     this.required = new Set<CsvTargetField>([...(mapping.required ?? []), 'usages']);
+    this.headerSearch = new HeaderSearch(mapping, this.scanner, this.maxLineBytes, this.required, (message) =>
+      this.warn(message),
+    );
     if (mapping.sender !== options.sender) {
       this.warn(`the mapping is for sender ${mapping.sender}, the file comes from ${options.sender}`);
     }
@@ -242,19 +227,7 @@ export class CsvParser implements FieldContext {
 
   /** Ends the file: resolves a record left open, and returns the summary. */
   finish(out: LineOutcome[]): CsvFileSummary {
-    if (this.phase === 'header') {
-      const m = this.mapping;
-      const last = this.physicalLines;
-      if (last === 0) this.stop('the file is empty');
-      else if (m.findHeader && last >= m.headerLine) this.stop(this.noHeaderText(m.headerLine, last));
-      else if (m.findHeader) {
-        this.stop(
-          `the file ends at line ${last}, before line ${m.headerLine} where the search for the header row starts`,
-        );
-      } else {
-        this.stop(`the file ends at line ${last}, before the header row expected at line ${m.headerLine}`);
-      }
-    }
+    if (this.phase === 'header') this.stop(this.headerSearch.endOfFile(this.physicalLines));
     while (this.phase === 'data' && this.pending.length > 0) {
       const last = this.pending[this.pending.length - 1] as Line;
       this.unbalanced(`is not closed before the end of the file (line ${last.lineNumber})`, out);
@@ -291,148 +264,26 @@ export class CsvParser implements FieldContext {
   }
 
   // ---------------------------------------------------------------------------------------
-  // preamble and header
+  // preamble and header (header.ts)
 
   private headerPhaseLine(line: Line, out: LineOutcome[]): void {
-    const m = this.mapping;
-    const n = line.lineNumber;
-    let bytes = line.bytes;
-    if (n === 1 && bytes.length >= 3 && bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2]) {
-      bytes = bytes.subarray(3);
-      if (!m.bom)
-        this.warn(
-          'the file starts with a UTF-8 byte order mark, which the mapping does not expect; it was ignored',
-        );
-    }
-    if (n < m.headerLine) {
-      this.preamble.push(n);
-      return;
-    }
-    const read = this.readHeader(line, bytes);
-    if (!m.findHeader) {
-      if ('problem' in read) return this.stop(`the header row (line ${n}) ${read.problem}`);
-      const matched = this.matchHeader(read.cells);
-      if (matched.missing.length > 0) {
-        return this.stop(
-          `the header row (line ${n}) lacks the mapped column(s) ${matched.missing.map((h) => q(h)).join(', ')}; its columns are ${listFirst(read.cells.map((c) => q(c)))}${this.delimiterHint(bytes)}`,
-        );
-      }
-      return this.startData(n, read.cells, out);
-    }
-    if (!('problem' in read)) {
-      const matched = this.matchHeader(read.cells);
-      if (matched.missing.length === 0) return this.startData(n, read.cells, out);
-      if (this.bestCandidate === null || matched.missing.length < this.bestCandidate.missing.length) {
-        this.bestCandidate = { line: n, missing: matched.missing };
-      }
-    }
-    this.preamble.push(n);
-    if (n >= m.headerLine + m.findHeader.maxLines - 1) this.stop(this.noHeaderText(m.headerLine, n));
+    const step = this.headerSearch.line(line);
+    if (step === 'refused') return this.stop(this.headerSearch.fileError as string);
+    if (step === 'found') this.startData(this.headerSearch.layout as CsvLayout, out);
   }
 
-  private noHeaderText(from: number, to: number): string {
-    const names = Object.keys(this.mapping.columns).map((h) => q(h));
-    let text =
-      from === to
-        ? `no header row: line ${from} does not contain all mapped columns (${listFirst(names)})`
-        : `no header row: none of lines ${from}–${to} contains all mapped columns (${listFirst(names)})`;
-    const best = this.bestCandidate;
-    if (best !== null && best.missing.length < names.length) {
-      text += `; the closest, line ${best.line}, lacks ${best.missing.map((h) => q(h)).join(', ')}`;
-    }
-    return text;
-  }
-
-  private readHeader(line: Line, bytes: Buffer): { cells: string[] } | { problem: string } {
-    if (line.tooLong === true) return { problem: `is longer than ${this.maxLineBytes} bytes` };
-    const text = bytes.toString('utf8');
-    const r = this.scanner.scan(text);
-    if (r.kind === 'open') {
-      return { problem: `has an unbalanced quote in cell ${r.cell + 1} (a header row must be one line)` };
-    }
-    if (r.kind === 'error') return { problem: `cannot be read: ${r.message}` };
-    return { cells: r.cells };
-  }
-
-  /** Mapped header names (as in the mapping) not found among `cells`. */
-  private matchHeader(cells: string[]): { missing: string[] } {
-    const present = new Set(cells.map(headerKey));
-    return { missing: Object.keys(this.mapping.columns).filter((h) => !present.has(headerKey(h))) };
-  }
-
-  /** When the header would hold every mapped column if split on another delimiter. */
-  private delimiterHint(bytes: Buffer): string {
-    const text = bytes.toString('utf8');
-    for (const d of OTHER_DELIMITERS) {
-      if (d === this.mapping.delimiter || !text.includes(d)) continue;
-      const keys = new Set(
-        new RecordScanner(d, this.mapping.quote === d ? '"' : this.mapping.quote)
-          .cellsOf(text)
-          .map(headerKey),
-      );
-      if (Object.keys(this.mapping.columns).every((h) => keys.has(headerKey(h)))) {
-        return ` — split on ${delimiterName(d)} instead of ${delimiterName(this.mapping.delimiter)} it has them all: is the mapping's delimiter right?`;
-      }
-    }
-    return '';
-  }
-
-  private startData(n: number, cells: string[], out: LineOutcome[]): void {
-    const byKey = new Map<string, number[]>();
-    cells.forEach((c, i) => {
-      const k = headerKey(c);
-      const list = byKey.get(k);
-      if (list) list.push(i);
-      else byKey.set(k, [i]);
-    });
-    const plan: MappedColumn[] = [];
-    const mappedIdx = new Set<number>();
-    for (const [header, field] of Object.entries(this.mapping.columns)) {
-      const idx = byKey.get(headerKey(header)) as number[];
-      if (idx.length > 1) {
-        return this.stop(
-          `the header row (line ${n}) has the mapped column ${q(header)} ${idx.length} times (cells ${idx.map((i) => i + 1).join(', ')}); which one to read is ambiguous`,
-        );
-      }
-      const index = idx[0] as number;
-      const written = (cells[index] as string).trim();
-      if (written !== header.trim()) {
-        this.warn(
-          `column ${q(written)} (cell ${index + 1}) was matched to the mapping's ${q(header)} ignoring case and spaces`,
-        );
-      }
-      mappedIdx.add(index);
-      plan.push({ index, header: written, field, kind: KIND[field], required: this.required.has(field) });
-    }
-    plan.sort((a, b) => a.index - b.index);
-    const extra: { index: number; name: string }[] = [];
-    const used = new Set<string>();
-    cells.forEach((c, index) => {
-      if (mappedIdx.has(index)) return;
-      let name = c.trim() === '' ? `column ${index + 1}` : c.trim();
-      if (used.has(name)) {
-        const renamed = `${name} (column ${index + 1})`;
-        this.warn(
-          `the header row has the unmapped column ${q(name)} more than once; cell ${index + 1} goes to extra as ${q(renamed)}`,
-        );
-        name = renamed;
-      }
-      used.add(name);
-      extra.push({ index, name });
-    });
-    this.plan = plan;
-    this.extraColumns = extra;
-    this.usagesIndex = (plan.find((p) => p.field === 'usages') as MappedColumn).index;
-    this.hasResource = plan.some((p) => RESOURCE_TARGETS.has(p.field));
-    this.hasRelease = plan.some((p) => RELEASE_TARGETS.has(p.field));
-    this.width = cells.length;
-    this.header = cells.map((c) => c.trim());
-    this.headerLineNumber = n;
-    if (this.mapping.findHeader && n !== this.mapping.headerLine) {
-      this.warn(`the header row was found at line ${n} (${this.preamble.length} preamble line(s))`);
-    }
-    for (const p of this.preamble) this.context(p, PREAMBLE_RECORD_TYPE, out);
-    this.context(n, HEADER_RECORD_TYPE, out);
+  /** Yields the preamble and the header row as context, and reads records from now on. */
+  private startData(layout: CsvLayout, out: LineOutcome[]): void {
+    this.plan = layout.plan;
+    this.extraColumns = layout.extraColumns;
+    this.usagesIndex = layout.usagesIndex;
+    this.hasResource = layout.hasResource;
+    this.hasRelease = layout.hasRelease;
+    this.width = layout.width;
+    this.header = layout.header;
+    this.headerLineNumber = layout.line;
+    for (const p of this.headerSearch.preamble) this.context(p, PREAMBLE_RECORD_TYPE, out);
+    this.context(layout.line, HEADER_RECORD_TYPE, out);
     this.phase = 'data';
   }
 
@@ -631,7 +482,7 @@ export class CsvParser implements FieldContext {
     }
     const extra = this.extraColumns;
     for (let k = 0; k < extra.length; k++) {
-      const e = extra[k] as { index: number; name: string };
+      const e = extra[k] as ExtraColumn;
       if (e.index >= cells.length) break;
       const v = cells[e.index] as string;
       if (!isBlank(v)) value.extra[e.name] = v;
