@@ -45,7 +45,8 @@ import { DEFAULT_MAX_LINE_BYTES, type Line } from '../lines/line-reader.ts';
 import { findInvalidUtf8, hexByte } from '../lines/utf8.ts';
 import { UsageLineBuilder } from '../usage-line.ts';
 import { csvMappingSchema, type CsvDateFormat, type CsvMapping, type CsvTargetField } from './mapping.ts';
-import { RecordScanner } from './scan.ts';
+import { isBlank, RecordScanner } from './scan.ts';
+import { OpenRecord } from './open-record.ts';
 import { assign, readColumn, type FieldContext, type Fault, type MappedColumn } from './fields.ts';
 import { quoteValue as q } from '../../core/values/index.ts';
 import { delimiterName, listFirst } from './messages.ts';
@@ -120,10 +121,6 @@ function linesText(s: LineSample): string {
   return s.lines.join(', ') + (s.count > s.lines.length ? ' …' : '');
 }
 
-function isBlank(s: string): boolean {
-  return s.length === 0 || s.trim() === '';
-}
-
 /** Splits a CSV file into usage events, dead letters and context, one physical line at a time. */
 export class CsvParser implements FieldContext {
   private readonly usage: UsageLineBuilder;
@@ -162,10 +159,7 @@ export class CsvParser implements FieldContext {
   readonly dateCache = new Map<string, string | null>();
 
   // a record whose quoted field is still open at the end of its last line
-  private pending: Line[] = [];
-  private pendingText = '';
-  private pendingBytes = 0;
-  private pendingCell = -1;
+  private readonly open: OpenRecord;
   private quoteErrors = 0;
 
   private readonly blankRows: LineSample = { count: 0, lines: [] };
@@ -199,6 +193,7 @@ export class CsvParser implements FieldContext {
     this.decimalSeparator = mapping.decimalSeparator;
     this.multiSeparator = mapping.multiValueSeparator;
     this.required = new Set<CsvTargetField>([...(mapping.required ?? []), 'usages']);
+    this.open = new OpenRecord(this.scanner, this.quoteByte, this.maxLineBytes, this.maxRecordLines);
     this.headerSearch = new HeaderSearch(mapping, this.scanner, this.maxLineBytes, this.required, (message) =>
       this.warn(message),
     );
@@ -228,9 +223,9 @@ export class CsvParser implements FieldContext {
   /** Ends the file: resolves a record left open, and returns the summary. */
   finish(out: LineOutcome[]): CsvFileSummary {
     if (this.phase === 'header') this.stop(this.headerSearch.endOfFile(this.physicalLines));
-    while (this.phase === 'data' && this.pending.length > 0) {
-      const last = this.pending[this.pending.length - 1] as Line;
-      this.unbalanced(`is not closed before the end of the file (line ${last.lineNumber})`, out);
+    while (this.phase === 'data' && this.open.isOpen) {
+      this.open.endOfFile();
+      this.unbalanced(out);
     }
     if (this.blankRows.count > 0) {
       this.warn(`${this.blankRows.count} blank row(s) were skipped (lines ${linesText(this.blankRows)})`);
@@ -280,6 +275,7 @@ export class CsvParser implements FieldContext {
     this.hasResource = layout.hasResource;
     this.hasRelease = layout.hasRelease;
     this.width = layout.width;
+    this.open.width = layout.width;
     this.header = layout.header;
     this.headerLineNumber = layout.line;
     for (const p of this.headerSearch.preamble) this.context(p, PREAMBLE_RECORD_TYPE, out);
@@ -291,7 +287,7 @@ export class CsvParser implements FieldContext {
   // records
 
   private dataLine(line: Line, out: LineOutcome[]): void {
-    if (this.pending.length > 0) return this.continuation(line, out);
+    if (this.open.isOpen) return this.continuation(line, out);
     if (line.tooLong === true) return this.tooLong(line, out);
     const bytes = line.bytes;
     if (bytes.length === 0) {
@@ -313,83 +309,33 @@ export class CsvParser implements FieldContext {
         message: `the row cannot be split into cells: ${r.message}`,
       });
     }
-    this.pending = [{ ...line, bytes: Buffer.from(bytes) }];
-    this.pendingText = text;
-    this.pendingBytes = bytes.length;
-    this.pendingCell = r.cell;
+    this.open.start(line, text, r.cell);
   }
 
   /** The next line while a quoted field is open. */
   private continuation(line: Line, out: LineOutcome[]): void {
-    if (line.tooLong === true) {
-      this.unbalanced(
-        `is still open when line ${line.lineNumber}, longer than ${this.maxLineBytes} bytes, follows`,
-        out,
-      );
-      if (this.phase === 'data') this.dataLine(line, out);
+    const open = this.open;
+    const step = open.add(line);
+    if (step === 'open') return;
+    if (step === 'unbalanced') {
+      this.unbalanced(out);
+      // a line too long to join the record was not added to it: it is read on its own
+      if (line.tooLong === true && this.phase === 'data') this.dataLine(line, out);
       return;
     }
-    const prev = this.pending[this.pending.length - 1] as Line;
-    const eol = line.byteOffset - (prev.byteOffset + prev.bytes.length) === 2 ? '\r\n' : '\n';
-    this.pending.push({ ...line, bytes: Buffer.from(line.bytes) });
-    this.pendingBytes += eol.length + line.bytes.length;
-    if (this.pending.length > this.maxRecordLines) {
-      return this.unbalanced(
-        `is still open after ${this.maxRecordLines} lines (a quoted value may span at most ${this.maxRecordLines} lines)`,
-        out,
-      );
-    }
-    if (this.pendingBytes > this.maxLineBytes) {
-      return this.unbalanced(
-        `is still open after ${this.pendingBytes} bytes, over the limit of ${this.maxLineBytes}`,
-        out,
-      );
-    }
-    const text = line.bytes.toString('utf8');
-    this.pendingText += eol + text;
-    // without a quote character on this line, the open quoted field cannot close on it
-    if (line.bytes.indexOf(this.quoteByte) === -1) return;
-    const r = this.scanner.scan(this.pendingText);
-    if (r.kind === 'open') return;
-    if (r.kind === 'error')
-      return this.unbalanced(`makes the following lines unreadable (${r.message})`, out);
-    const cells = r.cells;
-    if (!this.cellCountOk(cells)) {
-      return this.unbalanced(
-        `closes only on line ${line.lineNumber}, and the row so formed has ${cells.length} cells where the header has ${this.width}`,
-        out,
-      );
-    }
-    const lines = this.pending;
-    this.pending = [];
-    this.pendingText = '';
-    this.pendingBytes = 0;
+    const lines = open.take();
     sample(this.multiLineRows, (lines[0] as Line).lineNumber);
-    if (r.irregular) sample(this.irregularRows, (lines[0] as Line).lineNumber);
-    this.record(lines, cells, out);
+    if (open.irregular) sample(this.irregularRows, (lines[0] as Line).lineNumber);
+    this.record(lines, open.cells, out);
   }
 
   /**
-   * The pending record cannot be read: dead-letters the line it starts on alone, and feeds the
+   * The open record cannot be read: dead-letters the line it starts on alone, and feeds the
    * lines after it again.
    */
-  private unbalanced(why: string, out: LineOutcome[]): void {
-    const [first, ...rest] = this.pending as [Line, ...Line[]];
-    const cellIndex = this.pendingCell;
-    this.pending = [];
-    this.pendingText = '';
-    this.pendingBytes = 0;
-    const column =
-      cellIndex >= 0 && cellIndex < this.header.length
-        ? ` in column ${q(this.header[cellIndex] as string)}`
-        : '';
-    const fault: Fault = {
-      errorClass: 'WRONG_CELL_COUNT',
-      message:
-        `unbalanced quote: the quoted value${column} (cell ${cellIndex + 1}) that opens on this line ${why}; ` +
-        `this line is dead-lettered on its own and reading resumes at line ${first.lineNumber + 1}`,
-    };
-    if (column !== '') fault.cell = this.header[cellIndex] as string;
+  private unbalanced(out: LineOutcome[]): void {
+    const fault = this.open.fault(this.header, (this.open.lines[0] as Line).lineNumber);
+    const [first, ...rest] = this.open.take() as [Line, ...Line[]];
     this.dead([first], out, fault);
     this.quoteErrors++;
     if (this.quoteErrors > this.maxQuoteErrors) {
@@ -401,13 +347,6 @@ export class CsvParser implements FieldContext {
       if (this.phase !== 'data') return;
       this.dataLine(l, out);
     }
-  }
-
-  private cellCountOk(cells: string[]): boolean {
-    if (cells.length === this.width) return true;
-    if (cells.length < this.width) return cells.length === 1 && isBlank(cells[0] as string);
-    for (let i = this.width; i < cells.length; i++) if (!isBlank(cells[i] as string)) return false;
-    return true;
   }
 
   /** One complete record: validate it and build the usage event. */
@@ -599,7 +538,7 @@ export class CsvParser implements FieldContext {
   private stop(fileError: string): void {
     this.fileErrorText = fileError;
     this.phase = 'stopped';
-    this.pending = [];
+    this.open.take();
   }
 
   private warn(message: string): void {
