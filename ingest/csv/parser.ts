@@ -42,14 +42,13 @@ import { isUtf8 } from 'node:buffer';
 import type { LineCounts, Release, Resource } from '../../core/schemas/index.ts';
 import type { ContextOutcome, DeadOutcome, DsrErrorClass, LineOutcome, UsageOutcome } from '../dsr/types.ts';
 import { DEFAULT_MAX_LINE_BYTES, type Line } from '../lines/line-reader.ts';
-import { findInvalidUtf8, hexByte } from '../lines/utf8.ts';
 import { UsageLineBuilder } from '../usage-line.ts';
 import { csvMappingSchema, type CsvDateFormat, type CsvMapping, type CsvTargetField } from './mapping.ts';
 import { isBlank, RecordScanner } from './scan.ts';
 import { OpenRecord } from './open-record.ts';
+import { firstOf, invalidUtf8, longRow, missingCell, shortRow, tooLong } from './row-faults.ts';
 import { assign, readColumn, type FieldContext, type Fault, type MappedColumn } from './fields.ts';
 import { quoteValue as q } from '../../core/values/index.ts';
-import { delimiterName, listFirst } from './messages.ts';
 import { HeaderSearch, type CsvLayout, type ExtraColumn } from './header.ts';
 
 /** Error classes the CSV parser puts on dead letters (a subset of the DSR ones). */
@@ -288,7 +287,7 @@ export class CsvParser implements FieldContext {
 
   private dataLine(line: Line, out: LineOutcome[]): void {
     if (this.open.isOpen) return this.continuation(line, out);
-    if (line.tooLong === true) return this.tooLong(line, out);
+    if (line.tooLong === true) return this.dead([line], out, tooLong(line, this.maxLineBytes));
     const bytes = line.bytes;
     if (bytes.length === 0) {
       sample(this.blankRows, line.lineNumber);
@@ -361,32 +360,25 @@ export class CsvParser implements FieldContext {
       return this.context(n, '', out);
     }
     if (cells.length !== width) {
-      if (cells.length < width) return this.dead(lines, out, this.shortRow(cells));
+      if (cells.length < width)
+        return this.dead(
+          lines,
+          out,
+          shortRow(cells, this.header, this.headerLineNumber, this.mapping.delimiter),
+        );
       for (let i = width; i < cells.length; i++) {
-        if (!isBlank(cells[i] as string)) return this.dead(lines, out, this.longRow(cells));
+        if (!isBlank(cells[i] as string))
+          return this.dead(
+            lines,
+            out,
+            longRow(cells, this.header, this.headerLineNumber, this.mapping.delimiter),
+          );
       }
       sample(this.trailingEmpty, n);
     }
 
-    const resource: Resource | null = this.hasResource
-      ? {
-          resourceRef: null,
-          dspResourceId: null,
-          isrc: null,
-          title: null,
-          subTitle: null,
-          displayArtists: [],
-          durationSeconds: null,
-          resourceType: null,
-          iswc: null,
-          composers: [],
-          publishers: [],
-          sourceLineNumber: n,
-        }
-      : null;
-    const release: Release | null = this.hasRelease
-      ? { releaseRef: null, dspReleaseId: null, icpn: null, title: null, displayArtists: [], label: null }
-      : null;
+    const resource = this.hasResource ? emptyResource(n) : null;
+    const release = this.hasRelease ? emptyRelease() : null;
     const value = this.usage.start(n, CSV_RECORD_TYPE, resource ? [resource] : [], release, null);
     let faults: Fault[] | null = null;
     const plan = this.plan;
@@ -395,7 +387,7 @@ export class CsvParser implements FieldContext {
       const raw = cells[col.index] as string;
       if (col.kind === 'text') {
         if (isBlank(raw)) {
-          if (col.required) (faults ??= []).push(this.missing(col));
+          if (col.required) (faults ??= []).push(missingCell(col));
           continue;
         }
         assign(value, resource, release, col.field, raw);
@@ -403,22 +395,13 @@ export class CsvParser implements FieldContext {
       }
       const v = raw.trim();
       if (v === '') {
-        if (col.required) (faults ??= []).push(this.missing(col));
+        if (col.required) (faults ??= []).push(missingCell(col));
         continue;
       }
       const fault = readColumn(this, col, raw, v, value, resource, release);
       if (fault !== null) (faults ??= []).push(fault);
     }
-    if (faults !== null) {
-      const first = faults[0] as Fault;
-      if (faults.length > 1) {
-        first.message += ` (also: ${faults
-          .slice(1)
-          .map((f) => `${f.errorClass} ${f.message}`)
-          .join('; ')})`;
-      }
-      return this.dead(lines, out, first);
-    }
+    if (faults !== null) return this.dead(lines, out, firstOf(faults));
     const extra = this.extraColumns;
     for (let k = 0; k < extra.length; k++) {
       const e = extra[k] as ExtraColumn;
@@ -432,77 +415,18 @@ export class CsvParser implements FieldContext {
     out.push(outcome);
   }
 
-  private missing(col: MappedColumn): Fault {
-    return {
-      errorClass: 'MISSING_REQUIRED_CELL',
-      cell: col.header,
-      message: `column ${q(col.header)} (${col.field}) is empty; a value is required`,
-    };
-  }
-
-  private shortRow(cells: string[]): Fault {
-    const missing = this.header.slice(cells.length).map((h) => q(h));
-    return {
-      errorClass: 'WRONG_CELL_COUNT',
-      message:
-        `the row has ${cells.length} cell(s) but the header (line ${this.headerLineNumber}) has ${this.width} columns; ` +
-        `${listFirst(missing, 5)} ${missing.length === 1 ? 'is' : 'are'} missing — was the row cut short, or are its values separated by something other than ${delimiterName(this.mapping.delimiter)}?`,
-    };
-  }
-
-  private longRow(cells: string[]): Fault {
-    const extra = cells.slice(this.width).map((c) => q(c));
-    return {
-      errorClass: 'WRONG_CELL_COUNT',
-      message:
-        `the row has ${cells.length} cells but the header (line ${this.headerLineNumber}) has ${this.width} columns; ` +
-        `the extra cell(s) ${listFirst(extra, 5)} — does a value contain ${delimiterName(this.mapping.delimiter)} without being quoted?`,
-    };
-  }
-
   private invalidUtf8(lines: Line[], out: LineOutcome[]): void {
-    const bytes = this.recordBytes(lines);
-    const at = findInvalidUtf8(bytes);
-    const prefix = bytes.subarray(0, at).toString('utf8');
-    const cellIndex = this.scanner.cellAt(prefix, prefix.length);
-    const column = cellIndex < this.header.length ? (this.header[cellIndex] as string) : null;
-    const fault: Fault = {
-      errorClass: 'INVALID_UTF8',
-      message:
-        `invalid UTF-8: byte ${hexByte(bytes[at] ?? 0)} at byte ${at} of the row (byte ${(lines[0] as Line).byteOffset + at} of the file), ` +
-        `in cell ${cellIndex + 1}${column !== null ? ` (column ${q(column)})` : ''}; the file must be UTF-8 ` +
-        '(a byte like this usually means the text was written as Latin-1 or Windows-1252)',
-    };
-    if (column !== null) fault.cell = column;
-    this.dead(lines, out, fault, bytes);
-  }
-
-  private tooLong(line: Line, out: LineOutcome[]): void {
-    const length = line.byteLength ?? line.bytes.length;
-    this.dead([line], out, {
-      errorClass: 'LINE_TOO_LONG',
-      message: `the line is ${length} bytes long, over the limit of ${this.maxLineBytes} bytes; only its first ${line.bytes.length} bytes are kept in this dead letter`,
-    });
+    const bytes = recordBytes(lines);
+    this.dead(
+      lines,
+      out,
+      invalidUtf8(bytes, (lines[0] as Line).byteOffset, this.scanner, this.header),
+      bytes,
+    );
   }
 
   // ---------------------------------------------------------------------------------------
   // outcomes and bookkeeping
-
-  /** The record's bytes as in the file: its lines with the line breaks between them. */
-  private recordBytes(lines: Line[]): Buffer {
-    if (lines.length === 1) return Buffer.from((lines[0] as Line).bytes);
-    const parts: Buffer[] = [];
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i] as Line;
-      parts.push(l.bytes);
-      const next = lines[i + 1];
-      if (next !== undefined) {
-        const gap = next.byteOffset - (l.byteOffset + l.bytes.length);
-        parts.push(gap === 2 ? CRLF : LF);
-      }
-    }
-    return Buffer.concat(parts);
-  }
 
   private context(lineNumber: number, recordType: string, out: LineOutcome[]): void {
     this.counts.lines++;
@@ -519,7 +443,7 @@ export class CsvParser implements FieldContext {
     const o: DeadOutcome = {
       kind: 'dead',
       lineNumber: first.lineNumber,
-      bytes: bytes ?? this.recordBytes(lines),
+      bytes: bytes ?? recordBytes(lines),
       byteOffset: first.byteOffset,
       stage:
         fault.errorClass === 'INVALID_UTF8' ||
@@ -549,6 +473,45 @@ export class CsvParser implements FieldContext {
 
 const CRLF = Buffer.from('\r\n');
 const LF = Buffer.from('\n');
+
+/** The record's bytes as in the file: its lines with the line breaks between them. */
+function recordBytes(lines: Line[]): Buffer {
+  if (lines.length === 1) return Buffer.from((lines[0] as Line).bytes);
+  const parts: Buffer[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i] as Line;
+    parts.push(l.bytes);
+    const next = lines[i + 1];
+    if (next !== undefined) {
+      const gap = next.byteOffset - (l.byteOffset + l.bytes.length);
+      parts.push(gap === 2 ? CRLF : LF);
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+/** The resource a record's mapped columns fill in. */
+function emptyResource(sourceLineNumber: number): Resource {
+  return {
+    resourceRef: null,
+    dspResourceId: null,
+    isrc: null,
+    title: null,
+    subTitle: null,
+    displayArtists: [],
+    durationSeconds: null,
+    resourceType: null,
+    iswc: null,
+    composers: [],
+    publishers: [],
+    sourceLineNumber,
+  };
+}
+
+/** The release a record's mapped columns fill in. */
+function emptyRelease(): Release {
+  return { releaseRef: null, dspReleaseId: null, icpn: null, title: null, displayArtists: [], label: null };
+}
 
 function positive(v: number | undefined, dflt: number, name: string): number {
   const x = v ?? dflt;
