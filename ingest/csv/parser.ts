@@ -40,12 +40,13 @@
 
 import { isUtf8 } from 'node:buffer';
 import type { LineCounts, Release, Resource } from '../../core/schemas/index.ts';
-import type { ContextOutcome, DeadOutcome, DsrErrorClass, LineOutcome, UsageOutcome } from '../dsr/types.ts';
+import type { DsrErrorClass, LineOutcome } from '../dsr/types.ts';
 import { DEFAULT_MAX_LINE_BYTES, type Line } from '../lines/line-reader.ts';
 import { UsageLineBuilder } from '../usage-line.ts';
 import { csvMappingSchema, type CsvDateFormat, type CsvMapping, type CsvTargetField } from './mapping.ts';
 import { isBlank, RecordScanner } from './scan.ts';
 import { OpenRecord } from './open-record.ts';
+import { CSV_RECORD_TYPE, HEADER_RECORD_TYPE, PREAMBLE_RECORD_TYPE, recordBytes, Tally } from './tally.ts';
 import { firstOf, invalidUtf8, longRow, missingCell, shortRow, tooLong } from './row-faults.ts';
 import { assign, readColumn, type FieldContext, type Fault, type MappedColumn } from './fields.ts';
 import { quoteValue as q } from '../../core/values/index.ts';
@@ -64,11 +65,6 @@ export type CsvErrorClass = Extract<
   | 'INVALID_DATE'
   | 'INVALID_DURATION'
 >;
-
-/** recordType of context outcomes and of usage events / dead letters. */
-export const CSV_RECORD_TYPE = 'CSV';
-export const PREAMBLE_RECORD_TYPE = 'PREAMBLE';
-export const HEADER_RECORD_TYPE = 'HEADER';
 
 export interface CsvParserOptions {
   /** id of the file (derived from its content hash); lineId = `${fileId}:${lineNumber}` */
@@ -127,7 +123,6 @@ export class CsvParser implements FieldContext {
   private readonly maxLineBytes: number;
   private readonly maxRecordLines: number;
   private readonly maxQuoteErrors: number;
-  private readonly maxWarnings: number;
   private readonly scanner: RecordScanner;
   private readonly quoteByte: number;
   readonly dateFormat: CsvDateFormat;
@@ -137,10 +132,7 @@ export class CsvParser implements FieldContext {
 
   private phase: 'header' | 'data' | 'stopped' = 'header';
   private fileErrorText: string | null = null;
-  private readonly counts: LineCounts = { lines: 0, emitted: 0, deadLettered: 0, context: 0 };
-  private readonly deadByClass: Partial<Record<CsvErrorClass, number>> = {};
-  private readonly warnings: string[] = [];
-  private suppressedWarnings = 0;
+  private readonly tally: Tally;
   private physicalLines = 0;
 
   // header phase
@@ -179,7 +171,7 @@ export class CsvParser implements FieldContext {
     this.maxLineBytes = positive(options.maxLineBytes, DEFAULT_MAX_LINE_BYTES, 'maxLineBytes');
     this.maxRecordLines = positive(options.maxRecordLines, DEFAULT_MAX_RECORD_LINES, 'maxRecordLines');
     this.maxQuoteErrors = positive(options.maxQuoteErrors, DEFAULT_MAX_QUOTE_ERRORS, 'maxQuoteErrors');
-    this.maxWarnings = options.maxWarnings ?? 200;
+    this.tally = new Tally(options.maxWarnings ?? 200);
     this.scanner = new RecordScanner(mapping.delimiter, mapping.quote);
     this.quoteByte = Buffer.from(mapping.quote, 'utf8')[0] as number;
     if (
@@ -194,10 +186,10 @@ export class CsvParser implements FieldContext {
     this.required = new Set<CsvTargetField>([...(mapping.required ?? []), 'usages']);
     this.open = new OpenRecord(this.scanner, this.quoteByte, this.maxLineBytes, this.maxRecordLines);
     this.headerSearch = new HeaderSearch(mapping, this.scanner, this.maxLineBytes, this.required, (message) =>
-      this.warn(message),
+      this.tally.warn(message),
     );
     if (mapping.sender !== options.sender) {
-      this.warn(`the mapping is for sender ${mapping.sender}, the file comes from ${options.sender}`);
+      this.tally.warn(`the mapping is for sender ${mapping.sender}, the file comes from ${options.sender}`);
     }
   }
 
@@ -227,33 +219,33 @@ export class CsvParser implements FieldContext {
       this.unbalanced(out);
     }
     if (this.blankRows.count > 0) {
-      this.warn(`${this.blankRows.count} blank row(s) were skipped (lines ${linesText(this.blankRows)})`);
+      this.tally.warn(
+        `${this.blankRows.count} blank row(s) were skipped (lines ${linesText(this.blankRows)})`,
+      );
     }
     if (this.trailingEmpty.count > 0) {
-      this.warn(
+      this.tally.warn(
         `${this.trailingEmpty.count} row(s) have empty cells after the header's ${this.width} columns (a trailing delimiter); they were ignored (lines ${linesText(this.trailingEmpty)})`,
       );
     }
     if (this.irregularRows.count > 0) {
-      this.warn(
+      this.tally.warn(
         `${this.irregularRows.count} row(s) use quotes outside RFC 4180 (a quote inside an unquoted value, or text after a closing quote); such quotes were read as literal text (lines ${linesText(this.irregularRows)})`,
       );
     }
     if (this.multiLineRows.count > 0) {
-      this.warn(
+      this.tally.warn(
         `${this.multiLineRows.count} record(s) span several lines (quoted values with line breaks), so counts.lines is less than the ${this.physicalLines} physical lines (records starting at lines ${linesText(this.multiLineRows)})`,
       );
     }
-    const warnings = [...this.warnings];
-    if (this.suppressedWarnings > 0) warnings.push(`… and ${this.suppressedWarnings} more warnings`);
     return {
       fileError: this.fileErrorText,
-      counts: { ...this.counts },
+      counts: { ...this.tally.counts },
       physicalLines: this.physicalLines,
       headerLine: this.headerLineNumber,
       columns: [...this.header],
-      deadByClass: { ...this.deadByClass },
-      warnings,
+      deadByClass: { ...this.tally.deadByClass },
+      warnings: this.tally.warningList(),
     };
   }
 
@@ -277,8 +269,8 @@ export class CsvParser implements FieldContext {
     this.open.width = layout.width;
     this.header = layout.header;
     this.headerLineNumber = layout.line;
-    for (const p of this.headerSearch.preamble) this.context(p, PREAMBLE_RECORD_TYPE, out);
-    this.context(layout.line, HEADER_RECORD_TYPE, out);
+    for (const p of this.headerSearch.preamble) this.tally.context(p, PREAMBLE_RECORD_TYPE, out);
+    this.tally.context(layout.line, HEADER_RECORD_TYPE, out);
     this.phase = 'data';
   }
 
@@ -287,11 +279,11 @@ export class CsvParser implements FieldContext {
 
   private dataLine(line: Line, out: LineOutcome[]): void {
     if (this.open.isOpen) return this.continuation(line, out);
-    if (line.tooLong === true) return this.dead([line], out, tooLong(line, this.maxLineBytes));
+    if (line.tooLong === true) return this.tally.dead([line], out, tooLong(line, this.maxLineBytes));
     const bytes = line.bytes;
     if (bytes.length === 0) {
       sample(this.blankRows, line.lineNumber);
-      return this.context(line.lineNumber, '', out);
+      return this.tally.context(line.lineNumber, '', out);
     }
     const text = bytes.toString('utf8');
     if (bytes.indexOf(this.quoteByte) === -1) {
@@ -303,7 +295,7 @@ export class CsvParser implements FieldContext {
       return this.record([line], r.cells, out);
     }
     if (r.kind === 'error') {
-      return this.dead([line], out, {
+      return this.tally.dead([line], out, {
         errorClass: 'WRONG_CELL_COUNT',
         message: `the row cannot be split into cells: ${r.message}`,
       });
@@ -335,7 +327,7 @@ export class CsvParser implements FieldContext {
   private unbalanced(out: LineOutcome[]): void {
     const fault = this.open.fault(this.header, (this.open.lines[0] as Line).lineNumber);
     const [first, ...rest] = this.open.take() as [Line, ...Line[]];
-    this.dead([first], out, fault);
+    this.tally.dead([first], out, fault);
     this.quoteErrors++;
     if (this.quoteErrors > this.maxQuoteErrors) {
       return this.stop(
@@ -357,18 +349,18 @@ export class CsvParser implements FieldContext {
     const width = this.width;
     if ((cells.length === 1 || isBlank(cells[this.usagesIndex] ?? '')) && cells.every((c) => isBlank(c))) {
       sample(this.blankRows, n);
-      return this.context(n, '', out);
+      return this.tally.context(n, '', out);
     }
     if (cells.length !== width) {
       if (cells.length < width)
-        return this.dead(
+        return this.tally.dead(
           lines,
           out,
           shortRow(cells, this.header, this.headerLineNumber, this.mapping.delimiter),
         );
       for (let i = width; i < cells.length; i++) {
         if (!isBlank(cells[i] as string))
-          return this.dead(
+          return this.tally.dead(
             lines,
             out,
             longRow(cells, this.header, this.headerLineNumber, this.mapping.delimiter),
@@ -401,7 +393,7 @@ export class CsvParser implements FieldContext {
       const fault = readColumn(this, col, raw, v, value, resource, release);
       if (fault !== null) (faults ??= []).push(fault);
     }
-    if (faults !== null) return this.dead(lines, out, firstOf(faults));
+    if (faults !== null) return this.tally.dead(lines, out, firstOf(faults));
     const extra = this.extraColumns;
     for (let k = 0; k < extra.length; k++) {
       const e = extra[k] as ExtraColumn;
@@ -409,15 +401,12 @@ export class CsvParser implements FieldContext {
       const v = cells[e.index] as string;
       if (!isBlank(v)) value.extra[e.name] = v;
     }
-    this.counts.lines++;
-    this.counts.emitted++;
-    const outcome: UsageOutcome = { kind: 'usage', lineNumber: n, value };
-    out.push(outcome);
+    this.tally.usage(n, value, out);
   }
 
   private invalidUtf8(lines: Line[], out: LineOutcome[]): void {
     const bytes = recordBytes(lines);
-    this.dead(
+    this.tally.dead(
       lines,
       out,
       invalidUtf8(bytes, (lines[0] as Line).byteOffset, this.scanner, this.header),
@@ -425,69 +414,11 @@ export class CsvParser implements FieldContext {
     );
   }
 
-  // ---------------------------------------------------------------------------------------
-  // outcomes and bookkeeping
-
-  private context(lineNumber: number, recordType: string, out: LineOutcome[]): void {
-    this.counts.lines++;
-    this.counts.context++;
-    const o: ContextOutcome = { kind: 'context', lineNumber, recordType };
-    out.push(o);
-  }
-
-  private dead(lines: Line[], out: LineOutcome[], fault: Fault, bytes?: Buffer): void {
-    this.counts.lines++;
-    this.counts.deadLettered++;
-    this.deadByClass[fault.errorClass] = (this.deadByClass[fault.errorClass] ?? 0) + 1;
-    const first = lines[0] as Line;
-    const o: DeadOutcome = {
-      kind: 'dead',
-      lineNumber: first.lineNumber,
-      bytes: bytes ?? recordBytes(lines),
-      byteOffset: first.byteOffset,
-      stage:
-        fault.errorClass === 'INVALID_UTF8' ||
-        fault.errorClass === 'LINE_TOO_LONG' ||
-        fault.errorClass === 'WRONG_CELL_COUNT'
-          ? 'parse'
-          : 'validate',
-      errorClass: fault.errorClass,
-      message: fault.message,
-      recordType: CSV_RECORD_TYPE,
-    };
-    if (fault.cell !== undefined) o.cell = fault.cell;
-    out.push(o);
-  }
-
   private stop(fileError: string): void {
     this.fileErrorText = fileError;
     this.phase = 'stopped';
     this.open.take();
   }
-
-  private warn(message: string): void {
-    if (this.warnings.length < this.maxWarnings) this.warnings.push(message);
-    else this.suppressedWarnings++;
-  }
-}
-
-const CRLF = Buffer.from('\r\n');
-const LF = Buffer.from('\n');
-
-/** The record's bytes as in the file: its lines with the line breaks between them. */
-function recordBytes(lines: Line[]): Buffer {
-  if (lines.length === 1) return Buffer.from((lines[0] as Line).bytes);
-  const parts: Buffer[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i] as Line;
-    parts.push(l.bytes);
-    const next = lines[i + 1];
-    if (next !== undefined) {
-      const gap = next.byteOffset - (l.byteOffset + l.bytes.length);
-      parts.push(gap === 2 ? CRLF : LF);
-    }
-  }
-  return Buffer.concat(parts);
 }
 
 /** The resource a record's mapped columns fill in. */
