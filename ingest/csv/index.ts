@@ -18,15 +18,8 @@ export {
   type CsvResourceField,
   type CsvTargetField,
 } from './mapping.ts';
-export {
-  CSV_RECORD_TYPE,
-  CsvParser,
-  HEADER_RECORD_TYPE,
-  PREAMBLE_RECORD_TYPE,
-  parseCsvStream,
-  type CsvErrorClass,
-  type CsvFileSummary,
-  type CsvParserOptions,
-} from './parser.ts';
+export { CsvParser, type CsvErrorClass, type CsvFileSummary, type CsvParserOptions } from './parser.ts';
+export { CSV_RECORD_TYPE, HEADER_RECORD_TYPE, PREAMBLE_RECORD_TYPE } from './tally.ts';
+export { parseCsvStream } from './parse-stream.ts';
 export { RecordScanner, type ScanResult } from './scan.ts';
 export type { ContextOutcome, DeadOutcome, LineOutcome, UsageOutcome } from '../dsr/types.ts';

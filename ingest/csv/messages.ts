@@ -13,3 +13,8 @@ export function playsProblem(s: string): string {
 export function delimiterName(d: string): string {
   return d === '\t' ? 'tab' : JSON.stringify(d);
 }
+
+/** The first `n` items, comma-separated, and how many there are when there are more. */
+export function listFirst(items: string[], n = 10): string {
+  return items.length <= n ? items.join(', ') : `${items.slice(0, n).join(', ')} … (${items.length} in all)`;
+}

@@ -13,7 +13,8 @@ import {
 } from '../../fixtures/index.ts';
 import type { ContextOutcome, DeadOutcome, LineOutcome } from '../dsr/types.ts';
 import { parseCsvMapping, type CsvMapping } from './mapping.ts';
-import { parseCsvStream, type CsvFileSummary, type CsvParserOptions } from './parser.ts';
+import { parseCsvStream } from './parse-stream.ts';
+import type { CsvFileSummary, CsvParserOptions } from './parser.ts';
 
 const FIXTURE = 'ACMESTREAM_2020-06_usage_20200703T075930.csv';
 

@@ -40,28 +40,17 @@
 
 import { isUtf8 } from 'node:buffer';
 import type { LineCounts, Release, Resource } from '../../core/schemas/index.ts';
-import type { ContextOutcome, DeadOutcome, DsrErrorClass, LineOutcome, UsageOutcome } from '../dsr/types.ts';
-import {
-  DEFAULT_MAX_LINE_BYTES,
-  readLineBatches,
-  type Line,
-  type LineReaderOptions,
-} from '../lines/line-reader.ts';
-import { findInvalidUtf8, hexByte } from '../lines/utf8.ts';
+import type { DsrErrorClass, LineOutcome } from '../dsr/types.ts';
+import { DEFAULT_MAX_LINE_BYTES, type Line } from '../lines/line-reader.ts';
 import { UsageLineBuilder } from '../usage-line.ts';
-import {
-  csvMappingSchema,
-  headerKey,
-  RELEASE_FIELDS,
-  RESOURCE_FIELDS,
-  type CsvDateFormat,
-  type CsvMapping,
-  type CsvTargetField,
-} from './mapping.ts';
-import { RecordScanner } from './scan.ts';
-import { assign, KIND, readColumn, type FieldContext, type Fault, type MappedColumn } from './fields.ts';
+import { csvMappingSchema, type CsvDateFormat, type CsvMapping, type CsvTargetField } from './mapping.ts';
+import { isBlank, RecordScanner } from './scan.ts';
+import { OpenRecord } from './open-record.ts';
+import { CSV_RECORD_TYPE, HEADER_RECORD_TYPE, PREAMBLE_RECORD_TYPE, recordBytes, Tally } from './tally.ts';
+import { firstOf, invalidUtf8, longRow, missingCell, shortRow, tooLong } from './row-faults.ts';
+import { assign, readColumn, type FieldContext, type Fault, type MappedColumn } from './fields.ts';
 import { quoteValue as q } from '../../core/values/index.ts';
-import { delimiterName } from './messages.ts';
+import { HeaderSearch, type CsvLayout, type ExtraColumn } from './header.ts';
 
 /** Error classes the CSV parser puts on dead letters (a subset of the DSR ones). */
 export type CsvErrorClass = Extract<
@@ -76,11 +65,6 @@ export type CsvErrorClass = Extract<
   | 'INVALID_DATE'
   | 'INVALID_DURATION'
 >;
-
-/** recordType of context outcomes and of usage events / dead letters. */
-export const CSV_RECORD_TYPE = 'CSV';
-export const PREAMBLE_RECORD_TYPE = 'PREAMBLE';
-export const HEADER_RECORD_TYPE = 'HEADER';
 
 export interface CsvParserOptions {
   /** id of the file (derived from its content hash); lineId = `${fileId}:${lineNumber}` */
@@ -121,18 +105,8 @@ interface LineSample {
   lines: number[];
 }
 
-const RELEASE_TARGETS: ReadonlySet<CsvTargetField> = new Set(RELEASE_FIELDS);
-const RESOURCE_TARGETS: ReadonlySet<CsvTargetField> = new Set(RESOURCE_FIELDS);
-
-const BOM = [0xef, 0xbb, 0xbf] as const;
 const DEFAULT_MAX_RECORD_LINES = 100;
 const DEFAULT_MAX_QUOTE_ERRORS = 100;
-const OTHER_DELIMITERS = [',', ';', '\t', '|'];
-
-function listFirst(items: string[], n = 10): string {
-  return items.length <= n ? items.join(', ') : `${items.slice(0, n).join(', ')} … (${items.length} in all)`;
-}
-
 function sample(s: LineSample, line: number): void {
   s.count++;
   if (s.lines.length < 10) s.lines.push(line);
@@ -142,10 +116,6 @@ function linesText(s: LineSample): string {
   return s.lines.join(', ') + (s.count > s.lines.length ? ' …' : '');
 }
 
-function isBlank(s: string): boolean {
-  return s.length === 0 || s.trim() === '';
-}
-
 /** Splits a CSV file into usage events, dead letters and context, one physical line at a time. */
 export class CsvParser implements FieldContext {
   private readonly usage: UsageLineBuilder;
@@ -153,7 +123,6 @@ export class CsvParser implements FieldContext {
   private readonly maxLineBytes: number;
   private readonly maxRecordLines: number;
   private readonly maxQuoteErrors: number;
-  private readonly maxWarnings: number;
   private readonly scanner: RecordScanner;
   private readonly quoteByte: number;
   readonly dateFormat: CsvDateFormat;
@@ -163,32 +132,25 @@ export class CsvParser implements FieldContext {
 
   private phase: 'header' | 'data' | 'stopped' = 'header';
   private fileErrorText: string | null = null;
-  private readonly counts: LineCounts = { lines: 0, emitted: 0, deadLettered: 0, context: 0 };
-  private readonly deadByClass: Partial<Record<CsvErrorClass, number>> = {};
-  private readonly warnings: string[] = [];
-  private suppressedWarnings = 0;
+  private readonly tally: Tally;
   private physicalLines = 0;
 
   // header phase
-  private readonly preamble: number[] = [];
-  private bestCandidate: { line: number; missing: string[] } | null = null;
+  private readonly headerSearch: HeaderSearch;
   private headerLineNumber: number | null = null;
   private header: string[] = [];
 
   // data phase
   private width = 0;
   private plan: MappedColumn[] = [];
-  private extraColumns: { index: number; name: string }[] = [];
+  private extraColumns: ExtraColumn[] = [];
   private usagesIndex = -1;
   private hasResource = false;
   private hasRelease = false;
   readonly dateCache = new Map<string, string | null>();
 
   // a record whose quoted field is still open at the end of its last line
-  private pending: Line[] = [];
-  private pendingText = '';
-  private pendingBytes = 0;
-  private pendingCell = -1;
+  private readonly open: OpenRecord;
   private quoteErrors = 0;
 
   private readonly blankRows: LineSample = { count: 0, lines: [] };
@@ -209,7 +171,7 @@ export class CsvParser implements FieldContext {
     this.maxLineBytes = positive(options.maxLineBytes, DEFAULT_MAX_LINE_BYTES, 'maxLineBytes');
     this.maxRecordLines = positive(options.maxRecordLines, DEFAULT_MAX_RECORD_LINES, 'maxRecordLines');
     this.maxQuoteErrors = positive(options.maxQuoteErrors, DEFAULT_MAX_QUOTE_ERRORS, 'maxQuoteErrors');
-    this.maxWarnings = options.maxWarnings ?? 200;
+    this.tally = new Tally(options.maxWarnings ?? 200);
     this.scanner = new RecordScanner(mapping.delimiter, mapping.quote);
     this.quoteByte = Buffer.from(mapping.quote, 'utf8')[0] as number;
     if (
@@ -222,8 +184,12 @@ export class CsvParser implements FieldContext {
     this.decimalSeparator = mapping.decimalSeparator;
     this.multiSeparator = mapping.multiValueSeparator;
     this.required = new Set<CsvTargetField>([...(mapping.required ?? []), 'usages']);
+    this.open = new OpenRecord(this.scanner, this.quoteByte, this.maxLineBytes, this.maxRecordLines);
+    this.headerSearch = new HeaderSearch(mapping, this.scanner, this.maxLineBytes, this.required, (message) =>
+      this.tally.warn(message),
+    );
     if (mapping.sender !== options.sender) {
-      this.warn(`the mapping is for sender ${mapping.sender}, the file comes from ${options.sender}`);
+      this.tally.warn(`the mapping is for sender ${mapping.sender}, the file comes from ${options.sender}`);
     }
   }
 
@@ -247,197 +213,64 @@ export class CsvParser implements FieldContext {
 
   /** Ends the file: resolves a record left open, and returns the summary. */
   finish(out: LineOutcome[]): CsvFileSummary {
-    if (this.phase === 'header') {
-      const m = this.mapping;
-      const last = this.physicalLines;
-      if (last === 0) this.stop('the file is empty');
-      else if (m.findHeader && last >= m.headerLine) this.stop(this.noHeaderText(m.headerLine, last));
-      else if (m.findHeader) {
-        this.stop(
-          `the file ends at line ${last}, before line ${m.headerLine} where the search for the header row starts`,
-        );
-      } else {
-        this.stop(`the file ends at line ${last}, before the header row expected at line ${m.headerLine}`);
-      }
-    }
-    while (this.phase === 'data' && this.pending.length > 0) {
-      const last = this.pending[this.pending.length - 1] as Line;
-      this.unbalanced(`is not closed before the end of the file (line ${last.lineNumber})`, out);
+    if (this.phase === 'header') this.stop(this.headerSearch.endOfFile(this.physicalLines));
+    while (this.phase === 'data' && this.open.isOpen) {
+      this.open.endOfFile();
+      this.unbalanced(out);
     }
     if (this.blankRows.count > 0) {
-      this.warn(`${this.blankRows.count} blank row(s) were skipped (lines ${linesText(this.blankRows)})`);
+      this.tally.warn(
+        `${this.blankRows.count} blank row(s) were skipped (lines ${linesText(this.blankRows)})`,
+      );
     }
     if (this.trailingEmpty.count > 0) {
-      this.warn(
+      this.tally.warn(
         `${this.trailingEmpty.count} row(s) have empty cells after the header's ${this.width} columns (a trailing delimiter); they were ignored (lines ${linesText(this.trailingEmpty)})`,
       );
     }
     if (this.irregularRows.count > 0) {
-      this.warn(
+      this.tally.warn(
         `${this.irregularRows.count} row(s) use quotes outside RFC 4180 (a quote inside an unquoted value, or text after a closing quote); such quotes were read as literal text (lines ${linesText(this.irregularRows)})`,
       );
     }
     if (this.multiLineRows.count > 0) {
-      this.warn(
+      this.tally.warn(
         `${this.multiLineRows.count} record(s) span several lines (quoted values with line breaks), so counts.lines is less than the ${this.physicalLines} physical lines (records starting at lines ${linesText(this.multiLineRows)})`,
       );
     }
-    const warnings = [...this.warnings];
-    if (this.suppressedWarnings > 0) warnings.push(`… and ${this.suppressedWarnings} more warnings`);
     return {
       fileError: this.fileErrorText,
-      counts: { ...this.counts },
+      counts: { ...this.tally.counts },
       physicalLines: this.physicalLines,
       headerLine: this.headerLineNumber,
       columns: [...this.header],
-      deadByClass: { ...this.deadByClass },
-      warnings,
+      deadByClass: { ...this.tally.deadByClass },
+      warnings: this.tally.warningList(),
     };
   }
 
   // ---------------------------------------------------------------------------------------
-  // preamble and header
+  // preamble and header (header.ts)
 
   private headerPhaseLine(line: Line, out: LineOutcome[]): void {
-    const m = this.mapping;
-    const n = line.lineNumber;
-    let bytes = line.bytes;
-    if (n === 1 && bytes.length >= 3 && bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2]) {
-      bytes = bytes.subarray(3);
-      if (!m.bom)
-        this.warn(
-          'the file starts with a UTF-8 byte order mark, which the mapping does not expect; it was ignored',
-        );
-    }
-    if (n < m.headerLine) {
-      this.preamble.push(n);
-      return;
-    }
-    const read = this.readHeader(line, bytes);
-    if (!m.findHeader) {
-      if ('problem' in read) return this.stop(`the header row (line ${n}) ${read.problem}`);
-      const matched = this.matchHeader(read.cells);
-      if (matched.missing.length > 0) {
-        return this.stop(
-          `the header row (line ${n}) lacks the mapped column(s) ${matched.missing.map((h) => q(h)).join(', ')}; its columns are ${listFirst(read.cells.map((c) => q(c)))}${this.delimiterHint(bytes)}`,
-        );
-      }
-      return this.startData(n, read.cells, out);
-    }
-    if (!('problem' in read)) {
-      const matched = this.matchHeader(read.cells);
-      if (matched.missing.length === 0) return this.startData(n, read.cells, out);
-      if (this.bestCandidate === null || matched.missing.length < this.bestCandidate.missing.length) {
-        this.bestCandidate = { line: n, missing: matched.missing };
-      }
-    }
-    this.preamble.push(n);
-    if (n >= m.headerLine + m.findHeader.maxLines - 1) this.stop(this.noHeaderText(m.headerLine, n));
+    const step = this.headerSearch.line(line);
+    if (step === 'refused') return this.stop(this.headerSearch.fileError as string);
+    if (step === 'found') this.startData(this.headerSearch.layout as CsvLayout, out);
   }
 
-  private noHeaderText(from: number, to: number): string {
-    const names = Object.keys(this.mapping.columns).map((h) => q(h));
-    let text =
-      from === to
-        ? `no header row: line ${from} does not contain all mapped columns (${listFirst(names)})`
-        : `no header row: none of lines ${from}–${to} contains all mapped columns (${listFirst(names)})`;
-    const best = this.bestCandidate;
-    if (best !== null && best.missing.length < names.length) {
-      text += `; the closest, line ${best.line}, lacks ${best.missing.map((h) => q(h)).join(', ')}`;
-    }
-    return text;
-  }
-
-  private readHeader(line: Line, bytes: Buffer): { cells: string[] } | { problem: string } {
-    if (line.tooLong === true) return { problem: `is longer than ${this.maxLineBytes} bytes` };
-    const text = bytes.toString('utf8');
-    const r = this.scanner.scan(text);
-    if (r.kind === 'open') {
-      return { problem: `has an unbalanced quote in cell ${r.cell + 1} (a header row must be one line)` };
-    }
-    if (r.kind === 'error') return { problem: `cannot be read: ${r.message}` };
-    return { cells: r.cells };
-  }
-
-  /** Mapped header names (as in the mapping) not found among `cells`. */
-  private matchHeader(cells: string[]): { missing: string[] } {
-    const present = new Set(cells.map(headerKey));
-    return { missing: Object.keys(this.mapping.columns).filter((h) => !present.has(headerKey(h))) };
-  }
-
-  /** When the header would hold every mapped column if split on another delimiter. */
-  private delimiterHint(bytes: Buffer): string {
-    const text = bytes.toString('utf8');
-    for (const d of OTHER_DELIMITERS) {
-      if (d === this.mapping.delimiter || !text.includes(d)) continue;
-      const keys = new Set(
-        new RecordScanner(d, this.mapping.quote === d ? '"' : this.mapping.quote)
-          .cellsOf(text)
-          .map(headerKey),
-      );
-      if (Object.keys(this.mapping.columns).every((h) => keys.has(headerKey(h)))) {
-        return ` — split on ${delimiterName(d)} instead of ${delimiterName(this.mapping.delimiter)} it has them all: is the mapping's delimiter right?`;
-      }
-    }
-    return '';
-  }
-
-  private startData(n: number, cells: string[], out: LineOutcome[]): void {
-    const byKey = new Map<string, number[]>();
-    cells.forEach((c, i) => {
-      const k = headerKey(c);
-      const list = byKey.get(k);
-      if (list) list.push(i);
-      else byKey.set(k, [i]);
-    });
-    const plan: MappedColumn[] = [];
-    const mappedIdx = new Set<number>();
-    for (const [header, field] of Object.entries(this.mapping.columns)) {
-      const idx = byKey.get(headerKey(header)) as number[];
-      if (idx.length > 1) {
-        return this.stop(
-          `the header row (line ${n}) has the mapped column ${q(header)} ${idx.length} times (cells ${idx.map((i) => i + 1).join(', ')}); which one to read is ambiguous`,
-        );
-      }
-      const index = idx[0] as number;
-      const written = (cells[index] as string).trim();
-      if (written !== header.trim()) {
-        this.warn(
-          `column ${q(written)} (cell ${index + 1}) was matched to the mapping's ${q(header)} ignoring case and spaces`,
-        );
-      }
-      mappedIdx.add(index);
-      plan.push({ index, header: written, field, kind: KIND[field], required: this.required.has(field) });
-    }
-    plan.sort((a, b) => a.index - b.index);
-    const extra: { index: number; name: string }[] = [];
-    const used = new Set<string>();
-    cells.forEach((c, index) => {
-      if (mappedIdx.has(index)) return;
-      let name = c.trim() === '' ? `column ${index + 1}` : c.trim();
-      if (used.has(name)) {
-        const renamed = `${name} (column ${index + 1})`;
-        this.warn(
-          `the header row has the unmapped column ${q(name)} more than once; cell ${index + 1} goes to extra as ${q(renamed)}`,
-        );
-        name = renamed;
-      }
-      used.add(name);
-      extra.push({ index, name });
-    });
-    this.plan = plan;
-    this.extraColumns = extra;
-    this.usagesIndex = (plan.find((p) => p.field === 'usages') as MappedColumn).index;
-    this.hasResource = plan.some((p) => RESOURCE_TARGETS.has(p.field));
-    this.hasRelease = plan.some((p) => RELEASE_TARGETS.has(p.field));
-    this.width = cells.length;
-    this.header = cells.map((c) => c.trim());
-    this.headerLineNumber = n;
-    if (this.mapping.findHeader && n !== this.mapping.headerLine) {
-      this.warn(`the header row was found at line ${n} (${this.preamble.length} preamble line(s))`);
-    }
-    for (const p of this.preamble) this.context(p, PREAMBLE_RECORD_TYPE, out);
-    this.context(n, HEADER_RECORD_TYPE, out);
+  /** Yields the preamble and the header row as context, and reads records from now on. */
+  private startData(layout: CsvLayout, out: LineOutcome[]): void {
+    this.plan = layout.plan;
+    this.extraColumns = layout.extraColumns;
+    this.usagesIndex = layout.usagesIndex;
+    this.hasResource = layout.hasResource;
+    this.hasRelease = layout.hasRelease;
+    this.width = layout.width;
+    this.open.width = layout.width;
+    this.header = layout.header;
+    this.headerLineNumber = layout.line;
+    for (const p of this.headerSearch.preamble) this.tally.context(p, PREAMBLE_RECORD_TYPE, out);
+    this.tally.context(layout.line, HEADER_RECORD_TYPE, out);
     this.phase = 'data';
   }
 
@@ -445,12 +278,12 @@ export class CsvParser implements FieldContext {
   // records
 
   private dataLine(line: Line, out: LineOutcome[]): void {
-    if (this.pending.length > 0) return this.continuation(line, out);
-    if (line.tooLong === true) return this.tooLong(line, out);
+    if (this.open.isOpen) return this.continuation(line, out);
+    if (line.tooLong === true) return this.tally.dead([line], out, tooLong(line, this.maxLineBytes));
     const bytes = line.bytes;
     if (bytes.length === 0) {
       sample(this.blankRows, line.lineNumber);
-      return this.context(line.lineNumber, '', out);
+      return this.tally.context(line.lineNumber, '', out);
     }
     const text = bytes.toString('utf8');
     if (bytes.indexOf(this.quoteByte) === -1) {
@@ -462,89 +295,39 @@ export class CsvParser implements FieldContext {
       return this.record([line], r.cells, out);
     }
     if (r.kind === 'error') {
-      return this.dead([line], out, {
+      return this.tally.dead([line], out, {
         errorClass: 'WRONG_CELL_COUNT',
         message: `the row cannot be split into cells: ${r.message}`,
       });
     }
-    this.pending = [{ ...line, bytes: Buffer.from(bytes) }];
-    this.pendingText = text;
-    this.pendingBytes = bytes.length;
-    this.pendingCell = r.cell;
+    this.open.start(line, text, r.cell);
   }
 
   /** The next line while a quoted field is open. */
   private continuation(line: Line, out: LineOutcome[]): void {
-    if (line.tooLong === true) {
-      this.unbalanced(
-        `is still open when line ${line.lineNumber}, longer than ${this.maxLineBytes} bytes, follows`,
-        out,
-      );
-      if (this.phase === 'data') this.dataLine(line, out);
+    const open = this.open;
+    const step = open.add(line);
+    if (step === 'open') return;
+    if (step === 'unbalanced') {
+      this.unbalanced(out);
+      // a line too long to join the record was not added to it: it is read on its own
+      if (line.tooLong === true && this.phase === 'data') this.dataLine(line, out);
       return;
     }
-    const prev = this.pending[this.pending.length - 1] as Line;
-    const eol = line.byteOffset - (prev.byteOffset + prev.bytes.length) === 2 ? '\r\n' : '\n';
-    this.pending.push({ ...line, bytes: Buffer.from(line.bytes) });
-    this.pendingBytes += eol.length + line.bytes.length;
-    if (this.pending.length > this.maxRecordLines) {
-      return this.unbalanced(
-        `is still open after ${this.maxRecordLines} lines (a quoted value may span at most ${this.maxRecordLines} lines)`,
-        out,
-      );
-    }
-    if (this.pendingBytes > this.maxLineBytes) {
-      return this.unbalanced(
-        `is still open after ${this.pendingBytes} bytes, over the limit of ${this.maxLineBytes}`,
-        out,
-      );
-    }
-    const text = line.bytes.toString('utf8');
-    this.pendingText += eol + text;
-    // without a quote character on this line, the open quoted field cannot close on it
-    if (line.bytes.indexOf(this.quoteByte) === -1) return;
-    const r = this.scanner.scan(this.pendingText);
-    if (r.kind === 'open') return;
-    if (r.kind === 'error')
-      return this.unbalanced(`makes the following lines unreadable (${r.message})`, out);
-    const cells = r.cells;
-    if (!this.cellCountOk(cells)) {
-      return this.unbalanced(
-        `closes only on line ${line.lineNumber}, and the row so formed has ${cells.length} cells where the header has ${this.width}`,
-        out,
-      );
-    }
-    const lines = this.pending;
-    this.pending = [];
-    this.pendingText = '';
-    this.pendingBytes = 0;
+    const lines = open.take();
     sample(this.multiLineRows, (lines[0] as Line).lineNumber);
-    if (r.irregular) sample(this.irregularRows, (lines[0] as Line).lineNumber);
-    this.record(lines, cells, out);
+    if (open.irregular) sample(this.irregularRows, (lines[0] as Line).lineNumber);
+    this.record(lines, open.cells, out);
   }
 
   /**
-   * The pending record cannot be read: dead-letters the line it starts on alone, and feeds the
+   * The open record cannot be read: dead-letters the line it starts on alone, and feeds the
    * lines after it again.
    */
-  private unbalanced(why: string, out: LineOutcome[]): void {
-    const [first, ...rest] = this.pending as [Line, ...Line[]];
-    const cellIndex = this.pendingCell;
-    this.pending = [];
-    this.pendingText = '';
-    this.pendingBytes = 0;
-    const column =
-      cellIndex >= 0 && cellIndex < this.header.length
-        ? ` in column ${q(this.header[cellIndex] as string)}`
-        : '';
-    const fault: Fault = {
-      errorClass: 'WRONG_CELL_COUNT',
-      message:
-        `unbalanced quote: the quoted value${column} (cell ${cellIndex + 1}) that opens on this line ${why}; ` +
-        `this line is dead-lettered on its own and reading resumes at line ${first.lineNumber + 1}`,
-    };
-    if (column !== '') fault.cell = this.header[cellIndex] as string;
-    this.dead([first], out, fault);
+  private unbalanced(out: LineOutcome[]): void {
+    const fault = this.open.fault(this.header, (this.open.lines[0] as Line).lineNumber);
+    const [first, ...rest] = this.open.take() as [Line, ...Line[]];
+    this.tally.dead([first], out, fault);
     this.quoteErrors++;
     if (this.quoteErrors > this.maxQuoteErrors) {
       return this.stop(
@@ -557,13 +340,6 @@ export class CsvParser implements FieldContext {
     }
   }
 
-  private cellCountOk(cells: string[]): boolean {
-    if (cells.length === this.width) return true;
-    if (cells.length < this.width) return cells.length === 1 && isBlank(cells[0] as string);
-    for (let i = this.width; i < cells.length; i++) if (!isBlank(cells[i] as string)) return false;
-    return true;
-  }
-
   /** One complete record: validate it and build the usage event. */
   private record(lines: Line[], cells: string[], out: LineOutcome[]): void {
     const n = (lines[0] as Line).lineNumber;
@@ -573,35 +349,28 @@ export class CsvParser implements FieldContext {
     const width = this.width;
     if ((cells.length === 1 || isBlank(cells[this.usagesIndex] ?? '')) && cells.every((c) => isBlank(c))) {
       sample(this.blankRows, n);
-      return this.context(n, '', out);
+      return this.tally.context(n, '', out);
     }
     if (cells.length !== width) {
-      if (cells.length < width) return this.dead(lines, out, this.shortRow(cells));
+      if (cells.length < width)
+        return this.tally.dead(
+          lines,
+          out,
+          shortRow(cells, this.header, this.headerLineNumber, this.mapping.delimiter),
+        );
       for (let i = width; i < cells.length; i++) {
-        if (!isBlank(cells[i] as string)) return this.dead(lines, out, this.longRow(cells));
+        if (!isBlank(cells[i] as string))
+          return this.tally.dead(
+            lines,
+            out,
+            longRow(cells, this.header, this.headerLineNumber, this.mapping.delimiter),
+          );
       }
       sample(this.trailingEmpty, n);
     }
 
-    const resource: Resource | null = this.hasResource
-      ? {
-          resourceRef: null,
-          dspResourceId: null,
-          isrc: null,
-          title: null,
-          subTitle: null,
-          displayArtists: [],
-          durationSeconds: null,
-          resourceType: null,
-          iswc: null,
-          composers: [],
-          publishers: [],
-          sourceLineNumber: n,
-        }
-      : null;
-    const release: Release | null = this.hasRelease
-      ? { releaseRef: null, dspReleaseId: null, icpn: null, title: null, displayArtists: [], label: null }
-      : null;
+    const resource = this.hasResource ? emptyResource(n) : null;
+    const release = this.hasRelease ? emptyRelease() : null;
     const value = this.usage.start(n, CSV_RECORD_TYPE, resource ? [resource] : [], release, null);
     let faults: Fault[] | null = null;
     const plan = this.plan;
@@ -610,7 +379,7 @@ export class CsvParser implements FieldContext {
       const raw = cells[col.index] as string;
       if (col.kind === 'text') {
         if (isBlank(raw)) {
-          if (col.required) (faults ??= []).push(this.missing(col));
+          if (col.required) (faults ??= []).push(missingCell(col));
           continue;
         }
         assign(value, resource, release, col.field, raw);
@@ -618,182 +387,65 @@ export class CsvParser implements FieldContext {
       }
       const v = raw.trim();
       if (v === '') {
-        if (col.required) (faults ??= []).push(this.missing(col));
+        if (col.required) (faults ??= []).push(missingCell(col));
         continue;
       }
       const fault = readColumn(this, col, raw, v, value, resource, release);
       if (fault !== null) (faults ??= []).push(fault);
     }
-    if (faults !== null) {
-      const first = faults[0] as Fault;
-      if (faults.length > 1) {
-        first.message += ` (also: ${faults
-          .slice(1)
-          .map((f) => `${f.errorClass} ${f.message}`)
-          .join('; ')})`;
-      }
-      return this.dead(lines, out, first);
-    }
+    if (faults !== null) return this.tally.dead(lines, out, firstOf(faults));
     const extra = this.extraColumns;
     for (let k = 0; k < extra.length; k++) {
-      const e = extra[k] as { index: number; name: string };
+      const e = extra[k] as ExtraColumn;
       if (e.index >= cells.length) break;
       const v = cells[e.index] as string;
       if (!isBlank(v)) value.extra[e.name] = v;
     }
-    this.counts.lines++;
-    this.counts.emitted++;
-    const outcome: UsageOutcome = { kind: 'usage', lineNumber: n, value };
-    out.push(outcome);
-  }
-
-  private missing(col: MappedColumn): Fault {
-    return {
-      errorClass: 'MISSING_REQUIRED_CELL',
-      cell: col.header,
-      message: `column ${q(col.header)} (${col.field}) is empty; a value is required`,
-    };
-  }
-
-  private shortRow(cells: string[]): Fault {
-    const missing = this.header.slice(cells.length).map((h) => q(h));
-    return {
-      errorClass: 'WRONG_CELL_COUNT',
-      message:
-        `the row has ${cells.length} cell(s) but the header (line ${this.headerLineNumber}) has ${this.width} columns; ` +
-        `${listFirst(missing, 5)} ${missing.length === 1 ? 'is' : 'are'} missing — was the row cut short, or are its values separated by something other than ${delimiterName(this.mapping.delimiter)}?`,
-    };
-  }
-
-  private longRow(cells: string[]): Fault {
-    const extra = cells.slice(this.width).map((c) => q(c));
-    return {
-      errorClass: 'WRONG_CELL_COUNT',
-      message:
-        `the row has ${cells.length} cells but the header (line ${this.headerLineNumber}) has ${this.width} columns; ` +
-        `the extra cell(s) ${listFirst(extra, 5)} — does a value contain ${delimiterName(this.mapping.delimiter)} without being quoted?`,
-    };
+    this.tally.usage(n, value, out);
   }
 
   private invalidUtf8(lines: Line[], out: LineOutcome[]): void {
-    const bytes = this.recordBytes(lines);
-    const at = findInvalidUtf8(bytes);
-    const prefix = bytes.subarray(0, at).toString('utf8');
-    const cellIndex = this.scanner.cellAt(prefix, prefix.length);
-    const column = cellIndex < this.header.length ? (this.header[cellIndex] as string) : null;
-    const fault: Fault = {
-      errorClass: 'INVALID_UTF8',
-      message:
-        `invalid UTF-8: byte ${hexByte(bytes[at] ?? 0)} at byte ${at} of the row (byte ${(lines[0] as Line).byteOffset + at} of the file), ` +
-        `in cell ${cellIndex + 1}${column !== null ? ` (column ${q(column)})` : ''}; the file must be UTF-8 ` +
-        '(a byte like this usually means the text was written as Latin-1 or Windows-1252)',
-    };
-    if (column !== null) fault.cell = column;
-    this.dead(lines, out, fault, bytes);
-  }
-
-  private tooLong(line: Line, out: LineOutcome[]): void {
-    const length = line.byteLength ?? line.bytes.length;
-    this.dead([line], out, {
-      errorClass: 'LINE_TOO_LONG',
-      message: `the line is ${length} bytes long, over the limit of ${this.maxLineBytes} bytes; only its first ${line.bytes.length} bytes are kept in this dead letter`,
-    });
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // outcomes and bookkeeping
-
-  /** The record's bytes as in the file: its lines with the line breaks between them. */
-  private recordBytes(lines: Line[]): Buffer {
-    if (lines.length === 1) return Buffer.from((lines[0] as Line).bytes);
-    const parts: Buffer[] = [];
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i] as Line;
-      parts.push(l.bytes);
-      const next = lines[i + 1];
-      if (next !== undefined) {
-        const gap = next.byteOffset - (l.byteOffset + l.bytes.length);
-        parts.push(gap === 2 ? CRLF : LF);
-      }
-    }
-    return Buffer.concat(parts);
-  }
-
-  private context(lineNumber: number, recordType: string, out: LineOutcome[]): void {
-    this.counts.lines++;
-    this.counts.context++;
-    const o: ContextOutcome = { kind: 'context', lineNumber, recordType };
-    out.push(o);
-  }
-
-  private dead(lines: Line[], out: LineOutcome[], fault: Fault, bytes?: Buffer): void {
-    this.counts.lines++;
-    this.counts.deadLettered++;
-    this.deadByClass[fault.errorClass] = (this.deadByClass[fault.errorClass] ?? 0) + 1;
-    const first = lines[0] as Line;
-    const o: DeadOutcome = {
-      kind: 'dead',
-      lineNumber: first.lineNumber,
-      bytes: bytes ?? this.recordBytes(lines),
-      byteOffset: first.byteOffset,
-      stage:
-        fault.errorClass === 'INVALID_UTF8' ||
-        fault.errorClass === 'LINE_TOO_LONG' ||
-        fault.errorClass === 'WRONG_CELL_COUNT'
-          ? 'parse'
-          : 'validate',
-      errorClass: fault.errorClass,
-      message: fault.message,
-      recordType: CSV_RECORD_TYPE,
-    };
-    if (fault.cell !== undefined) o.cell = fault.cell;
-    out.push(o);
+    const bytes = recordBytes(lines);
+    this.tally.dead(
+      lines,
+      out,
+      invalidUtf8(bytes, (lines[0] as Line).byteOffset, this.scanner, this.header),
+      bytes,
+    );
   }
 
   private stop(fileError: string): void {
     this.fileErrorText = fileError;
     this.phase = 'stopped';
-    this.pending = [];
-  }
-
-  private warn(message: string): void {
-    if (this.warnings.length < this.maxWarnings) this.warnings.push(message);
-    else this.suppressedWarnings++;
+    this.open.take();
   }
 }
 
-const CRLF = Buffer.from('\r\n');
-const LF = Buffer.from('\n');
+/** The resource a record's mapped columns fill in. */
+function emptyResource(sourceLineNumber: number): Resource {
+  return {
+    resourceRef: null,
+    dspResourceId: null,
+    isrc: null,
+    title: null,
+    subTitle: null,
+    displayArtists: [],
+    durationSeconds: null,
+    resourceType: null,
+    iswc: null,
+    composers: [],
+    publishers: [],
+    sourceLineNumber,
+  };
+}
+
+/** The release a record's mapped columns fill in. */
+function emptyRelease(): Release {
+  return { releaseRef: null, dspReleaseId: null, icpn: null, title: null, displayArtists: [], label: null };
+}
 
 function positive(v: number | undefined, dflt: number, name: string): number {
   const x = v ?? dflt;
   if (!Number.isInteger(x) || x < 1) throw new RangeError(`${name} must be a positive integer, got ${x}`);
   return x;
-}
-
-/**
- * Splits a decompressed CSV byte stream: yields one outcome per preamble line, header row and
- * record, and returns the file summary when the stream ends (or when the file is refused or
- * given up — then the rest of the source is not read; check `fileError`).
- */
-export async function* parseCsvStream(
-  source: AsyncIterable<Uint8Array | string>,
-  options: CsvParserOptions,
-): AsyncGenerator<LineOutcome, CsvFileSummary, undefined> {
-  const splitter = new CsvParser(options);
-  const readerOptions: LineReaderOptions = {};
-  if (options.maxLineBytes !== undefined) readerOptions.maxLineBytes = options.maxLineBytes;
-  let out: LineOutcome[] = [];
-  for await (const batch of readLineBatches(source, readerOptions)) {
-    for (let i = 0; i < batch.length; i++) splitter.push(batch[i] as Line, out);
-    if (out.length > 0) {
-      const ready = out;
-      out = [];
-      for (let i = 0; i < ready.length; i++) yield ready[i] as LineOutcome;
-    }
-    if (splitter.stopped) break;
-  }
-  const summary = splitter.finish(out);
-  for (let i = 0; i < out.length; i++) yield out[i] as LineOutcome;
-  return summary;
 }

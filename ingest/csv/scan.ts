@@ -145,3 +145,8 @@ export class RecordScanner {
     return cell;
   }
 }
+
+/** True for a cell that is empty or only spaces. */
+export function isBlank(s: string): boolean {
+  return s.length === 0 || s.trim() === '';
+}
