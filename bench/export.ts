@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig } from '../core/config/index.ts';
+import { type Config, loadConfig } from '../core/config/index.ts';
 import { KafkaClient, type OutgoingMessage } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { repoRoot } from '../core/paths/index.ts';
@@ -106,50 +106,8 @@ export async function benchExport(matchedLines: number, logger: Logger): Promise
   await applyTopics(admin, { prefix: config.kafka.topicPrefix, replicationFactor: 1 });
   await checkSchemas(createRegistryClient(config), { prefix: config.kafka.topicPrefix });
   try {
-    const topic = topicName(config.kafka.topicPrefix, 'usage.matched');
-    const serde = await AvroSerde.forTopic(createRegistryClient(config), topic, 'MatchedUsage');
-    const producer = await kafka.producer();
-    const perReport = Math.ceil(matchedLines / REPORTS);
-    const t0 = Date.now();
-    const chunk = 20000;
-    for (let start = 0; start < matchedLines; start += chunk * 2) {
-      const sends: Promise<unknown>[] = [];
-      for (let s = start; s < Math.min(matchedLines, start + chunk * 2); s += chunk) {
-        const messages: OutgoingMessage[] = [];
-        for (let i = s; i < Math.min(matchedLines, s + chunk); i++) {
-          const m = matchedLine(i, perReport);
-          messages.push({ key: m.workId, value: serde.encode(m) });
-        }
-        sends.push(producer.send(topic, messages));
-      }
-      await Promise.all(sends);
-    }
-    await producer.disconnect();
-    const produceSeconds = (Date.now() - t0) / 1000;
-
-    // The export in a process of its own, so its peak RSS is its own.
-    const script = `
-      const { loadConfig } = await import('../export/core/config/index.ts');
-      const { createLogger } = await import('../export/core/log/index.ts');
-      const { exportRun } = await import('../export/export/run.ts');
-      const t = Date.now();
-      const r = await exportRun(loadConfig(), createLogger('warn'), '2026-11');
-      process.stdout.write(JSON.stringify({ seconds: (Date.now() - t) / 1000, rss: process.resourceUsage().maxRSS, r: { files: r.files.length, seconds: r.seconds, gaps: r.reports.flatMap((x) => x.money.map((m) => m.gap)) } }));
-      process.exit(0);`;
-    const { stdout } = await promisify(execFile)(
-      'node',
-      ['--import', 'tsx', '--input-type=module', '-e', script],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, ...env },
-        maxBuffer: 1 << 24,
-      },
-    );
-    const out = JSON.parse(stdout) as {
-      seconds: number;
-      rss: number;
-      r: { files: number; seconds: { read: number; compute: number; write: number }; gaps: string[] };
-    };
+    const produceSeconds = await produceMatched(config, kafka, matchedLines);
+    const out = await runExportProcess(env);
     return {
       matchedLines,
       reports: REPORTS,
@@ -171,4 +129,56 @@ export async function benchExport(matchedLines: number, logger: Logger): Promise
     await admin.disconnect();
     rmSync(outbox, { recursive: true, force: true });
   }
+}
+
+/** Produces the bench's matched lines onto usage.matched; returns the seconds it took. */
+async function produceMatched(config: Config, kafka: KafkaClient, matchedLines: number): Promise<number> {
+  const topic = topicName(config.kafka.topicPrefix, 'usage.matched');
+  const serde = await AvroSerde.forTopic(createRegistryClient(config), topic, 'MatchedUsage');
+  const producer = await kafka.producer();
+  const perReport = Math.ceil(matchedLines / REPORTS);
+  const t0 = Date.now();
+  const chunk = 20000;
+  for (let start = 0; start < matchedLines; start += chunk * 2) {
+    const sends: Promise<unknown>[] = [];
+    for (let s = start; s < Math.min(matchedLines, start + chunk * 2); s += chunk) {
+      const messages: OutgoingMessage[] = [];
+      for (let i = s; i < Math.min(matchedLines, s + chunk); i++) {
+        const m = matchedLine(i, perReport);
+        messages.push({ key: m.workId, value: serde.encode(m) });
+      }
+      sends.push(producer.send(topic, messages));
+    }
+    await Promise.all(sends);
+  }
+  await producer.disconnect();
+  return (Date.now() - t0) / 1000;
+}
+
+interface ExportProcessResult {
+  seconds: number;
+  rss: number;
+  r: { files: number; seconds: { read: number; compute: number; write: number }; gaps: string[] };
+}
+
+/** The export in a process of its own, so its peak RSS is its own. */
+async function runExportProcess(env: Record<string, string>): Promise<ExportProcessResult> {
+  const script = `
+      const { loadConfig } = await import('../export/core/config/index.ts');
+      const { createLogger } = await import('../export/core/log/index.ts');
+      const { exportRun } = await import('../export/export/run.ts');
+      const t = Date.now();
+      const r = await exportRun(loadConfig(), createLogger('warn'), '2026-11');
+      process.stdout.write(JSON.stringify({ seconds: (Date.now() - t) / 1000, rss: process.resourceUsage().maxRSS, r: { files: r.files.length, seconds: r.seconds, gaps: r.reports.flatMap((x) => x.money.map((m) => m.gap)) } }));
+      process.exit(0);`;
+  const { stdout } = await promisify(execFile)(
+    'node',
+    ['--import', 'tsx', '--input-type=module', '-e', script],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      maxBuffer: 1 << 24,
+    },
+  );
+  return JSON.parse(stdout) as ExportProcessResult;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { loadConfig } from '../core/config/index.ts';
+import { type Config, loadConfig } from '../core/config/index.ts';
 import { KafkaClient } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { descendants, peakRssMB } from './proc.ts';
@@ -15,7 +15,7 @@ import { checkSchemas, createRegistryClient } from '../core/registry/index.ts';
 import { deleteKeys } from '../core/stack/index.ts';
 import { applyTopics } from '../core/topics/index.ts';
 import { writeDsr } from '../fixtures/index.ts';
-import { Intake, IngestRuntime, parseFile, usageEncoder } from '../ingest/index.ts';
+import { type FileRecord, Intake, IngestRuntime, parseFile, usageEncoder } from '../ingest/index.ts';
 
 const run = promisify(execFile);
 
@@ -82,37 +82,7 @@ export async function benchIngest(usageLines: number, logger: Logger): Promise<I
   const fileMB = statSync(report.path).size / 1e6;
 
   const rt = await IngestRuntime.create(config, logger);
-  const worker = spawn(
-    'node',
-    [...NODE_FLAGS, path.join(repoRoot, 'bin/tallyline.js'), 'serve', '--no-api', '--no-watch'],
-    {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  let file;
-  let peak = 0;
-  let bridgePeak = 0;
-  try {
-    const accepted = await new Intake(rt).accept(
-      createReadStream(report.path),
-      path.basename(report.path),
-      'BENCH',
-    );
-    for (;;) {
-      peak = Math.max(peak, peakRssMB(worker.pid!));
-      bridgePeak = Math.max(
-        bridgePeak,
-        descendants(worker.pid!).reduce((sum, c) => sum + peakRssMB(c), 0),
-      );
-      file = await rt.files.get(accepted.file.fileId);
-      if (file?.state === 'split' || file?.state === 'rejected') break;
-      await sleep(500);
-    }
-    peak = Math.max(peak, peakRssMB(worker.pid!));
-  } finally {
-    worker.kill('SIGTERM');
-  }
+  const { file, peak, bridgePeak } = await splitInWorker(rt, env, report.path);
   // Measured after the split, not beside it: the two would share the 2 cores.
   let parseOnly: number;
   let parseEncode: number;
@@ -125,33 +95,7 @@ export async function benchIngest(usageLines: number, logger: Logger): Promise<I
   const splitSeconds = (Date.parse(file.completedAt!) - Date.parse(file.startedAt!)) / 1000;
   const lines = file.counts!.lines;
 
-  // kcat: the same lines, as they are, into a topic with usage.lines' partitions.
-  const kcatTopic = `${config.kafka.topicPrefix}kcat`;
-  await admin.createTopics([{ name: kcatTopic, partitions: 6, replicationFactor: 1, configs: {} }]);
-  const t0 = Date.now();
-  await run(
-    'kcat',
-    [
-      '-P',
-      '-b',
-      config.kafka.brokers.join(','),
-      '-t',
-      kcatTopic,
-      '-X',
-      'enable.idempotence=true',
-      '-l',
-      report.path,
-    ],
-    {
-      maxBuffer: 1 << 20,
-    },
-  ).catch((err: Error & { code?: string }) => {
-    throw new Error(
-      err.code === 'ENOENT' ? 'kcat is not installed: apt-get install kcat' : `kcat failed: ${err.message}`,
-      { cause: err },
-    );
-  });
-  const kcatSeconds = (Date.now() - t0) / 1000;
+  const kcatSeconds = await kcatPush(admin, config, report.path);
 
   await admin.deleteTopics((await admin.listTopics()).filter((t) => t.startsWith(config.kafka.topicPrefix)));
   await admin.disconnect();
@@ -181,4 +125,81 @@ export async function benchIngest(usageLines: number, logger: Logger): Promise<I
       file.counts!.emitted === report.truth.expected.emitted &&
       file.counts!.deadLettered === report.truth.expected.deadLettered,
   };
+}
+
+/**
+ * The report taken in and split by a worker (`serve`) in a process of its own, polled until
+ * split or rejected; its peak RSS, and that of its producer engine's process if it has one.
+ */
+async function splitInWorker(
+  rt: IngestRuntime,
+  env: Record<string, string>,
+  reportPath: string,
+): Promise<{ file: FileRecord; peak: number; bridgePeak: number }> {
+  const worker = spawn(
+    'node',
+    [...NODE_FLAGS, path.join(repoRoot, 'bin/tallyline.js'), 'serve', '--no-api', '--no-watch'],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  let file;
+  let peak = 0;
+  let bridgePeak = 0;
+  try {
+    const accepted = await new Intake(rt).accept(
+      createReadStream(reportPath),
+      path.basename(reportPath),
+      'BENCH',
+    );
+    for (;;) {
+      peak = Math.max(peak, peakRssMB(worker.pid!));
+      bridgePeak = Math.max(
+        bridgePeak,
+        descendants(worker.pid!).reduce((sum, c) => sum + peakRssMB(c), 0),
+      );
+      file = await rt.files.get(accepted.file.fileId);
+      if (file?.state === 'split' || file?.state === 'rejected') break;
+      await sleep(500);
+    }
+    peak = Math.max(peak, peakRssMB(worker.pid!));
+  } finally {
+    worker.kill('SIGTERM');
+  }
+  return { file: file!, peak, bridgePeak };
+}
+
+/** kcat: the same lines, as they are, into a topic with usage.lines' partitions; its seconds. */
+async function kcatPush(
+  admin: Awaited<ReturnType<KafkaClient['admin']>>,
+  config: Config,
+  reportPath: string,
+): Promise<number> {
+  const kcatTopic = `${config.kafka.topicPrefix}kcat`;
+  await admin.createTopics([{ name: kcatTopic, partitions: 6, replicationFactor: 1, configs: {} }]);
+  const t0 = Date.now();
+  await run(
+    'kcat',
+    [
+      '-P',
+      '-b',
+      config.kafka.brokers.join(','),
+      '-t',
+      kcatTopic,
+      '-X',
+      'enable.idempotence=true',
+      '-l',
+      reportPath,
+    ],
+    {
+      maxBuffer: 1 << 20,
+    },
+  ).catch((err: Error & { code?: string }) => {
+    throw new Error(
+      err.code === 'ENOENT' ? 'kcat is not installed: apt-get install kcat' : `kcat failed: ${err.message}`,
+      { cause: err },
+    );
+  });
+  return (Date.now() - t0) / 1000;
 }

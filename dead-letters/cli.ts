@@ -5,7 +5,13 @@ import { CliError, type CliContext, printJson, printTable } from '../core/cli/in
 import { KafkaClient } from '../core/kafka/index.ts';
 import { topicName } from '../core/topics/index.ts';
 import { cellsOf, deadLetterStats } from './inspect.ts';
-import { DeadLetters, type DeadLetterFilter, type DeadLetterState, DEAD_LETTER_STATES } from './work-list.ts';
+import {
+  DeadLetters,
+  type DeadLetterFilter,
+  type DeadLetterItem,
+  type DeadLetterState,
+  DEAD_LETTER_STATES,
+} from './work-list.ts';
 import { FileStore, IngestRuntime } from '../ingest/index.ts';
 import { writeResendRequest } from './resend-request.ts';
 import { operator } from './audit.ts';
@@ -124,7 +130,15 @@ function withFilters(command: Command): Command {
 
 export function registerDlqCommands(program: Command, ctx: CliContext): void {
   const dlq = program.command('dlq').description('dead-lettered lines: what failed, where and why');
+  registerDlqList(dlq, ctx);
+  registerDlqShow(dlq, ctx);
+  registerDlqRequest(dlq, ctx);
+  registerDlqReplay(dlq, ctx);
+  registerDlqPurge(dlq, ctx);
+  registerDlqStats(dlq, ctx);
+}
 
+function registerDlqList(dlq: Command, ctx: CliContext): void {
   withFilters(dlq.command('list').description('the dead letters, one row each')).action(
     async (opts: FilterOptions) => {
       const items = await withDeadLetters(ctx, (d) => d.list(filterOf(opts)));
@@ -151,7 +165,9 @@ export function registerDlqCommands(program: Command, ctx: CliContext): void {
       process.stdout.write(`${rows.length} dead letters\n`);
     },
   );
+}
 
+function registerDlqShow(dlq: Command, ctx: CliContext): void {
   dlq
     .command('show')
     .description('one dead letter: the raw line, its cells by name, the error and the cell at fault')
@@ -168,21 +184,27 @@ export function registerDlqCommands(program: Command, ctx: CliContext): void {
         const { raw, ...rest } = item;
         return printJson({ ...rest, raw: raw.toString('utf8'), rawBase64: raw.toString('base64'), cells });
       }
-      const out = (s: string) => process.stdout.write(`${s}\n`);
-      out(
-        `${item.lineId}  (file ${item.fileName ?? item.fileId}, line ${item.lineNumber}, sender ${item.sender ?? '?'})`,
-      );
-      out(`state   ${item.state}`);
-      out(`error   ${item.stage} / ${item.errorClass}${item.cell ? ` in cell ${item.cell}` : ''}`);
-      out(`reason  ${item.message}`);
-      if (item.rootCauseLine !== undefined)
-        out(`root    line ${item.rootCauseLine} (dlq show ${item.fileId}:${item.rootCauseLine})`);
-      out(`failed  ${item.firstFailure.toISOString()} (attempt ${item.attempt})`);
-      out('line    ' + JSON.stringify(item.raw.toString('utf8')));
-      for (const c of cells)
-        out(`  ${c.name === item.cell ? '>' : ' '} ${c.name.padEnd(32)} ${JSON.stringify(c.value)}`);
+      printDeadLetter(item, cells);
     });
+}
 
+function printDeadLetter(item: DeadLetterItem, cells: ReturnType<typeof cellsOf>): void {
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  out(
+    `${item.lineId}  (file ${item.fileName ?? item.fileId}, line ${item.lineNumber}, sender ${item.sender ?? '?'})`,
+  );
+  out(`state   ${item.state}`);
+  out(`error   ${item.stage} / ${item.errorClass}${item.cell ? ` in cell ${item.cell}` : ''}`);
+  out(`reason  ${item.message}`);
+  if (item.rootCauseLine !== undefined)
+    out(`root    line ${item.rootCauseLine} (dlq show ${item.fileId}:${item.rootCauseLine})`);
+  out(`failed  ${item.firstFailure.toISOString()} (attempt ${item.attempt})`);
+  out('line    ' + JSON.stringify(item.raw.toString('utf8')));
+  for (const c of cells)
+    out(`  ${c.name === item.cell ? '>' : ' '} ${c.name.padEnd(32)} ${JSON.stringify(c.value)}`);
+}
+
+function registerDlqRequest(dlq: Command, ctx: CliContext): void {
   dlq
     .command('request')
     .description(
@@ -203,7 +225,11 @@ export function registerDlqCommands(program: Command, ctx: CliContext): void {
         `${written.lines} line(s) requested from the sender:\n  ${written.tsv}\n  ${written.summary}\n`,
       );
     });
+}
 
+type ReplayOptions = FilterOptions & { apply?: boolean; withFile?: string; maxReplays: number; rate: number };
+
+function registerDlqReplay(dlq: Command, ctx: CliContext): void {
   withFilters(
     dlq
       .command('replay')
@@ -230,34 +256,35 @@ export function registerDlqCommands(program: Command, ctx: CliContext): void {
       'after',
       '\nOnly open and requested lines are replayed; a resolved line never is. Lines orphaned by a\nselected resource or release line come along. An interrupted --apply run, started again\nwith the same arguments, skips the lines it did. Each batch is audited on dlq.audit.',
     )
-    .action(
-      async (
-        opts: FilterOptions & { apply?: boolean; withFile?: string; maxReplays: number; rate: number },
-      ) => {
-        const report = await withRuntime(ctx, async (rt, d) => {
-          const corrections = opts.withFile
-            ? await correctionsFromFile(rt, await readFile(opts.withFile), opts.withFile, opts.sender)
-            : undefined;
-          return replay(rt, d, {
-            filter: filterOf(opts),
-            apply: !!opts.apply,
-            maxReplays: opts.maxReplays,
-            rate: opts.rate,
-            by: operator(),
-            ...(corrections ? { corrections } : {}),
-            ...(opts.json
-              ? {}
-              : {
-                  onBatch: (done: number, total: number) =>
-                    process.stderr.write(`replayed ${done}/${total}\n`),
-                }),
-          });
-        });
-        if (opts.json) return printJson(report);
-        printReplay(report);
-      },
-    );
+    .action(async (opts: ReplayOptions) => {
+      const report = await withRuntime(ctx, (rt, d) => replayWith(rt, d, opts));
+      if (opts.json) return printJson(report);
+      printReplay(report);
+    });
+}
 
+async function replayWith(rt: IngestRuntime, d: DeadLetters, opts: ReplayOptions): Promise<ReplayReport> {
+  const corrections = opts.withFile
+    ? await correctionsFromFile(rt, await readFile(opts.withFile), opts.withFile, opts.sender)
+    : undefined;
+  return replay(rt, d, {
+    filter: filterOf(opts),
+    apply: !!opts.apply,
+    maxReplays: opts.maxReplays,
+    rate: opts.rate,
+    by: operator(),
+    ...(corrections ? { corrections } : {}),
+    ...(opts.json
+      ? {}
+      : {
+          onBatch: (done: number, total: number) => process.stderr.write(`replayed ${done}/${total}\n`),
+        }),
+  });
+}
+
+type PurgeOptions = FilterOptions & { force?: boolean; yes?: boolean };
+
+function registerDlqPurge(dlq: Command, ctx: CliContext): void {
   withFilters(
     dlq
       .command('purge')
@@ -269,32 +296,39 @@ export function registerDlqCommands(program: Command, ctx: CliContext): void {
       'after',
       '\nKafka cannot delete one record: a purged line stays on usage.lines.dlq until retention,\nbut no list, request or replay shows it again (dlq list --state purged does).',
     )
-    .action(async (opts: FilterOptions & { force?: boolean; yes?: boolean }) => {
+    .action(async (opts: PurgeOptions) => {
       const filter = filterOf(opts);
-      const result = await withRuntime(ctx, async (rt, d) => {
-        const selection = purgeSelection(await d.list(filter), !!opts.force);
-        if (selection.purge.length === 0) return { purged: 0, refused: selection.refused.length };
-        if (!opts.yes && !(await confirm(`purge ${selection.purge.length} dead letter(s)?`)))
-          throw new CliError(
-            process.stdin.isTTY
-              ? 'not purged'
-              : `purge ${selection.purge.length} line(s): confirm with --yes`,
-            2,
-          );
-        await applyPurge(d, await rt.producer(), rt.topic('dlq.audit'), selection, {
-          filter,
-          force: !!opts.force,
-          by: operator(),
-        });
-        return { purged: selection.purge.length, refused: selection.refused.length };
-      });
+      const result = await withRuntime(ctx, (rt, d) => purgeWith(rt, d, filter, opts));
       if (result.refused) process.exitCode = 1;
       if (opts.json) return printJson(result);
       process.stdout.write(`${result.purged} purged\n`);
       if (result.refused)
         process.stdout.write(`${result.refused} refused: not resolved (--force to purge them anyway)\n`);
     });
+}
 
+async function purgeWith(
+  rt: IngestRuntime,
+  d: DeadLetters,
+  filter: DeadLetterFilter,
+  opts: PurgeOptions,
+): Promise<{ purged: number; refused: number }> {
+  const selection = purgeSelection(await d.list(filter), !!opts.force);
+  if (selection.purge.length === 0) return { purged: 0, refused: selection.refused.length };
+  if (!opts.yes && !(await confirm(`purge ${selection.purge.length} dead letter(s)?`)))
+    throw new CliError(
+      process.stdin.isTTY ? 'not purged' : `purge ${selection.purge.length} line(s): confirm with --yes`,
+      2,
+    );
+  await applyPurge(d, await rt.producer(), rt.topic('dlq.audit'), selection, {
+    filter,
+    force: !!opts.force,
+    by: operator(),
+  });
+  return { purged: selection.purge.length, refused: selection.refused.length };
+}
+
+function registerDlqStats(dlq: Command, ctx: CliContext): void {
   dlq
     .command('stats')
     .description('dead letters counted by error class, stage, sender, file and state')

@@ -7,7 +7,7 @@ import { parsePeriod } from './period.ts';
 import { compareWithLegacy, reconcileFile } from './reconcile.ts';
 import { exportRun, type ExportRunResult } from './run.ts';
 import { ExportService } from './service.ts';
-import { readExportInput } from './sources.ts';
+import { type InputBuilder, readExportInput } from './sources.ts';
 
 export function printRun(
   r: ExportRunResult,
@@ -29,6 +29,12 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
   const exp = program
     .command('export')
     .description('statements per rights holder and claims per report, from matched usage');
+  registerExportRun(exp, ctx);
+  registerExportServe(exp, ctx);
+  registerReconcile(program, ctx);
+}
+
+function registerExportRun(exp: Command, ctx: CliContext): void {
   exp
     .command('run')
     .description(
@@ -62,6 +68,9 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
         ],
       );
     });
+}
+
+function registerExportServe(exp: Command, ctx: CliContext): void {
   exp
     .command('serve')
     .description(
@@ -71,7 +80,17 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
       const service = await ExportService.start(ctx.config, ctx.logger);
       await serveUntilSignal([service], ctx.logger);
     });
+}
 
+interface ReconcileOptions {
+  file?: string;
+  against?: string;
+  period?: string;
+  currency?: string;
+  json?: boolean;
+}
+
+function registerReconcile(program: Command, ctx: CliContext): void {
   program
     .command('reconcile')
     .description(
@@ -88,60 +107,64 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
       'with --against: the currency of the legacy amounts when the CSV has no 4th (currency) column; needed when the period has amounts in several currencies',
     )
     .option('--json', 'print JSON')
-    .action(
-      async (opts: {
-        file?: string;
-        against?: string;
-        period?: string;
-        currency?: string;
-        json?: boolean;
-      }) => {
-        if (!opts.file === !opts.against)
-          throw new CliError('give either --file ID or --against LEGACY.csv --period P', 2);
-        if (opts.against && !opts.period) throw new CliError('--against needs --period', 2);
-        const kafka = new KafkaClient(ctx.config, ctx.logger);
-        const input = await readExportInput(ctx.config, ctx.logger, kafka);
-        if (opts.against) {
-          const result = await compareWithLegacy(opts.against, input, parsePeriod(opts.period!), {
-            currency: opts.currency,
-          }).catch((err: Error) => {
-            throw new CliError(err.message, 2);
-          });
-          if (opts.json) printJson(result);
-          else {
-            process.stdout.write(
-              `${result.period}: ${result.works} work(s) in tallyline, ${result.legacyWorks} in ${opts.against}; ${result.differences.length} difference(s)\n`,
-            );
-            printTable(
-              result.differences.map((d) => ({
-                workId: d.workId,
-                currency: d.currency,
-                ours: d.ours ? `${d.ours.usages} / ${d.ours.amount}` : '',
-                legacy: d.legacy ? `${d.legacy.usages} / ${d.legacy.amount}` : '',
-                difference: d.what,
-              })),
-              ['workId', 'currency', 'ours', 'legacy', 'difference'],
-            );
-          }
-          if (result.differences.length) process.exitCode = 1;
-          return;
-        }
-        const redis = new Redis(ctx.config.redis.url, { maxRetriesPerRequest: 1 });
-        try {
-          const file = await new FileStore(redis, ctx.config.redis.prefix).get(opts.file!);
-          const result = await reconcileFile(opts.file!, file, input, ctx.config.export.outboxDir);
-          if (opts.json) printJson(result);
-          else {
-            process.stdout.write(
-              `${file?.fileName ?? opts.file}: ${result.ok ? 'reconciled' : `${result.gaps.length} gap(s)`}\n`,
-            );
-            for (const s of result.steps)
-              process.stdout.write(`  ${s.ok ? 'ok ' : 'GAP'} ${s.step}: ${s.detail}\n`);
-          }
-          if (!result.ok) process.exitCode = 1;
-        } finally {
-          redis.disconnect();
-        }
-      },
+    .action(async (opts: ReconcileOptions) => {
+      if (!opts.file === !opts.against)
+        throw new CliError('give either --file ID or --against LEGACY.csv --period P', 2);
+      if (opts.against && !opts.period) throw new CliError('--against needs --period', 2);
+      const kafka = new KafkaClient(ctx.config, ctx.logger);
+      const input = await readExportInput(ctx.config, ctx.logger, kafka);
+      if (opts.against) return reconcileAgainst(input, opts.against, opts);
+      await reconcileReport(ctx, input, opts.file!, opts);
+    });
+}
+
+/** reconcile --against: a period's per-work totals against the legacy system's CSV. */
+async function reconcileAgainst(input: InputBuilder, against: string, opts: ReconcileOptions): Promise<void> {
+  const result = await compareWithLegacy(against, input, parsePeriod(opts.period!), {
+    currency: opts.currency,
+  }).catch((err: Error) => {
+    throw new CliError(err.message, 2);
+  });
+  if (opts.json) printJson(result);
+  else {
+    process.stdout.write(
+      `${result.period}: ${result.works} work(s) in tallyline, ${result.legacyWorks} in ${against}; ${result.differences.length} difference(s)\n`,
     );
+    printTable(
+      result.differences.map((d) => ({
+        workId: d.workId,
+        currency: d.currency,
+        ours: d.ours ? `${d.ours.usages} / ${d.ours.amount}` : '',
+        legacy: d.legacy ? `${d.legacy.usages} / ${d.legacy.amount}` : '',
+        difference: d.what,
+      })),
+      ['workId', 'currency', 'ours', 'legacy', 'difference'],
+    );
+  }
+  if (result.differences.length) process.exitCode = 1;
+}
+
+/** reconcile --file: the accounting chain of one report. */
+async function reconcileReport(
+  ctx: CliContext,
+  input: InputBuilder,
+  fileId: string,
+  opts: ReconcileOptions,
+): Promise<void> {
+  const redis = new Redis(ctx.config.redis.url, { maxRetriesPerRequest: 1 });
+  try {
+    const file = await new FileStore(redis, ctx.config.redis.prefix).get(fileId);
+    const result = await reconcileFile(fileId, file, input, ctx.config.export.outboxDir);
+    if (opts.json) printJson(result);
+    else {
+      process.stdout.write(
+        `${file?.fileName ?? fileId}: ${result.ok ? 'reconciled' : `${result.gaps.length} gap(s)`}\n`,
+      );
+      for (const s of result.steps)
+        process.stdout.write(`  ${s.ok ? 'ok ' : 'GAP'} ${s.step}: ${s.detail}\n`);
+    }
+    if (!result.ok) process.exitCode = 1;
+  } finally {
+    redis.disconnect();
+  }
 }

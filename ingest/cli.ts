@@ -34,6 +34,27 @@ export function registerIngestCommands(
   ctx: CliContext,
   parts: IngestCommandParts = {},
 ): void {
+  registerIngest(program, ctx, parts);
+  const files = program.command('files').description('files taken in, their state and line accounting');
+  registerFilesShow(files, ctx);
+  registerFilesRetry(files, ctx);
+  registerFilesList(files, ctx);
+  registerKeys(program);
+}
+
+interface IngestOptions {
+  sender?: string;
+  wait?: boolean;
+  json?: boolean;
+}
+
+interface AcceptedFile {
+  fileId: string;
+  fileName: string;
+  status: string;
+}
+
+function registerIngest(program: Command, ctx: CliContext, parts: IngestCommandParts): void {
   program
     .command('ingest')
     .description('take usage report files in, through the same intake as the upload API, and split them')
@@ -41,40 +62,11 @@ export function registerIngestCommands(
     .option('--sender <sender>', 'the sender the files come from (default: from a DSR file name)')
     .option('--wait', 'wait until each file is split (runs a split worker in this process)')
     .option('--json', 'print one JSON object per file with its state and line counts')
-    .action(async (files: string[], opts: { sender?: string; wait?: boolean; json?: boolean }) => {
+    .action(async (files: string[], opts: IngestOptions) => {
       const rt = await IngestRuntime.create(ctx.config, ctx.logger);
       const worker = opts.wait ? startSplitWorker(rt, parts.splitCorrection) : null;
       try {
-        const intake = new Intake(rt);
-        const accepted: { fileId: string; fileName: string; status: string }[] = [];
-        let failed = false;
-        for (const file of files) {
-          await stat(file).catch(() => {
-            throw new CliError(`${file}: no such file`, 2);
-          });
-          try {
-            const result = await intake.accept(
-              createReadStream(file),
-              path.basename(file),
-              senderOf(file, opts.sender),
-            );
-            accepted.push({
-              fileId: result.file.fileId,
-              fileName: result.file.fileName,
-              status: result.status,
-            });
-            if (result.status === 'rejected') failed = true;
-            if (!opts.json) {
-              const note = result.status === 'rejected' ? `: ${result.file.reason}` : '';
-              process.stderr.write(
-                `${path.basename(file)}: ${result.status} as ${result.file.fileId}${note}\n`,
-              );
-            }
-          } catch (err) {
-            if (err instanceof IngestError) throw new CliError(`${file}: ${err.message} (${err.code})`);
-            throw err;
-          }
-        }
+        const { accepted, failed } = await acceptFiles(new Intake(rt), files, opts);
         if (opts.wait) await waitForFiles(rt, accepted, !opts.json);
         else if (!opts.json && accepted.some((a) => a.status === 'accepted')) {
           process.stderr.write('queued: a split worker (`tallyline serve`) takes them; or run with --wait\n');
@@ -94,8 +86,45 @@ export function registerIngestCommands(
         await rt.close();
       }
     });
+}
 
-  const files = program.command('files').description('files taken in, their state and line accounting');
+/** Hands each file to the intake in turn; failed is true when one was rejected. */
+async function acceptFiles(
+  intake: Intake,
+  files: string[],
+  opts: IngestOptions,
+): Promise<{ accepted: AcceptedFile[]; failed: boolean }> {
+  const accepted: AcceptedFile[] = [];
+  let failed = false;
+  for (const file of files) {
+    await stat(file).catch(() => {
+      throw new CliError(`${file}: no such file`, 2);
+    });
+    try {
+      const result = await intake.accept(
+        createReadStream(file),
+        path.basename(file),
+        senderOf(file, opts.sender),
+      );
+      accepted.push({
+        fileId: result.file.fileId,
+        fileName: result.file.fileName,
+        status: result.status,
+      });
+      if (result.status === 'rejected') failed = true;
+      if (!opts.json) {
+        const note = result.status === 'rejected' ? `: ${result.file.reason}` : '';
+        process.stderr.write(`${path.basename(file)}: ${result.status} as ${result.file.fileId}${note}\n`);
+      }
+    } catch (err) {
+      if (err instanceof IngestError) throw new CliError(`${file}: ${err.message} (${err.code})`);
+      throw err;
+    }
+  }
+  return { accepted, failed };
+}
+
+function registerFilesShow(files: Command, ctx: CliContext): void {
   files
     .command('show')
     .argument('<fileId>')
@@ -116,6 +145,9 @@ export function registerIngestCommands(
         await rt.close();
       }
     });
+}
+
+function registerFilesRetry(files: Command, ctx: CliContext): void {
   files
     .command('retry')
     .description('queue a failed split again (after the fault is fixed)')
@@ -134,6 +166,9 @@ export function registerIngestCommands(
         await rt.close();
       }
     });
+}
+
+function registerFilesList(files: Command, ctx: CliContext): void {
   files
     .command('list')
     .option('--sender <sender>', "only this sender's files")
@@ -160,7 +195,9 @@ export function registerIngestCommands(
         await rt.close();
       }
     });
+}
 
+function registerKeys(program: Command): void {
   program
     .command('keys')
     .description('API keys')

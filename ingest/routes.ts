@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { FileRecord } from './files/file-store.ts';
 import { Intake } from './intake/intake.ts';
@@ -101,6 +101,117 @@ function decodeName(name: string): string {
   }
 }
 
+const UPLOAD_SCHEMA = {
+  schema: {
+    summary: 'Upload a usage report (raw body with X-File-Name, or multipart field "file")',
+    headers: { type: 'object', properties: { 'x-file-name': { type: 'string' } } },
+    querystring: {
+      type: 'object',
+      properties: { sender: { type: 'string', description: 'admin keys only: upload for this sender' } },
+    },
+    response: {
+      202: uploadResponse,
+      400: errorSchema,
+      401: errorSchema,
+      403: errorSchema,
+      413: errorSchema,
+      422: errorSchema,
+    },
+  },
+};
+
+const STATUS_SCHEMA = {
+  schema: {
+    summary: "A file's state, progress and line accounting",
+    params: {
+      type: 'object',
+      properties: { id: { type: 'string', pattern: '^[0-9a-f]{1,64}$' } },
+      required: ['id'],
+    },
+    response: { 200: fileSchema, 401: errorSchema, 404: errorSchema },
+  },
+};
+
+const LIST_SCHEMA = {
+  schema: {
+    summary: "Files, newest first: a sender's own, or all for an admin key",
+    querystring: {
+      type: 'object',
+      properties: {
+        sender: { type: 'string' },
+        limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+      },
+    },
+    response: {
+      200: { type: 'object', properties: { files: { type: 'array', items: fileSchema } } },
+      401: errorSchema,
+    },
+  },
+};
+
+type UploadRequest = FastifyRequest<{
+  Headers: { 'x-file-name'?: string };
+  Querystring: { sender?: string };
+}>;
+
+/** POST /v1/files: the upload, streamed through the intake. */
+async function upload(rt: IngestRuntime, intake: Intake, request: UploadRequest, reply: FastifyReply) {
+  const caller = request.caller;
+  if (request.query.sender && !caller.admin) {
+    return sendError(reply, 403, 'NOT_ADMIN', 'only an admin key may upload for another sender');
+  }
+  const sender = request.query.sender ?? caller.sender;
+  const length = Number(request.headers['content-length'] ?? 0);
+  if (length > rt.config.ingest.maxUploadBytes) {
+    return sendError(
+      reply,
+      413,
+      'TOO_LARGE',
+      `upload of ${length} bytes exceeds the limit of ${rt.config.ingest.maxUploadBytes}`,
+    );
+  }
+  let body: Readable;
+  let fileName: string | undefined;
+  if (request.isMultipart()) {
+    const part = await request.file({ limits: { fileSize: rt.config.ingest.maxUploadBytes, files: 1 } });
+    if (!part) return sendError(reply, 400, 'NO_FILE', 'the multipart body has no file field');
+    body = part.file;
+    fileName = part.filename;
+  } else {
+    body = request.body as Readable;
+    fileName = request.headers['x-file-name'];
+    if (!fileName) {
+      body.resume();
+      return sendError(
+        reply,
+        400,
+        'NO_FILE_NAME',
+        'send the file name in the X-File-Name header (or use multipart)',
+      );
+    }
+  }
+  try {
+    const result = await intake.accept(body, decodeName(fileName), sender);
+    if (result.status === 'rejected') {
+      return sendError(reply, 422, 'FILE_REJECTED', result.file.reason ?? 'rejected', {
+        fileId: result.file.fileId,
+      });
+    }
+    return reply.code(202).send({
+      status: result.status,
+      fileId: result.file.fileId,
+      fileName: result.file.fileName,
+      state: result.file.state,
+      statusUrl: `/v1/files/${result.file.fileId}`,
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      return sendError(reply, 413, 'TOO_LARGE', `upload exceeds ${rt.config.ingest.maxUploadBytes} bytes`);
+    }
+    throw err;
+  }
+}
+
 export async function filesRoutes(app: FastifyInstance, options: { rt: IngestRuntime }): Promise<void> {
   const { rt } = options;
   const intake = new Intake(rt);
@@ -110,133 +221,23 @@ export async function filesRoutes(app: FastifyInstance, options: { rt: IngestRun
 
   app.post<{ Headers: { 'x-file-name'?: string }; Querystring: { sender?: string } }>(
     '/v1/files',
-    {
-      schema: {
-        summary: 'Upload a usage report (raw body with X-File-Name, or multipart field "file")',
-        headers: { type: 'object', properties: { 'x-file-name': { type: 'string' } } },
-        querystring: {
-          type: 'object',
-          properties: { sender: { type: 'string', description: 'admin keys only: upload for this sender' } },
-        },
-        response: {
-          202: uploadResponse,
-          400: errorSchema,
-          401: errorSchema,
-          403: errorSchema,
-          413: errorSchema,
-          422: errorSchema,
-        },
-      },
-    },
-    async (request, reply) => {
-      const caller = request.caller;
-      if (request.query.sender && !caller.admin) {
-        return sendError(reply, 403, 'NOT_ADMIN', 'only an admin key may upload for another sender');
-      }
-      const sender = request.query.sender ?? caller.sender;
-      const length = Number(request.headers['content-length'] ?? 0);
-      if (length > rt.config.ingest.maxUploadBytes) {
-        return sendError(
-          reply,
-          413,
-          'TOO_LARGE',
-          `upload of ${length} bytes exceeds the limit of ${rt.config.ingest.maxUploadBytes}`,
-        );
-      }
-      let body: Readable;
-      let fileName: string | undefined;
-      if (request.isMultipart()) {
-        const part = await request.file({ limits: { fileSize: rt.config.ingest.maxUploadBytes, files: 1 } });
-        if (!part) return sendError(reply, 400, 'NO_FILE', 'the multipart body has no file field');
-        body = part.file;
-        fileName = part.filename;
-      } else {
-        body = request.body as Readable;
-        fileName = request.headers['x-file-name'];
-        if (!fileName) {
-          body.resume();
-          return sendError(
-            reply,
-            400,
-            'NO_FILE_NAME',
-            'send the file name in the X-File-Name header (or use multipart)',
-          );
-        }
-      }
-      try {
-        const result = await intake.accept(body, decodeName(fileName), sender);
-        if (result.status === 'rejected') {
-          return sendError(reply, 422, 'FILE_REJECTED', result.file.reason ?? 'rejected', {
-            fileId: result.file.fileId,
-          });
-        }
-        return reply.code(202).send({
-          status: result.status,
-          fileId: result.file.fileId,
-          fileName: result.file.fileName,
-          state: result.file.state,
-          statusUrl: `/v1/files/${result.file.fileId}`,
-        });
-      } catch (err) {
-        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          return sendError(
-            reply,
-            413,
-            'TOO_LARGE',
-            `upload exceeds ${rt.config.ingest.maxUploadBytes} bytes`,
-          );
-        }
-        throw err;
-      }
-    },
+    UPLOAD_SCHEMA,
+    (request, reply) => upload(rt, intake, request, reply),
   );
 
-  app.get<{ Params: { id: string } }>(
-    '/v1/files/:id',
-    {
-      schema: {
-        summary: "A file's state, progress and line accounting",
-        params: {
-          type: 'object',
-          properties: { id: { type: 'string', pattern: '^[0-9a-f]{1,64}$' } },
-          required: ['id'],
-        },
-        response: { 200: fileSchema, 401: errorSchema, 404: errorSchema },
-      },
-    },
-    async (request, reply) => {
-      const file = await rt.files.get(request.params.id);
-      // Another sender's file is answered exactly like a missing one.
-      if (!file || (!request.caller.admin && file.sender !== request.caller.sender)) {
-        return sendError(reply, 404, 'NO_SUCH_FILE', `no file ${request.params.id}`);
-      }
-      return fileStatus(rt, file);
-    },
-  );
+  app.get<{ Params: { id: string } }>('/v1/files/:id', STATUS_SCHEMA, async (request, reply) => {
+    const file = await rt.files.get(request.params.id);
+    // Another sender's file is answered exactly like a missing one.
+    if (!file || (!request.caller.admin && file.sender !== request.caller.sender)) {
+      return sendError(reply, 404, 'NO_SUCH_FILE', `no file ${request.params.id}`);
+    }
+    return fileStatus(rt, file);
+  });
 
-  app.get<{ Querystring: { sender?: string; limit?: number } }>(
-    '/v1/files',
-    {
-      schema: {
-        summary: "Files, newest first: a sender's own, or all for an admin key",
-        querystring: {
-          type: 'object',
-          properties: {
-            sender: { type: 'string' },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-          },
-        },
-        response: {
-          200: { type: 'object', properties: { files: { type: 'array', items: fileSchema } } },
-          401: errorSchema,
-        },
-      },
-    },
-    async (request) => {
-      const { caller } = request;
-      const sender = caller.admin ? request.query.sender : caller.sender;
-      const files = await rt.files.list({ ...(sender ? { sender } : {}), limit: request.query.limit ?? 100 });
-      return { files: await Promise.all(files.map((f) => fileStatus(rt, f))) };
-    },
-  );
+  app.get<{ Querystring: { sender?: string; limit?: number } }>('/v1/files', LIST_SCHEMA, async (request) => {
+    const { caller } = request;
+    const sender = caller.admin ? request.query.sender : caller.sender;
+    const files = await rt.files.list({ ...(sender ? { sender } : {}), limit: request.query.limit ?? 100 });
+    return { files: await Promise.all(files.map((f) => fileStatus(rt, f))) };
+  });
 }

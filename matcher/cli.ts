@@ -12,6 +12,13 @@ export function registerMatcherCommands(program: Command, ctx: CliContext): void
   const refdata = program
     .command('refdata')
     .description('reference data for matching: works and ISRC → work links');
+  registerRefdataLoad(refdata, ctx);
+  const match = program.command('match').description('matching usage lines to works');
+  registerMatchServe(match, ctx);
+  registerMatchStatus(match, ctx);
+}
+
+function registerRefdataLoad(refdata: Command, ctx: CliContext): void {
   refdata
     .command('load')
     .description(
@@ -34,30 +41,7 @@ export function registerMatcherCommands(program: Command, ctx: CliContext): void
       );
       const reports = await loadReferenceFiles(ctx.config, ctx.logger, inputs, opts.source);
       if (opts.json) printJson({ files: reports });
-      else {
-        printTable(
-          reports.map((r) => ({
-            file: r.file,
-            format: r.version ? `${r.format} ${r.version}` : r.format,
-            read: r.read,
-            loaded: r.loaded,
-            rejected: r.rejected,
-            works: r.worksWritten,
-            recordings: r.recordingsWritten,
-            trailers: r.trailerCheck ?? '',
-          })),
-          ['file', 'format', 'read', 'loaded', 'rejected', 'works', 'recordings', 'trailers'],
-        );
-        for (const r of reports) {
-          if (r.fileError) process.stdout.write(`  ${r.file}: not loaded: ${r.fileError}\n`);
-          for (const x of r.rejections) {
-            const where = [x.recordType, x.field].filter(Boolean).join(', ');
-            process.stdout.write(
-              `  ${r.file} line ${x.line}${where ? ` (${where})` : ''}: rejected: ${x.reason}\n`,
-            );
-          }
-        }
-      }
+      else printLoadReports(reports);
       if (
         reports.some(
           (r) => r.rejected > 0 || r.fileError || (r.trailerCheck !== null && r.trailerCheck !== 'OK'),
@@ -66,8 +50,34 @@ export function registerMatcherCommands(program: Command, ctx: CliContext): void
         process.exitCode = 1;
       }
     });
+}
 
-  const match = program.command('match').description('matching usage lines to works');
+function printLoadReports(reports: Awaited<ReturnType<typeof loadReferenceFiles>>): void {
+  printTable(
+    reports.map((r) => ({
+      file: r.file,
+      format: r.version ? `${r.format} ${r.version}` : r.format,
+      read: r.read,
+      loaded: r.loaded,
+      rejected: r.rejected,
+      works: r.worksWritten,
+      recordings: r.recordingsWritten,
+      trailers: r.trailerCheck ?? '',
+    })),
+    ['file', 'format', 'read', 'loaded', 'rejected', 'works', 'recordings', 'trailers'],
+  );
+  for (const r of reports) {
+    if (r.fileError) process.stdout.write(`  ${r.file}: not loaded: ${r.fileError}\n`);
+    for (const x of r.rejections) {
+      const where = [x.recordType, x.field].filter(Boolean).join(', ');
+      process.stdout.write(
+        `  ${r.file} line ${x.line}${where ? ` (${where})` : ''}: rejected: ${x.reason}\n`,
+      );
+    }
+  }
+}
+
+function registerMatchServe(match: Command, ctx: CliContext): void {
   match
     .command('serve')
     .description('run a matcher instance (a member of the matcher consumer group) until stopped')
@@ -79,6 +89,9 @@ export function registerMatcherCommands(program: Command, ctx: CliContext): void
       const service = await MatcherService.start(ctx.config, ctx.logger, { rematch: opts.rematch });
       await serveUntilSignal([service], ctx.logger);
     });
+}
+
+function registerMatchStatus(match: Command, ctx: CliContext): void {
   match
     .command('status')
     .description('per file: emitted, matched, unmatched and dead-lettered lines, and matches by method')

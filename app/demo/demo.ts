@@ -38,6 +38,8 @@ import { demoExport } from './export-step.ts';
 
 const reportsDir = path.join(repoRoot, 'fixtures', 'reports');
 
+type Say = (text: string) => void;
+
 /**
  * The main job on the local stack: stack up, topics and schemas, the ingest API and a split
  * worker, then the project's fixture reports uploaded over HTTP and each file's accounting.
@@ -47,44 +49,12 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
     .command('demo')
     .description("run the pipeline end to end on the local stack with the project's fixture reports")
     .action(async () => {
-      const say = (text: string) => process.stdout.write(`${text}\n`);
+      const say: Say = (text: string) => process.stdout.write(`${text}\n`);
       // The demo's own output tells the story; the services' info logs (every request) would
       // drown it. TALLYLINE_LOG_LEVEL still decides when it is set.
       if (!process.env.TALLYLINE_LOG_LEVEL) ctx.logger.level = 'warn';
-      say('== stack');
-      const services = await stackUp(ctx.config);
-      for (const s of services) say(`  ${s.name.padEnd(9)} ${s.healthy ? 'healthy' : 'DOWN'}  ${s.address}`);
-
-      const admin = await new KafkaClient(ctx.config, ctx.logger).admin();
-      const topics = await applyTopics(admin, {
-        prefix: ctx.config.kafka.topicPrefix,
-        replicationFactor: ctx.config.kafka.replicationFactor,
-      });
-      await admin.disconnect();
-      say(`== topics: ${topics.map((t) => `${t.topic} ${t.state}`).join(', ')}`);
-      const schemas = await checkSchemas(createRegistryClient(ctx.config), {
-        prefix: ctx.config.kafka.topicPrefix,
-      });
-      say(`== schemas: ${schemas.map((s) => `${s.schema} ${s.state}`).join(', ')}`);
-
-      // A throwaway admin key for this run, and the fixture CSV's column mapping.
-      const key = `demo_${randomBytes(12).toString('hex')}`;
-      const names = readdirSync(reportsDir)
-        .filter((n) => /\.(tsv|csv)(\.gz)?$/.test(n))
-        .sort();
-      const csvMappings: Record<string, unknown> = { ...ctx.config.ingest.csvMappings };
-      for (const n of readdirSync(reportsDir).filter((f) => f.endsWith('.mapping.json'))) {
-        const mapping = JSON.parse(readFileSync(path.join(reportsDir, n), 'utf8')) as { sender: string };
-        csvMappings[mapping.sender] = mapping;
-      }
-      const config = {
-        ...ctx.config,
-        ingest: {
-          ...ctx.config.ingest,
-          csvMappings,
-          apiKeys: [...ctx.config.ingest.apiKeys, { sender: 'demo', sha256: hashKey(key), admin: true }],
-        },
-      };
+      await demoStack(ctx, say);
+      const { key, names, config } = demoConfig(ctx);
       const rt = await IngestRuntime.create(config, ctx.logger);
       const worker = splitWorker(rt);
       const api = await buildApi(rt);
@@ -92,46 +62,13 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       const base = `http://${config.ingest.apiHost}:${(api.server.address() as { port: number }).port}`;
       say(`== ingest API at ${base}, split worker running`);
       try {
-        const statuses: AccountedFile[] = [];
-        for (const name of names) {
-          const parsed = parseDsrFileName(name);
-          const sender = parsed.ok && parsed.value.sender ? parsed.value.sender : name.split('_')[0]!;
-          const status = await uploadAndWait(
-            base,
-            key,
-            name,
-            readFileSync(path.join(reportsDir, name)),
-            sender,
-            say,
-          );
-          if (status) statuses.push(status);
-        }
+        const statuses = await demoUploads(base, key, names, say);
         say('== accounting per file (lines = emitted + deadLettered + context)');
         printAccounting(statuses);
         say(
           `\nEvents are on ${rt.topic('usage.lines')}, bad lines with their reasons on ${rt.topic('usage.lines.dlq')}.`,
         );
-        const deadLetters = new DeadLetters(
-          rt.kafka,
-          rt.redis,
-          rt.topic('usage.lines.dlq'),
-          config.redis.prefix,
-        );
-        const stats = deadLetterStats(await deadLetters.list());
-        say(
-          `\n== dead letters: ${stats.total} in all, by reason: ${Object.entries(stats.byErrorClass)
-            .map(([c, n]) => `${c} ${n}`)
-            .join(', ')}`,
-        );
-        const outDir = path.join(repoRoot, '.tallyline', 'requests');
-        for (const s of statuses.filter((f) => (f.counts?.deadLettered ?? 0) > 0)) {
-          const written = await writeResendRequest(deadLetters, rt.files, s.fileId, outDir);
-          say(
-            written
-              ? `  re-send request for ${s.fileName}: ${written.lines} line(s), ${written.tsv} and .txt`
-              : `  ${s.fileName}: its dead lines were requested from the sender before (npx tallyline dlq list --file ${s.fileId})`,
-          );
-        }
+        const deadLetters = await demoDeadLetters(rt, config, statuses, say);
         say(
           '\nDetails of a file: npx tallyline files show <fileId>; of a bad line: npx tallyline dlq show <lineId>',
         );
@@ -146,6 +83,92 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
     });
 }
 
+/** Stack up, topics applied, schemas checked; each said. */
+async function demoStack(ctx: CliContext, say: Say): Promise<void> {
+  say('== stack');
+  const services = await stackUp(ctx.config);
+  for (const s of services) say(`  ${s.name.padEnd(9)} ${s.healthy ? 'healthy' : 'DOWN'}  ${s.address}`);
+
+  const admin = await new KafkaClient(ctx.config, ctx.logger).admin();
+  const topics = await applyTopics(admin, {
+    prefix: ctx.config.kafka.topicPrefix,
+    replicationFactor: ctx.config.kafka.replicationFactor,
+  });
+  await admin.disconnect();
+  say(`== topics: ${topics.map((t) => `${t.topic} ${t.state}`).join(', ')}`);
+  const schemas = await checkSchemas(createRegistryClient(ctx.config), {
+    prefix: ctx.config.kafka.topicPrefix,
+  });
+  say(`== schemas: ${schemas.map((s) => `${s.schema} ${s.state}`).join(', ')}`);
+}
+
+/** A throwaway admin key for this run, the fixture reports, and the fixture CSV's column mapping. */
+function demoConfig(ctx: CliContext): { key: string; names: string[]; config: Config } {
+  const key = `demo_${randomBytes(12).toString('hex')}`;
+  const names = readdirSync(reportsDir)
+    .filter((n) => /\.(tsv|csv)(\.gz)?$/.test(n))
+    .sort();
+  const csvMappings: Record<string, unknown> = { ...ctx.config.ingest.csvMappings };
+  for (const n of readdirSync(reportsDir).filter((f) => f.endsWith('.mapping.json'))) {
+    const mapping = JSON.parse(readFileSync(path.join(reportsDir, n), 'utf8')) as { sender: string };
+    csvMappings[mapping.sender] = mapping;
+  }
+  const config = {
+    ...ctx.config,
+    ingest: {
+      ...ctx.config.ingest,
+      csvMappings,
+      apiKeys: [...ctx.config.ingest.apiKeys, { sender: 'demo', sha256: hashKey(key), admin: true }],
+    },
+  };
+  return { key, names, config };
+}
+
+/** Each fixture report uploaded over the API, its final status once split. */
+async function demoUploads(base: string, key: string, names: string[], say: Say): Promise<AccountedFile[]> {
+  const statuses: AccountedFile[] = [];
+  for (const name of names) {
+    const parsed = parseDsrFileName(name);
+    const sender = parsed.ok && parsed.value.sender ? parsed.value.sender : name.split('_')[0]!;
+    const status = await uploadAndWait(
+      base,
+      key,
+      name,
+      readFileSync(path.join(reportsDir, name)),
+      sender,
+      say,
+    );
+    if (status) statuses.push(status);
+  }
+  return statuses;
+}
+
+/** The dead letters by reason, and a re-send request for each file with dead lines. */
+async function demoDeadLetters(
+  rt: IngestRuntime,
+  config: Config,
+  statuses: AccountedFile[],
+  say: Say,
+): Promise<DeadLetters> {
+  const deadLetters = new DeadLetters(rt.kafka, rt.redis, rt.topic('usage.lines.dlq'), config.redis.prefix);
+  const stats = deadLetterStats(await deadLetters.list());
+  say(
+    `\n== dead letters: ${stats.total} in all, by reason: ${Object.entries(stats.byErrorClass)
+      .map(([c, n]) => `${c} ${n}`)
+      .join(', ')}`,
+  );
+  const outDir = path.join(repoRoot, '.tallyline', 'requests');
+  for (const s of statuses.filter((f) => (f.counts?.deadLettered ?? 0) > 0)) {
+    const written = await writeResendRequest(deadLetters, rt.files, s.fileId, outDir);
+    say(
+      written
+        ? `  re-send request for ${s.fileName}: ${written.lines} line(s), ${written.tsv} and .txt`
+        : `  ${s.fileName}: its dead lines were requested from the sender before (npx tallyline dlq list --file ${s.fileId})`,
+    );
+  }
+  return deadLetters;
+}
+
 /** Uploads a file over the API and waits for its final state; null if it was not taken. */
 async function uploadAndWait(
   base: string,
@@ -153,7 +176,7 @@ async function uploadAndWait(
   name: string,
   content: Buffer,
   sender: string,
-  say: (text: string) => void,
+  say: Say,
 ): Promise<AccountedFile | null> {
   const res = await fetch(`${base}/v1/files?sender=${encodeURIComponent(sender)}`, {
     method: 'POST',
@@ -188,7 +211,7 @@ async function demoCorrections(
   statuses: AccountedFile[],
   files: FileStore,
   deadLetters: DeadLetters,
-  say: (text: string) => void,
+  say: Say,
 ): Promise<void> {
   const dir = path.join(reportsDir, 'corrections');
   const names = existsSync(dir)
@@ -226,7 +249,7 @@ async function demoMatching(
   config: Config,
   ctx: CliContext,
   statuses: AccountedFile[],
-  say: (text: string) => void,
+  say: Say,
 ): Promise<void> {
   const catalogs = readdirSync(reportsDir).filter((n) => /\.V2[12]$/.test(n));
   const loaded = await loadReferenceFiles(
