@@ -164,9 +164,9 @@ interface ExportProcessResult {
 /** The export in a process of its own, so its peak RSS is its own. */
 async function runExportProcess(env: Record<string, string>): Promise<ExportProcessResult> {
   const script = `
-      const { loadConfig } = await import('../export/core/config/index.ts');
-      const { createLogger } = await import('../export/core/log/index.ts');
-      const { exportRun } = await import('../export/export/run.ts');
+      const { loadConfig } = await import('./core/config/index.ts');
+      const { createLogger } = await import('./core/log/index.ts');
+      const { exportRun } = await import('./export/index.ts');
       const t = Date.now();
       const r = await exportRun(loadConfig(), createLogger('warn'), '2026-11');
       process.stdout.write(JSON.stringify({ seconds: (Date.now() - t) / 1000, rss: process.resourceUsage().maxRSS, r: { files: r.files.length, seconds: r.seconds, gaps: r.reports.flatMap((x) => x.money.map((m) => m.gap)) } }));
