@@ -129,15 +129,31 @@ function scoreDecided(truth: MatchTruthLine[], decisions: Decision[]): Score {
   );
 }
 
+/** What every step of the matcher benchmark works with. */
+interface MatcherBench {
+  config: Config;
+  env: Record<string, string>;
+  kafka: KafkaClient;
+  admin: Awaited<ReturnType<KafkaClient['admin']>>;
+  serde: {
+    work: AvroSerde<'Work'>;
+    recording: AvroSerde<'RecordingLink'>;
+    usage: AvroSerde<'UsageLine'>;
+    matched: AvroSerde<'MatchedUsage'>;
+    unmatched: AvroSerde<'UnmatchedUsage'>;
+  };
+  t: (name: Parameters<typeof topicName>[1]) => string;
+  catalog: { seed: number; works: number; source: string };
+  maxMs: number;
+  progress: (s: string) => void;
+}
+
 export async function benchMatcher(
   recordings: number,
   logger: Logger,
   options: MatcherBenchOptions = {},
 ): Promise<MatcherBenchResult> {
-  const maxMs = (options.maxSeconds ?? Infinity) * 1000;
   const works = Math.ceil(recordings / RECORDINGS_PER_WORK);
-  const source = 'BENCH';
-  const seed = 2026;
   const dir = mkdtempSync(path.join(tmpdir(), 'tallyline-match-bench-'));
   const id = `bench-match.${recordings}.${Date.now().toString(36)}`;
   const env = {
@@ -152,220 +168,36 @@ export async function benchMatcher(
   await applyTopics(admin, { prefix: config.kafka.topicPrefix, replicationFactor: 1 });
   const registry = createRegistryClient(config);
   await checkSchemas(registry, { prefix: config.kafka.topicPrefix });
-  const serde = {
-    work: await AvroSerde.forTopic(registry, t('ref.works'), 'Work'),
-    recording: await AvroSerde.forTopic(registry, t('ref.recordings'), 'RecordingLink'),
-    usage: await AvroSerde.forTopic(registry, t('usage.lines'), 'UsageLine'),
-    matched: await AvroSerde.forTopic(registry, t('usage.matched'), 'MatchedUsage'),
-    unmatched: await AvroSerde.forTopic(registry, t('usage.unmatched'), 'UnmatchedUsage'),
+  const bench: MatcherBench = {
+    config,
+    env,
+    kafka,
+    admin,
+    serde: {
+      work: await AvroSerde.forTopic(registry, t('ref.works'), 'Work'),
+      recording: await AvroSerde.forTopic(registry, t('ref.recordings'), 'RecordingLink'),
+      usage: await AvroSerde.forTopic(registry, t('usage.lines'), 'UsageLine'),
+      matched: await AvroSerde.forTopic(registry, t('usage.matched'), 'MatchedUsage'),
+      unmatched: await AvroSerde.forTopic(registry, t('usage.unmatched'), 'UnmatchedUsage'),
+    },
+    t,
+    catalog: { seed: 2026, works, source: 'BENCH' },
+    maxMs: (options.maxSeconds ?? Infinity) * 1000,
+    progress: (s: string) => process.stderr.write(`  matcher bench ${recordings}: ${s}\n`),
   };
-  const catalog = { seed, works, source };
   // The topics, the group and the files go whatever happens.
   try {
-    const progress = (s: string) => process.stderr.write(`  matcher bench ${recordings}: ${s}\n`);
-
     // 1. The report and its match truth.
-    let t0 = performance.now();
-    const report = await writeMatchReport({ ...catalog, usageLines: recordings }, dir);
+    const t0 = performance.now();
+    const report = await writeMatchReport({ ...bench.catalog, usageLines: recordings }, dir);
     const generateSeconds = (performance.now() - t0) / 1000;
     const truth = await readMatchTruth(report.matchTruthPath);
-    progress(`report generated in ${generateSeconds.toFixed(1)} s`);
-
-    // 2. In this process: the state from the catalog objects, then matchLine alone.
-    t0 = performance.now();
-    let state: ReferenceState | null = new ReferenceState();
-    const assertedAt = new Date();
-    const linksOf = (w: CatalogWork) => [
-      { workId: w.workId, iswc: w.iswc, title: w.title, source, assertedAt },
-    ];
-    for (const w of catalogWorks(catalog)) {
-      state.putWork(w.workId, toWork(w, source));
-      for (const isrc of w.recordings) state.putRecording(isrc, linksOf(w));
-    }
-    const inProcessStateSeconds = (performance.now() - t0) / 1000;
-    let matchMs = 0;
-    const local: Decision[] = [];
-    let batch: UsageLine[] = [];
-    const truthRule = new Map(truth.map((x) => [x.lineNumber, x.rule]));
-    const classMs = new Map<string, { ms: number; n: number }>();
-    const matchBatch = () => {
-      const results = batch.map((l) => {
-        const b0 = performance.now();
-        const r = matchLine(l, state!, config.matcher);
-        const ms = performance.now() - b0;
-        matchMs += ms;
-        const c = classMs.get(truthRule.get(l.lineNumber)!) ?? { ms: 0, n: 0 };
-        c.ms += ms;
-        c.n++;
-        classMs.set(truthRule.get(l.lineNumber)!, c);
-        return r;
-      });
-      results.forEach((r, i) => {
-        const part = r.kind === 'matched' ? r.parts[0] : undefined;
-        local.push({
-          lineNumber: batch[i]!.lineNumber,
-          workId: part?.work.workId ?? null,
-          method: (part?.method as MatchMethodName | undefined) ?? null,
-        });
-      });
-      batch = [];
-    };
-    // The service's whole work on a batch, as LineMatcher does it: the lines as they come off
-    // usage.lines (Avro bytes), decoded, matched and encoded into the records to write.
-    const lineMatcher = new LineMatcher(state!, serde, config.matcher);
-    let pipelineMs = 0;
-    let pipelineLines = 0;
-    const pipelineBatch = async () => {
-      const records: IncomingMessage[] = batch.map((l, i) => ({
-        topic: t('usage.lines'),
-        partition: 0,
-        offset: String(pipelineLines + i),
-        key: Buffer.from(l.lineId),
-        value: serde.usage.encode(l),
-        headers: {},
-        timestamp: '0',
-      }));
-      const p0 = performance.now();
-      await lineMatcher.matchBatch(records);
-      pipelineMs += performance.now() - p0;
-      pipelineLines += records.length;
-    };
-    for await (const line of splitLines(report.path, 'BENCHLOCAL')) {
-      batch.push(line);
-      if (batch.length === 1000) {
-        await pipelineBatch();
-        matchBatch();
-      }
-      if (matchMs + pipelineMs > maxMs) break;
-    }
-    await pipelineBatch();
-    matchBatch();
-    const inProcessLinesPerSecond = Math.round(local.length / (matchMs / 1000));
-    const inProcessPipelineLinesPerSecond = Math.round(pipelineLines / (pipelineMs / 1000));
-    const inProcessScore = scoreDecided(truth, local);
-    const inProcessMicrosByClass = Object.fromEntries(
-      [...classMs].map(([k, c]) => [k, Math.round((c.ms * 1000) / c.n)]),
-    );
-    state = null;
-    progress(
-      `in process: state ${inProcessStateSeconds.toFixed(1)} s, ${inProcessLinesPerSecond} lines/s, ` +
-        `decode, match and encode ${inProcessPipelineLinesPerSecond} lines/s, ` +
-        `µs per line by class ${JSON.stringify(inProcessMicrosByClass)}`,
-    );
-
-    // 3. Reference data and usage lines onto the topics.
-    const producer = await kafka.producer();
-    t0 = performance.now();
-    const worksOut = new Sender(producer, t('ref.works'));
-    const recsOut = new Sender(producer, t('ref.recordings'));
-    for (const w of catalogWorks(catalog)) {
-      await worksOut.push({ key: w.workId, value: serde.work.encode(toWork(w, source)) });
-      for (const isrc of w.recordings)
-        await recsOut.push({ key: isrc, value: serde.recording.encode({ isrc, links: linksOf(w) }) });
-    }
-    await worksOut.close();
-    await recsOut.close();
-    const refLoadSeconds = (performance.now() - t0) / 1000;
-    progress(`reference data produced in ${refLoadSeconds.toFixed(1)} s`);
-    t0 = performance.now();
-    const linesOut = new Sender(producer, t('usage.lines'));
-    for await (const line of splitLines(report.path, 'BENCH')) {
-      await linesOut.push({ key: line.lineId, value: serde.usage.encode(line) });
-    }
-    await linesOut.close();
-    await producer.disconnect();
-    const linesLoadSeconds = (performance.now() - t0) / 1000;
-    progress(`usage lines produced in ${linesLoadSeconds.toFixed(1)} s`);
-
-    // 4. One matcher instance in its own process.
-    const ends = await admin.topicOffsets(t('usage.lines'));
-    const endSum = ends.reduce((s, o) => s + Number(o.high), 0);
-    const matcher = spawn(
-      'node',
-      [...NODE_FLAGS, path.join(repoRoot, 'bin/tallyline.js'), 'match', 'serve', '--no-rematch'],
-      {
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    // CPU time while it matches: its own, its JVM producer bridge's and the broker's (when
-    // `stack up` started it), to see what a line costs each of them.
-    const brokerPid = (await stackStatus(config)).find((x) => x.name === 'kafka')?.pid ?? null;
-    const cpuNow = () => ({
-      node: cpuSeconds(matcher.pid!),
-      bridge: descendants(matcher.pid!).reduce((sum, p) => sum + cpuSeconds(p), 0),
-      broker: brokerPid === null ? Number.NaN : cpuSeconds(brokerPid),
-    });
-    let cpuAtRestore = cpuNow();
-    let restoredAt = 0;
-    let restoreSeconds = 0;
-    let exited: number | null = null;
-    matcher.on('exit', (code) => (exited = code ?? -1));
-    createInterface({ input: matcher.stderr }).on('line', (text) => {
-      try {
-        const log = JSON.parse(text) as { msg?: string; level?: number; seconds?: number };
-        if (log.msg === 'reference data restored') {
-          restoredAt = performance.now();
-          cpuAtRestore = cpuNow();
-          restoreSeconds = log.seconds ?? 0;
-          progress(`matcher restored its state in ${restoreSeconds} s`);
-        } else if ((log.level ?? 0) >= 40) process.stderr.write(`  matcher: ${text}\n`);
-      } catch {
-        process.stderr.write(`  matcher: ${text}\n`);
-      }
-    });
-    let peak = 0;
-    let childPeak = 0;
-    let caughtUpAt: number;
-    let cpuWhileMatching = cpuAtRestore;
-    try {
-      for (;;) {
-        peak = Math.max(peak, peakRssMB(matcher.pid!));
-        childPeak = Math.max(
-          childPeak,
-          descendants(matcher.pid!).reduce((s, p) => s + peakRssMB(p), 0),
-        );
-        if (exited !== null) throw new Error(`the matcher exited (code ${exited}) before it caught up`);
-        if (restoredAt) {
-          const committed = await admin.groupOffsets(config.matcher.groupId, t('usage.lines'));
-          const done = committed.reduce((s, o) => s + Math.max(0, Number(o.offset)), 0);
-          if (done >= endSum || performance.now() - restoredAt > maxMs) {
-            caughtUpAt = performance.now();
-            cpuWhileMatching = cpuNow();
-            break;
-          }
-        }
-        await sleep(1000);
-      }
-    } finally {
-      matcher.kill('SIGTERM');
-    }
-    const matchSeconds = (caughtUpAt - restoredAt) / 1000;
-    // Lines decided: all, or (stopped early) as far as the group's offsets went.
-    const committed = await admin.groupOffsets(config.matcher.groupId, t('usage.lines'));
-    const decidedLines = committed.reduce((s, o) => s + Math.max(0, Number(o.offset)), 0);
-    progress(`matcher caught up in ${matchSeconds.toFixed(1)} s`);
-    // CPU seconds per 1,000 lines, each process: at 100k lines/s, 100 × this is its cores.
-    const perThousand = (k: keyof typeof cpuAtRestore) =>
-      Math.round(((cpuWhileMatching[k] - cpuAtRestore[k]) / decidedLines) * 1000 * 1000) / 1000;
-    const cpuSecondsPer1000Lines = {
-      node: perThousand('node'),
-      bridge: perThousand('bridge'),
-      broker: perThousand('broker'),
-    };
-
-    // 5. Its decisions against the truth.
-    const decisions: Decision[] = [];
-    for (const m of await kafka.readAll(t('usage.matched'), { timeoutMs: 600_000 })) {
-      const v = await serde.matched.decode(m.value!);
-      decisions.push({ lineNumber: lineNumberOf(v.lineId), workId: v.workId, method: v.method });
-    }
-    for (const m of await kafka.readAll(t('usage.unmatched'), { timeoutMs: 600_000 })) {
-      const v = await serde.unmatched.decode(m.value!);
-      decisions.push({ lineNumber: lineNumberOf(v.lineId), workId: null, method: null });
-    }
-    const score = scoreDecided(truth, decisions);
-
+    bench.progress(`report generated in ${generateSeconds.toFixed(1)} s`);
+    // 2. In this process; 3. onto the topics; 4. a matcher process; 5. its decisions scored.
+    const inProcess = await matchInProcess(bench, report.path, truth);
+    const { refLoadSeconds, linesLoadSeconds } = await produceInputs(bench, report.path);
+    const run = await runMatcherProcess(bench);
+    const score = scoreDecided(truth, await readDecisions(bench));
     return {
       recordings: works * RECORDINGS_PER_WORK,
       works,
@@ -373,18 +205,18 @@ export async function benchMatcher(
       generateSeconds: round1(generateSeconds),
       refLoadSeconds: round1(refLoadSeconds),
       linesLoadSeconds: round1(linesLoadSeconds),
-      restoreSeconds,
-      matchSeconds: round1(matchSeconds),
-      linesPerSecond: Math.round(decidedLines / matchSeconds),
-      peakRssMB: Math.round(peak),
-      childPeakRssMB: Math.round(childPeak),
-      inProcessStateSeconds: round1(inProcessStateSeconds),
-      inProcessLinesPerSecond,
-      inProcessPipelineLinesPerSecond,
-      inProcessMicrosByClass,
-      cpuSecondsPer1000Lines,
+      restoreSeconds: run.restoreSeconds,
+      matchSeconds: round1(run.matchSeconds),
+      linesPerSecond: Math.round(run.decidedLines / run.matchSeconds),
+      peakRssMB: Math.round(run.peak),
+      childPeakRssMB: Math.round(run.childPeak),
+      inProcessStateSeconds: round1(inProcess.stateSeconds),
+      inProcessLinesPerSecond: inProcess.linesPerSecond,
+      inProcessPipelineLinesPerSecond: inProcess.pipelineLinesPerSecond,
+      inProcessMicrosByClass: inProcess.microsByClass,
+      cpuSecondsPer1000Lines: run.cpuSecondsPer1000Lines,
       score,
-      inProcessScore,
+      inProcessScore: inProcess.score,
     };
   } finally {
     await admin.deleteTopics(
@@ -394,6 +226,233 @@ export async function benchMatcher(
     await admin.disconnect();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A catalog work's ISRC → work links, as the reference topics carry them. */
+function linksOf(w: CatalogWork, source: string, assertedAt: Date) {
+  return [{ workId: w.workId, iswc: w.iswc, title: w.title, source, assertedAt }];
+}
+
+/**
+ * 2. In this process: the state from the catalog objects, then matchLine alone, and the
+ * service's whole work on a batch as LineMatcher does it (decode, match, encode).
+ */
+async function matchInProcess(bench: MatcherBench, reportPath: string, truth: MatchTruthLine[]) {
+  const { config, serde, t, catalog, maxMs } = bench;
+  const t0 = performance.now();
+  const state = new ReferenceState();
+  const assertedAt = new Date();
+  for (const w of catalogWorks(catalog)) {
+    state.putWork(w.workId, toWork(w, catalog.source));
+    for (const isrc of w.recordings) state.putRecording(isrc, linksOf(w, catalog.source, assertedAt));
+  }
+  const stateSeconds = (performance.now() - t0) / 1000;
+  let matchMs = 0;
+  const local: Decision[] = [];
+  let batch: UsageLine[] = [];
+  const truthRule = new Map(truth.map((x) => [x.lineNumber, x.rule]));
+  const classMs = new Map<string, { ms: number; n: number }>();
+  const matchBatch = () => {
+    const results = batch.map((l) => {
+      const b0 = performance.now();
+      const r = matchLine(l, state, config.matcher);
+      const ms = performance.now() - b0;
+      matchMs += ms;
+      const c = classMs.get(truthRule.get(l.lineNumber)!) ?? { ms: 0, n: 0 };
+      c.ms += ms;
+      c.n++;
+      classMs.set(truthRule.get(l.lineNumber)!, c);
+      return r;
+    });
+    results.forEach((r, i) => {
+      const part = r.kind === 'matched' ? r.parts[0] : undefined;
+      local.push({
+        lineNumber: batch[i]!.lineNumber,
+        workId: part?.work.workId ?? null,
+        method: (part?.method as MatchMethodName | undefined) ?? null,
+      });
+    });
+    batch = [];
+  };
+  // The lines as they come off usage.lines (Avro bytes), decoded, matched and encoded into
+  // the records to write.
+  const lineMatcher = new LineMatcher(state, serde, config.matcher);
+  let pipelineMs = 0;
+  let pipelineLines = 0;
+  const pipelineBatch = async () => {
+    const records: IncomingMessage[] = batch.map((l, i) => ({
+      topic: t('usage.lines'),
+      partition: 0,
+      offset: String(pipelineLines + i),
+      key: Buffer.from(l.lineId),
+      value: serde.usage.encode(l),
+      headers: {},
+      timestamp: '0',
+    }));
+    const p0 = performance.now();
+    await lineMatcher.matchBatch(records);
+    pipelineMs += performance.now() - p0;
+    pipelineLines += records.length;
+  };
+  for await (const line of splitLines(reportPath, 'BENCHLOCAL')) {
+    batch.push(line);
+    if (batch.length === 1000) {
+      await pipelineBatch();
+      matchBatch();
+    }
+    if (matchMs + pipelineMs > maxMs) break;
+  }
+  await pipelineBatch();
+  matchBatch();
+  const result = {
+    stateSeconds,
+    linesPerSecond: Math.round(local.length / (matchMs / 1000)),
+    pipelineLinesPerSecond: Math.round(pipelineLines / (pipelineMs / 1000)),
+    score: scoreDecided(truth, local),
+    microsByClass: Object.fromEntries([...classMs].map(([k, c]) => [k, Math.round((c.ms * 1000) / c.n)])),
+  };
+  bench.progress(
+    `in process: state ${stateSeconds.toFixed(1)} s, ${result.linesPerSecond} lines/s, ` +
+      `decode, match and encode ${result.pipelineLinesPerSecond} lines/s, ` +
+      `µs per line by class ${JSON.stringify(result.microsByClass)}`,
+  );
+  return result;
+}
+
+/** 3. Reference data and usage lines onto the topics. */
+async function produceInputs(bench: MatcherBench, reportPath: string) {
+  const { kafka, serde, t, catalog } = bench;
+  const producer = await kafka.producer();
+  let t0 = performance.now();
+  const worksOut = new Sender(producer, t('ref.works'));
+  const recsOut = new Sender(producer, t('ref.recordings'));
+  const assertedAt = new Date();
+  for (const w of catalogWorks(catalog)) {
+    await worksOut.push({ key: w.workId, value: serde.work.encode(toWork(w, catalog.source)) });
+    for (const isrc of w.recordings)
+      await recsOut.push({
+        key: isrc,
+        value: serde.recording.encode({ isrc, links: linksOf(w, catalog.source, assertedAt) }),
+      });
+  }
+  await worksOut.close();
+  await recsOut.close();
+  const refLoadSeconds = (performance.now() - t0) / 1000;
+  bench.progress(`reference data produced in ${refLoadSeconds.toFixed(1)} s`);
+  t0 = performance.now();
+  const linesOut = new Sender(producer, t('usage.lines'));
+  for await (const line of splitLines(reportPath, 'BENCH')) {
+    await linesOut.push({ key: line.lineId, value: serde.usage.encode(line) });
+  }
+  await linesOut.close();
+  await producer.disconnect();
+  const linesLoadSeconds = (performance.now() - t0) / 1000;
+  bench.progress(`usage lines produced in ${linesLoadSeconds.toFixed(1)} s`);
+  return { refLoadSeconds, linesLoadSeconds };
+}
+
+/**
+ * 4. One matcher instance in its own process, watched until its group's offsets reach the
+ * end of usage.lines: its restore time, match time, peak RSS and CPU per 1,000 lines.
+ */
+async function runMatcherProcess(bench: MatcherBench) {
+  const { config, env, admin, t, maxMs, progress } = bench;
+  const ends = await admin.topicOffsets(t('usage.lines'));
+  const endSum = ends.reduce((s, o) => s + Number(o.high), 0);
+  const matcher = spawn(
+    'node',
+    [...NODE_FLAGS, path.join(repoRoot, 'bin/tallyline.js'), 'match', 'serve', '--no-rematch'],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  // CPU time while it matches: its own, its JVM producer bridge's and the broker's (when
+  // `stack up` started it), to see what a line costs each of them.
+  const brokerPid = (await stackStatus(config)).find((x) => x.name === 'kafka')?.pid ?? null;
+  const cpuNow = () => ({
+    node: cpuSeconds(matcher.pid!),
+    bridge: descendants(matcher.pid!).reduce((sum, p) => sum + cpuSeconds(p), 0),
+    broker: brokerPid === null ? Number.NaN : cpuSeconds(brokerPid),
+  });
+  let cpuAtRestore = cpuNow();
+  let restoredAt = 0;
+  let restoreSeconds = 0;
+  let exited: number | null = null;
+  matcher.on('exit', (code) => (exited = code ?? -1));
+  createInterface({ input: matcher.stderr }).on('line', (text) => {
+    try {
+      const log = JSON.parse(text) as { msg?: string; level?: number; seconds?: number };
+      if (log.msg === 'reference data restored') {
+        restoredAt = performance.now();
+        cpuAtRestore = cpuNow();
+        restoreSeconds = log.seconds ?? 0;
+        progress(`matcher restored its state in ${restoreSeconds} s`);
+      } else if ((log.level ?? 0) >= 40) process.stderr.write(`  matcher: ${text}\n`);
+    } catch {
+      process.stderr.write(`  matcher: ${text}\n`);
+    }
+  });
+  let peak = 0;
+  let childPeak = 0;
+  let caughtUpAt: number;
+  let cpuWhileMatching = cpuAtRestore;
+  try {
+    for (;;) {
+      peak = Math.max(peak, peakRssMB(matcher.pid!));
+      childPeak = Math.max(
+        childPeak,
+        descendants(matcher.pid!).reduce((s, p) => s + peakRssMB(p), 0),
+      );
+      if (exited !== null) throw new Error(`the matcher exited (code ${exited}) before it caught up`);
+      if (restoredAt) {
+        const committed = await admin.groupOffsets(config.matcher.groupId, t('usage.lines'));
+        const done = committed.reduce((s, o) => s + Math.max(0, Number(o.offset)), 0);
+        if (done >= endSum || performance.now() - restoredAt > maxMs) {
+          caughtUpAt = performance.now();
+          cpuWhileMatching = cpuNow();
+          break;
+        }
+      }
+      await sleep(1000);
+    }
+  } finally {
+    matcher.kill('SIGTERM');
+  }
+  const matchSeconds = (caughtUpAt - restoredAt) / 1000;
+  // Lines decided: all, or (stopped early) as far as the group's offsets went.
+  const committed = await admin.groupOffsets(config.matcher.groupId, t('usage.lines'));
+  const decidedLines = committed.reduce((s, o) => s + Math.max(0, Number(o.offset)), 0);
+  progress(`matcher caught up in ${matchSeconds.toFixed(1)} s`);
+  // CPU seconds per 1,000 lines, each process: at 100k lines/s, 100 × this is its cores.
+  const perThousand = (k: keyof typeof cpuAtRestore) =>
+    Math.round(((cpuWhileMatching[k] - cpuAtRestore[k]) / decidedLines) * 1000 * 1000) / 1000;
+  return {
+    restoreSeconds,
+    matchSeconds,
+    decidedLines,
+    peak,
+    childPeak,
+    cpuSecondsPer1000Lines: {
+      node: perThousand('node'),
+      bridge: perThousand('bridge'),
+      broker: perThousand('broker'),
+    },
+  };
+}
+
+/** 5. The matcher's decisions, read back from usage.matched and usage.unmatched. */
+async function readDecisions({ kafka, serde, t }: MatcherBench): Promise<Decision[]> {
+  const decisions: Decision[] = [];
+  for (const m of await kafka.readAll(t('usage.matched'), { timeoutMs: 600_000 })) {
+    const v = await serde.matched.decode(m.value!);
+    decisions.push({ lineNumber: lineNumberOf(v.lineId), workId: v.workId, method: v.method });
+  }
+  for (const m of await kafka.readAll(t('usage.unmatched'), { timeoutMs: 600_000 })) {
+    const v = await serde.unmatched.decode(m.value!);
+    decisions.push({ lineNumber: lineNumberOf(v.lineId), workId: null, method: null });
+  }
+  return decisions;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
