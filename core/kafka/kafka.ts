@@ -229,7 +229,8 @@ export class KafkaClient {
    * has arrived for `idleMs` (see `CatchUp`). Records written after the start may be handed
    * over too, until every partition is at its end. Fails if the end is not reached within
    * `timeoutMs` of waiting on Kafka (time spent in `onBatch` does not count), or with the error
-   * `onBatch` throws; no batch is handed over after the read has ended.
+   * `onBatch` throws; no batch is handed over after the read has ended. One function: the
+   * consumer, its timers and the end conditions share state a split would only pass around.
    */
   async readToEnd(
     topic: string,

@@ -70,6 +70,8 @@ export interface FieldContext {
 /**
  * Reads the trimmed, non-empty cell `v` (`raw` as written) of a column of a kind other than
  * text into the event: null, or the fault when the cell is not a value of its kind.
+ * One case per column kind, found by its name; a switch rather than a table of closures
+ * because it runs for every cell of every row.
  */
 export function readColumn(
   ctx: FieldContext,

@@ -64,6 +64,8 @@ export class LocalLandingStore implements LandingStore {
     return path.join(this.root, key.slice(0, 2), key);
   }
 
+  // One pipeline, read once: hashing, the size and gzip-bomb limits and the temp file's rename
+  // all act on the same stream, so they stay together.
   async put(source: Readable, options: { compressed: boolean; limits: IntakeLimits }): Promise<StoredFile> {
     const { limits, compressed } = options;
     await mkdir(path.join(this.root, 'tmp'), { recursive: true });
