@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { FileRecord } from './files/file-store.ts';
+import { IngestError } from './errors.ts';
 import { Intake } from './intake/intake.ts';
 import type { IngestRuntime } from './runtime.ts';
 import { errorSchema, sendError } from '../core/http/index.ts';
@@ -205,9 +206,9 @@ async function upload(rt: IngestRuntime, intake: Intake, request: UploadRequest,
       statusUrl: `/v1/files/${result.file.fileId}`,
     });
   } catch (err) {
-    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      return sendError(reply, 413, 'TOO_LARGE', `upload exceeds ${rt.config.ingest.maxUploadBytes} bytes`);
-    }
+    // multipart's own limit, told as the intake's: one code for one fault, whichever saw it first
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+      throw new IngestError('TOO_LARGE', `upload exceeds ${rt.config.ingest.maxUploadBytes} bytes`);
     throw err;
   }
 }

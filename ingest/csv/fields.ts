@@ -67,6 +67,11 @@ export interface FieldContext {
   readonly dateCache: Map<string, string | null>;
 }
 
+/** A cell that is not a value of its column's kind. */
+function fault(col: MappedColumn, errorClass: CsvErrorClass, message: string): Fault {
+  return { errorClass, cell: col.header, message };
+}
+
 /**
  * Reads the trimmed, non-empty cell `v` (`raw` as written) of a column of a kind other than
  * text into the event: null, or the fault when the cell is not a value of its kind.
@@ -86,11 +91,11 @@ export function readColumn(
     case 'plays': {
       const plays = parseDigits(v);
       if (Number.isNaN(plays)) {
-        return {
-          errorClass: 'INVALID_NUMBER',
-          cell: col.header,
-          message: `column ${q(col.header)} (${col.field}) is ${q(raw)}: ${playsProblem(v)}`,
-        };
+        return fault(
+          col,
+          'INVALID_NUMBER',
+          `column ${q(col.header)} (${col.field}) is ${q(raw)}: ${playsProblem(v)}`,
+        );
       } else value.usages = plays;
       return null;
     }
@@ -100,11 +105,7 @@ export function readColumn(
         const r = normaliseIsrc(v);
         if (r.ok) (resource as Resource).isrc = r.value;
         else {
-          return {
-            errorClass: 'INVALID_ISRC',
-            cell: col.header,
-            message: `column ${q(col.header)} (isrc): ${r.reason}`,
-          };
+          return fault(col, 'INVALID_ISRC', `column ${q(col.header)} (isrc): ${r.reason}`);
         }
       }
       return null;
@@ -113,22 +114,18 @@ export function readColumn(
       const r = normaliseIswc(v);
       if (r.ok) (resource as Resource).iswc = r.value;
       else {
-        return {
-          errorClass: 'INVALID_ISWC',
-          cell: col.header,
-          message: `column ${q(col.header)} (iswc): ${r.reason}`,
-        };
+        return fault(col, 'INVALID_ISWC', `column ${q(col.header)} (iswc): ${r.reason}`);
       }
       return null;
     }
     case 'decimal': {
       const d = parseDecimal(v, ctx.decimalSeparator);
       if (d === null) {
-        return {
-          errorClass: 'INVALID_NUMBER',
-          cell: col.header,
-          message: `column ${q(col.header)} (${col.field}) is ${q(raw)}; expected a decimal number with ${q(ctx.decimalSeparator)} as decimal separator and no thousands separators (e.g. ${ctx.decimalSeparator === '.' ? '12.3456' : '12,3456'})`,
-        };
+        return fault(
+          col,
+          'INVALID_NUMBER',
+          `column ${q(col.header)} (${col.field}) is ${q(raw)}; expected a decimal number with ${q(ctx.decimalSeparator)} as decimal separator and no thousands separators (e.g. ${ctx.decimalSeparator === '.' ? '12.3456' : '12,3456'})`,
+        );
       } else value.priceConsumerPaid = d;
       return null;
     }
@@ -140,11 +137,11 @@ export function readColumn(
         ctx.dateCache.set(v, d);
       }
       if (d === null) {
-        return {
-          errorClass: 'INVALID_DATE',
-          cell: col.header,
-          message: `column ${q(col.header)} (${col.field}) is ${q(raw)}; expected a date as ${ctx.dateFormat}`,
-        };
+        return fault(
+          col,
+          'INVALID_DATE',
+          `column ${q(col.header)} (${col.field}) is ${q(raw)}; expected a date as ${ctx.dateFormat}`,
+        );
       } else if (col.field === 'periodStart') value.periodStart = d;
       else value.periodEnd = d;
       return null;
@@ -152,11 +149,11 @@ export function readColumn(
     case 'duration': {
       const s = parseSimpleDuration(v);
       if (s === null) {
-        return {
-          errorClass: 'INVALID_DURATION',
-          cell: col.header,
-          message: `column ${q(col.header)} (durationSeconds) is ${q(raw)}; expected seconds (225), m:ss (3:45), h:mm:ss or ISO 8601 (PT3M45S)`,
-        };
+        return fault(
+          col,
+          'INVALID_DURATION',
+          `column ${q(col.header)} (durationSeconds) is ${q(raw)}; expected seconds (225), m:ss (3:45), h:mm:ss or ISO 8601 (PT3M45S)`,
+        );
       } else (resource as Resource).durationSeconds = s;
       return null;
     }

@@ -49,6 +49,12 @@ test('a bad setting stops the CLI with exit 2, naming the setting', async () => 
   assert.match(stderr, /stack\.kafkaPort \(TALLYLINE_KAFKA_PORT\).*"abc"/);
 });
 
+test("a component's coded error is printed with its code and its kind's exit code", async () => {
+  const { code, stderr } = await tallyline(['export', 'run', '--period', '2026-13']);
+  assert.equal(code, 2);
+  assert.match(stderr, /^tallyline: not a period: "2026-13" .*\[BAD_PERIOD\]$/m);
+});
+
 test('--help lists the commands', async () => {
   const { code, stdout } = await tallyline(['--help']);
   assert.equal(code, 0);
