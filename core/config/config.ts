@@ -86,6 +86,18 @@ const schema = z.object({
     /** key prefix for BullMQ queues and tallyline's own keys */
     prefix: z.string().min(1).default('tallyline'),
   }),
+  database: z.object({
+    /** PostgreSQL holding the ledger; default: the local stack's, database `tallyline` */
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+      .optional(),
+    /** the PostgreSQL schema of the ledger's tables: isolates environments and test runs */
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and underscores')
+      .default('tallyline'),
+  }),
   stack: z.object({
     /** data of the local services: Kafka logs, registry database, pid and log files */
     dataDir: z.string().default(path.join(repoRoot, '.tallyline', 'stack')),
@@ -99,6 +111,7 @@ const schema = z.object({
     registryPort: port.default(18081),
     registryManagementPort: port.default(18082),
     redisPort: port.default(6379),
+    postgresPort: port.default(5432),
     /** JDK for Kafka (17+); default: JAVA_HOME, else `java` on the PATH */
     javaHome: z.string().optional(),
     /** JDK for the registry (21+ for Apicurio 3.2 and later); default: the newest found */
@@ -198,6 +211,7 @@ export type Config = Parsed & {
   kafka: Parsed['kafka'] & { brokers: string[] };
   registry: Parsed['registry'] & { url: string };
   redis: Parsed['redis'] & { url: string };
+  database: Parsed['database'] & { url: string };
 };
 
 /** Environment variable → path in the configuration. The single list of what can be set. */
@@ -217,6 +231,8 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_REGISTRY_PASSWORD: 'registry.password',
   TALLYLINE_REDIS_URL: 'redis.url',
   TALLYLINE_REDIS_PREFIX: 'redis.prefix',
+  TALLYLINE_DATABASE_URL: 'database.url',
+  TALLYLINE_DATABASE_SCHEMA: 'database.schema',
   TALLYLINE_STACK_DIR: 'stack.dataDir',
   TALLYLINE_CACHE_DIR: 'stack.cacheDir',
   TALLYLINE_STACK_HOST: 'stack.host',
@@ -225,6 +241,7 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_REGISTRY_PORT: 'stack.registryPort',
   TALLYLINE_REGISTRY_MANAGEMENT_PORT: 'stack.registryManagementPort',
   TALLYLINE_REDIS_PORT: 'stack.redisPort',
+  TALLYLINE_POSTGRES_PORT: 'stack.postgresPort',
   TALLYLINE_JAVA_HOME: 'stack.javaHome',
   TALLYLINE_REGISTRY_JAVA_HOME: 'stack.registryJavaHome',
   TALLYLINE_KAFKA_HEAP: 'stack.kafkaHeap',
@@ -299,7 +316,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     env.TALLYLINE_CONFIG ??
     (existsSync('tallyline.config.json') ? path.resolve('tallyline.config.json') : undefined);
   const raw: Record<string, unknown> = file ? readFileConfig(file) : {};
-  for (const section of ['kafka', 'registry', 'redis', 'stack', 'ingest', 'matcher', 'export', 'log'])
+  for (const section of ['kafka', 'registry', 'redis', 'database', 'stack', 'ingest', 'matcher', 'export', 'log'])
     raw[section] ??= {};
   for (const [name, dotted] of Object.entries(ENVIRONMENT)) {
     const value = env[name];
@@ -332,6 +349,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
       url: c.registry.url ?? `http://${c.stack.host}:${c.stack.registryPort}/apis/ccompat/v7`,
     },
     redis: { ...c.redis, url: c.redis.url ?? `redis://${c.stack.host}:${c.stack.redisPort}` },
+    database: {
+      ...c.database,
+      url: c.database.url ?? `postgres://postgres@${c.stack.host}:${c.stack.postgresPort}/tallyline`,
+    },
   };
 }
 
@@ -339,7 +360,11 @@ export function loadConfig(options: LoadOptions = {}): Config {
 export function describeConfig(config: Config): unknown {
   return JSON.parse(
     JSON.stringify(config, (key, value: unknown) =>
-      key === 'password' && typeof value === 'string' ? '***' : value,
+      key === 'password' && typeof value === 'string'
+        ? '***'
+        : key === 'url' && typeof value === 'string'
+          ? value.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/, '$1:***@')
+          : value,
     ),
   );
 }

@@ -1,7 +1,9 @@
+import pg from 'pg';
 import { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
 import { KafkaClient } from '../kafka/index.ts';
 import { createLogger } from '../log/index.ts';
+import { masked } from '../db/index.ts';
 
 export interface Health {
   healthy: boolean;
@@ -59,5 +61,22 @@ export async function redisHealth(config: Config): Promise<Health> {
     return { healthy: false, detail: `${config.redis.url}: ${(err as Error).message}` };
   } finally {
     redis.disconnect();
+  }
+}
+
+/** The PostgreSQL server answers (on its `postgres` database: ours may not exist yet). */
+export async function postgresHealth(config: Config): Promise<Health> {
+  const url = new URL(config.database.url);
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 1500 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ v: string }>('SHOW server_version');
+    return { healthy: true, detail: `PostgreSQL ${rows[0]?.v}` };
+  } catch (err) {
+    return { healthy: false, detail: `${masked(config.database.url)}: ${(err as Error).message}` };
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }

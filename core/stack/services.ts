@@ -1,16 +1,17 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Config } from '../config/index.ts';
 import { ensureApicurio, ensureKafka, pinnedVersions, chooseJdk } from '../java/index.ts';
-import { kafkaHealth, redisHealth, registryHealth, type Health } from './health.ts';
+import { kafkaHealth, postgresHealth, redisHealth, registryHealth, type Health } from './health.ts';
 import { startDetached, type ManagedProcess } from './process.ts';
+import { masked } from '../db/index.ts';
 
 const run = promisify(execFile);
 
-export type ServiceName = 'kafka' | 'registry' | 'redis';
+export type ServiceName = 'kafka' | 'registry' | 'redis' | 'postgres';
 
 export interface StartResult {
   pid: number;
@@ -225,4 +226,48 @@ export const redis: Service = {
   },
 };
 
-export const SERVICES: Service[] = [kafka, registry, redis];
+/** Debian's PostgreSQL server binaries, newest version first, if installed. */
+function postgresBin(): string | null {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(path.join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions.length ? path.join(root, versions[0]!, 'bin') : null;
+}
+
+export const postgres: Service = {
+  name: 'postgres',
+  address: (config) => masked(config.database.url),
+  health: postgresHealth,
+  process: (config) => managed(config, 'postgres', path.join(dirOf(config, 'postgres'), 'data')),
+  dataDirs: (config) => [path.join(dirOf(config, 'postgres'), 'data')],
+  async start(config) {
+    const bin = postgresBin();
+    if (!bin)
+      throw new Error(
+        'no PostgreSQL answers and no server binaries are installed: apt-get install postgresql, or set TALLYLINE_DATABASE_URL',
+      );
+    const dir = dirOf(config, 'postgres');
+    const data = path.join(dir, 'data');
+    const notes: string[] = [];
+    if (!existsSync(path.join(data, 'PG_VERSION'))) {
+      mkdirSync(dir, { recursive: true });
+      await run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
+      notes.push(`initialised a PostgreSQL cluster in ${data}`);
+    }
+    const version = await run(path.join(bin, 'postgres'), ['--version']).then(
+      ({ stdout }) => /(\d+(\.\d+)*)/.exec(stdout)?.[1] ?? 'unknown',
+    );
+    const proc = this.process(config);
+    const pid = startDetached(
+      proc,
+      path.join(bin, 'postgres'),
+      ['-D', data, '-h', config.stack.host, '-p', String(config.stack.postgresPort), '-k', dir],
+      { cwd: dir },
+    );
+    return { pid, version, notes };
+  },
+};
+
+export const SERVICES: Service[] = [kafka, registry, redis, postgres];

@@ -5,6 +5,7 @@ import type { Config } from '../config/index.ts';
 import { readPid, stopProcess, tailFile } from './process.ts';
 import { SERVICES, type Service, type ServiceName } from './services.ts';
 import { TallylineError } from '../errors/index.ts';
+import { dropSchema, masked, migrate } from '../db/index.ts';
 
 export interface ServiceStatus {
   name: ServiceName;
@@ -93,6 +94,14 @@ export async function stackUp(
   }
   await Promise.all(starts.map(({ service, result }) => waitHealthy(config, service, result, began)));
   for (const { result } of starts) onEvent(`${result.name} healthy`);
+  // The ledger's database and schema, migrated to this version of tallyline.
+  const applied = await migrate(config.database);
+  const pg = starts.find((s) => s.service.name === 'postgres')!.result;
+  pg.notes.push(
+    applied.length
+      ? `applied migrations ${applied.join(', ')} to schema ${config.database.schema}`
+      : `schema ${config.database.schema} is up to date`,
+  );
   return starts.map((s) => s.result);
 }
 
@@ -149,13 +158,22 @@ export interface ResetResult {
   down: DownResult[];
   removed: string[];
   redisKeysDeleted: number;
+  /** the ledger's schema, dropped from a PostgreSQL that is not ours to wipe whole */
+  schemaDropped: string | null;
 }
 
 /**
- * Stops the managed services and wipes their data (Kafka logs, registry database) and
- * tallyline's keys in Redis. The download cache stays.
+ * Stops the managed services and wipes their data (Kafka logs, registry database, a managed
+ * PostgreSQL's cluster), tallyline's keys in Redis and the ledger's schema in a PostgreSQL that
+ * is not ours. The download cache stays.
  */
 export async function stackReset(config: Config): Promise<ResetResult> {
+  // Only tallyline's schema: the server may hold other databases (a shared PostgreSQL).
+  let schemaDropped: string | null = null;
+  if ((await SERVICES.find((s) => s.name === 'postgres')!.health(config)).healthy) {
+    await dropSchema(config.database);
+    schemaDropped = `${config.database.schema} in ${masked(config.database.url)}`;
+  }
   const down = await stackDown(config);
   const removed: string[] = [];
   for (const service of SERVICES) {
@@ -167,7 +185,7 @@ export async function stackReset(config: Config): Promise<ResetResult> {
   let redisKeysDeleted = 0;
   const health = await SERVICES.find((s) => s.name === 'redis')!.health(config);
   if (health.healthy) redisKeysDeleted = await deleteKeys(config.redis.url, `${config.redis.prefix}:*`);
-  return { down, removed, redisKeysDeleted };
+  return { down, removed, redisKeysDeleted, schemaDropped };
 }
 
 export async function deleteKeys(url: string, pattern: string): Promise<number> {

@@ -5,11 +5,11 @@ import { type CliContext, printJson, printTable } from '../../../core/cli/index.
 export function registerStackCommands(program: Command, ctx: CliContext): void {
   const stack = program
     .command('stack')
-    .description('the local stack: Apache Kafka (KRaft), Apicurio Registry and Redis on this machine');
+    .description('the local stack: Apache Kafka (KRaft), Apicurio Registry, Redis and PostgreSQL on this machine');
 
   stack
     .command('up')
-    .description('download what is missing, start what is not running, wait until all are healthy')
+    .description('download what is missing, start what is not running, wait until all are healthy, migrate the ledger')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { json?: boolean }) => {
       const progress = opts.json ? undefined : (text: string) => process.stderr.write(`${text}\n`);
@@ -76,6 +76,7 @@ export function registerStackCommands(program: Command, ctx: CliContext): void {
         ['service', 'result'],
       );
       for (const dir of result.removed) process.stdout.write(`removed ${dir}\n`);
+      if (result.schemaDropped) process.stdout.write(`dropped schema ${result.schemaDropped}\n`);
       process.stdout.write(
         `deleted ${result.redisKeysDeleted} Redis keys\nrun \`tallyline stack up\` to start afresh\n`,
       );
