@@ -1,23 +1,10 @@
 import { userInfo } from 'node:os';
-import type { OutgoingMessage, Producer } from '../core/kafka/index.ts';
+import type { Producer } from '../core/kafka/index.ts';
+import { auditMessage, type AuditRecord } from '../core/topics/index.ts';
 
-// Who did what to which dead letters, as JSON records on dlq.audit (key: the file, or `*`
-// for actions across files). A record per action or per batch of one, so an interrupted
-// run still leaves the part it did.
-
-export type AuditAction = 'replay' | 'correction' | 'purge';
-
-export interface AuditRecord {
-  action: AuditAction;
-  at: string;
-  /** a person (TALLYLINE_USER, else the OS user) or `sender:<id>` for a sender's correction */
-  by: string;
-  /** the filter or file the action was asked for */
-  scope: Record<string, unknown>;
-  lineIds: string[];
-  /** what happened, e.g. counts by outcome */
-  result: Record<string, unknown>;
-}
+// Who did what to which dead letters, as records on dlq.audit (the format is core/topics'
+// dlq-audit.ts). A record per action or per batch, so an interrupted run still leaves the
+// part it did.
 
 /** The person running a command. */
 export function operator(env: NodeJS.ProcessEnv = process.env): string {
@@ -33,9 +20,4 @@ export async function writeAudit(
   const message = auditMessage(record, key);
   await producer.send(topic, [message]);
   return JSON.parse(message.value!.toString()) as AuditRecord;
-}
-
-/** An audit record as a message, for a caller that sends it in its own transaction. */
-export function auditMessage(record: Omit<AuditRecord, 'at'>, key = '*'): OutgoingMessage {
-  return { key, value: JSON.stringify({ ...record, at: new Date().toISOString() }) };
 }

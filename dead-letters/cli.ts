@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
 import { CliError, type CliContext, printJson, printTable } from '../core/cli/index.ts';
-import { KafkaClient } from '../core/kafka/index.ts';
-import { topicName } from '../core/topics/index.ts';
-import { cellsOf, deadLetterStats } from './inspect.ts';
+import { cellsOf } from './inspect.ts';
+import { deadLetterStatsOf } from '../ledger/index.ts';
 import {
   DeadLetters,
   type DeadLetterFilter,
@@ -12,7 +10,7 @@ import {
   type DeadLetterState,
   DEAD_LETTER_STATES,
 } from './work-list.ts';
-import { FileStore, IngestRuntime } from '../ingest/index.ts';
+import { IngestRuntime } from '../ingest/index.ts';
 import { writeResendRequest } from './resend-request.ts';
 import { operator } from './audit.ts';
 import { DEFAULT_MAX_REPLAYS } from './replay-run.ts';
@@ -24,12 +22,11 @@ async function withRuntime<T>(
   work: (rt: IngestRuntime, d: DeadLetters) => Promise<T>,
 ): Promise<T> {
   const rt = await IngestRuntime.create(ctx.config, ctx.logger);
+  const deadLetters = DeadLetters.of(rt);
   try {
-    return await work(
-      rt,
-      new DeadLetters(rt.kafka, rt.redis, rt.topic('usage.lines.dlq'), ctx.config.redis.prefix),
-    );
+    return await work(rt, deadLetters);
   } finally {
+    await deadLetters.close();
     await rt.close();
   }
 }
@@ -65,23 +62,6 @@ function printReplay(report: ReplayReport): void {
   for (const [c, n] of Object.entries(report.byReason)) out(`  ${String(n).padStart(8)}  ${c}`);
   out(report.applied ? 'result:' : 'would be:');
   for (const [r, n] of Object.entries(report.results)) out(`  ${String(n).padStart(8)}  ${r}`);
-}
-
-async function withDeadLetters<T>(
-  ctx: CliContext,
-  work: (d: DeadLetters, files: FileStore) => Promise<T>,
-): Promise<T> {
-  const redis = new Redis(ctx.config.redis.url, { maxRetriesPerRequest: 1 });
-  try {
-    const kafka = new KafkaClient(ctx.config, ctx.logger);
-    const topic = topicName(ctx.config.kafka.topicPrefix, 'usage.lines.dlq');
-    return await work(
-      new DeadLetters(kafka, redis, topic, ctx.config.redis.prefix),
-      new FileStore(redis, ctx.config.redis.prefix),
-    );
-  } finally {
-    redis.disconnect();
-  }
 }
 
 interface FilterOptions {
@@ -141,7 +121,7 @@ export function registerDlqCommands(program: Command, ctx: CliContext): void {
 function registerDlqList(dlq: Command, ctx: CliContext): void {
   withFilters(dlq.command('list').description('the dead letters, one row each')).action(
     async (opts: FilterOptions) => {
-      const items = await withDeadLetters(ctx, (d) => d.list(filterOf(opts)));
+      const items = await withRuntime(ctx, (_rt, d) => d.list(filterOf(opts)));
       const rows = items.map((d) => ({
         lineId: d.lineId,
         fileId: d.fileId,
@@ -175,7 +155,7 @@ function registerDlqShow(dlq: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (lineId: string, opts: { json?: boolean }) => {
       const [fileId] = lineId.split(':');
-      const item = (await withDeadLetters(ctx, (d) => d.list({ ...(fileId ? { fileId } : {}) }))).find(
+      const item = (await withRuntime(ctx, (_rt, d) => d.list({ ...(fileId ? { fileId } : {}) }))).find(
         (d) => d.lineId === lineId,
       );
       if (!item) throw new CliError(`no dead letter ${lineId}`);
@@ -214,9 +194,9 @@ function registerDlqRequest(dlq: Command, ctx: CliContext): void {
     .option('--out <dir>', 'where to write', '.')
     .option('--json', 'print what was written as JSON')
     .action(async (opts: { file: string; out: string; json?: boolean }) => {
-      const written = await withDeadLetters(ctx, async (d, files) => {
-        if (!(await files.get(opts.file))) throw new CliError(`no file ${opts.file}`);
-        const result = await writeResendRequest(d, files, opts.file, opts.out);
+      const written = await withRuntime(ctx, async (rt, d) => {
+        if (!(await rt.files.get(opts.file))) throw new CliError(`no file ${opts.file}`);
+        const result = await writeResendRequest(d, rt.files, opts.file, opts.out);
         if (!result) throw new CliError(`file ${opts.file} has no open dead letters: nothing to request`);
         return result;
       });
@@ -320,7 +300,7 @@ async function purgeWith(
       process.stdin.isTTY ? 'not purged' : `purge ${selection.purge.length} line(s): confirm with --yes`,
       2,
     );
-  await applyPurge(d, await rt.producer(), rt.topic('dlq.audit'), selection, {
+  await applyPurge(d, selection, {
     filter,
     force: !!opts.force,
     by: operator(),
@@ -334,7 +314,10 @@ function registerDlqStats(dlq: Command, ctx: CliContext): void {
     .description('dead letters counted by error class, stage, sender, file and state')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const stats = deadLetterStats(await withDeadLetters(ctx, (d) => d.list()));
+      const stats = await withRuntime(ctx, async (rt, d) => {
+        await d.sync();
+        return deadLetterStatsOf(rt.db);
+      });
       if (opts.json) return printJson(stats);
       process.stdout.write(`${stats.total} dead letters\n`);
       for (const [title, counts] of Object.entries(stats).filter(([k]) => k !== 'total')) {

@@ -1,5 +1,5 @@
-import { auditMessage } from './audit.ts';
-import { DeadLetters, REPLAYABLE_STATES, type DeadLetterItem } from './work-list.ts';
+import { auditMessage } from '../core/topics/index.ts';
+import { DeadLetters, REPLAYABLE_STATES, type DeadLetterItem, type Settlement } from './work-list.ts';
 import {
   fileEvent,
   type FileCounts,
@@ -28,12 +28,8 @@ import {
 // after the correction file, and a line this very file settled before is taken as done, with
 // the result it had then, instead of refused as "not an open dead letter".
 
-export function deadLettersOf(rt: IngestRuntime): DeadLetters {
-  return new DeadLetters(rt.kafka, rt.redis, rt.topic('usage.lines.dlq'), rt.config.redis.prefix);
-}
-
 export interface CorrectionHooks {
-  /** tests: a crash after the replay's Kafka transaction, before Redis is settled */
+  /** tests: a crash right after the replay's Kafka transaction */
   afterCommit?: () => Promise<void>;
 }
 
@@ -42,13 +38,13 @@ export async function splitCorrection(
   record: FileRecord,
   hooks: CorrectionHooks = {},
 ): Promise<'split' | 'rejected'> {
-  const dead = deadLettersOf(rt);
-  // Opening the run settles what an earlier attempt of this file published but did not settle.
+  const dead = DeadLetters.of(rt);
   const run = await ReplayRun.open(rt, dead, `correction.${record.fileId}`);
   try {
     return await splitWith(rt, record, dead, run, hooks);
   } finally {
     await run.close();
+    await dead.close();
   }
 }
 
@@ -109,7 +105,8 @@ async function splitWith(
   }
   const replayed = await run.apply(toReplay, {
     maxReplays: DEFAULT_MAX_REPLAYS,
-    audit: (results) => correctionAudit(record, [...originals.keys()], toReplay, results),
+    audit: (results, settled) =>
+      correctionAudit(record, run.runId, [...originals.keys()], toReplay, results, settled),
     ...(hooks.afterCommit ? { afterCommit: hooks.afterCommit } : {}),
   });
   await completeCorrection(rt, record, lines, found, planned, new Map([...earlier, ...replayed]));
@@ -174,9 +171,11 @@ function tallyOf(results: Map<string, ReplayResult>, ids: string[]): Partial<Rec
 /** One audit record per corrected file: who corrected which lines, with what result. */
 function correctionAudit(
   record: FileRecord,
+  runId: string,
   fileIds: string[],
   toReplay: PlannedReplay[],
   results: Map<string, ReplayResult>,
+  settled: Settlement[],
 ) {
   return fileIds.flatMap((fileId) => {
     const lineIds = toReplay.filter((p) => p.item.fileId === fileId).map((p) => p.item.lineId);
@@ -186,9 +185,11 @@ function correctionAudit(
         {
           action: 'correction',
           by: `sender:${record.sender}`,
+          runId,
           scope: { correctionFileId: record.fileId, correctionFileName: record.fileName, fileId },
           lineIds,
           result: tallyOf(results, lineIds),
+          settled: settled.filter((s) => s.fileId === fileId),
         },
         fileId,
       ),

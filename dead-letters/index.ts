@@ -8,11 +8,12 @@ export {
   filterDeadLetters,
   markerOf,
   REPLAYABLE_STATES,
+  settlementsOf,
 } from './work-list.ts';
 export type { DeadLetterFilter, DeadLetterItem, DeadLetterState, Settlement } from './work-list.ts';
-export { auditMessage, operator, writeAudit } from './audit.ts';
-export type { AuditAction, AuditRecord } from './audit.ts';
-export { deadLetterStats, cellsOf } from './inspect.ts';
+export { operator, writeAudit } from './audit.ts';
+
+export { cellsOf } from './inspect.ts';
 export { resendRequest, writeResendRequest, RESEND_COLUMNS } from './resend-request.ts';
 export type { ResendFile, WrittenRequest } from './resend-request.ts';
 export { replay, correctionsFromFile, DEFAULT_RATE } from './replay.ts';

@@ -3,26 +3,6 @@ import { resolveRecord, splitCells } from '../ingest/index.ts';
 
 // What the dlq commands show of the dead letters in the work list.
 
-/** Counts of dead letters by error class, stage, sender and file. */
-export function deadLetterStats(items: DeadLetterItem[]) {
-  const count = (key: (d: DeadLetterItem) => string | undefined) => {
-    const out: Record<string, number> = {};
-    for (const d of items) {
-      const k = key(d) ?? '(none)';
-      out[k] = (out[k] ?? 0) + 1;
-    }
-    return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1]));
-  };
-  return {
-    total: items.length,
-    byErrorClass: count((d) => d.errorClass),
-    byStage: count((d) => d.stage),
-    bySender: count((d) => d.sender),
-    byFile: count((d) => d.fileId),
-    byState: count((d) => d.state),
-  };
-}
-
 /**
  * A dead line's cells by name, where its record type has a known layout (DSR), else by
  * position. Invalid UTF-8 is shown with replacement characters; the raw bytes stay as they are.

@@ -1,6 +1,4 @@
-import { writeAudit } from './audit.ts';
-import type { DeadLetterFilter, DeadLetterItem, DeadLetters } from './work-list.ts';
-import type { Producer } from '../core/kafka/index.ts';
+import { settlementsOf, type DeadLetterFilter, type DeadLetterItem, type DeadLetters } from './work-list.ts';
 
 // `dlq purge`: takes dead letters off the work list (state purged). Kafka cannot delete a
 // single record, so the line stays on usage.lines.dlq until the topic's retention; what
@@ -22,13 +20,11 @@ export function purgeSelection(items: DeadLetterItem[], force: boolean): PurgeSe
 
 export async function applyPurge(
   deadLetters: DeadLetters,
-  producer: Producer,
-  auditTopic: string,
   selection: PurgeSelection,
   scope: { filter: DeadLetterFilter; force: boolean; by: string },
 ): Promise<void> {
-  await deadLetters.settle(selection.purge, 'purged');
-  await writeAudit(producer, auditTopic, {
+  // The audit record settles the lines (the ledger reads it); then the work list shows it.
+  await deadLetters.record({
     action: 'purge',
     by: scope.by,
     scope: { filter: scope.filter, force: scope.force },
@@ -43,5 +39,6 @@ export async function applyPurge(
         ]),
       ),
     },
+    settled: settlementsOf(selection.purge, 'purged', 'purged'),
   });
 }

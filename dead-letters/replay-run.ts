@@ -85,8 +85,15 @@ function publicationOf(rt: IngestRuntime, planned: PlannedReplay[], maxReplays: 
     const count = String(item.replays + 1);
     const result = expectedResult(p, maxReplays);
     out.results.set(item.lineId, result);
-    const settle = (state: Settlement['state']) =>
-      out.settled.push({ lineId: item.lineId, fileId: item.fileId, state, marker: markerOf(item), result });
+    const settle = (state: Settlement['state'], emitted = false) =>
+      out.settled.push({
+        lineId: item.lineId,
+        fileId: item.fileId,
+        state,
+        marker: markerOf(item),
+        result,
+        ...(emitted ? { emitted } : {}),
+      });
     if (!outcome) {
       out.usage.push({ key: item.lineId, value: item.raw, headers: { [REPLAY_COUNT_HEADER]: count } });
       settle('replayed');
@@ -96,7 +103,7 @@ function publicationOf(rt: IngestRuntime, planned: PlannedReplay[], maxReplays: 
         value: rt.usageSerde.encode(outcome.value),
         headers: { [REPLAY_COUNT_HEADER]: count },
       });
-      settle('resolved');
+      settle('resolved', true);
     } else if (outcome.kind === 'context') {
       settle('resolved'); // a corrected resource/release/summary line: nothing to emit
     } else {
@@ -128,23 +135,15 @@ function publicationOf(rt: IngestRuntime, planned: PlannedReplay[], maxReplays: 
   return out;
 }
 
-/** What a run is about to publish, kept in Redis until Redis is settled for it. */
-interface Pending {
-  /** the run's checkpoint once this batch's transaction has committed */
-  seq: number;
-  settled: Settlement[];
-  progressKey?: string;
-}
-
 /**
  * One replay run (a `dlq replay --apply` by its arguments, or a correction file), safe to
- * crash and run again. Per batch: the lines are claimed for the run in Redis and what Redis
- * will be set to is written down (pending); usage.lines, the DLQ, the parked topic and the
- * audit records go out in ONE Kafka transaction that also commits the run's checkpoint (a
- * consumer-group offset, as the split does); then Redis is settled in one MULTI. A run opened
- * again first settles a pending batch whose transaction committed (checkpoint reached) and
- * drops one whose transaction did not (its lines are still open, claimed by this run, and are
- * planned again). So no line is published or counted twice, and none is lost.
+ * crash and run again. Per batch: the lines are claimed for the run (PostgreSQL), then
+ * usage.lines, the DLQ, the parked topic and the audit records, which carry each line's new
+ * state, go out in ONE Kafka transaction; the ledger settles the lines from those records. So
+ * a crash leaves a batch either wholly published and settled (the ledger reads it whenever)
+ * or not at all (its lines are still open, claimed by this run, and are planned again): no
+ * line is published or counted twice, and none is lost. The run's transactional id fences a
+ * crashed run's open transaction.
  */
 export class ReplayRun {
   private constructor(
@@ -152,81 +151,28 @@ export class ReplayRun {
     private readonly deadLetters: DeadLetters,
     readonly runId: string,
     private readonly producer: TransactionalProducer,
-    private seq: number,
-    private readonly progressKey: string | undefined,
   ) {}
 
-  /** Opens the run's transactional producer (fencing a crashed run's open transaction) and recovers. */
-  static async open(
-    rt: IngestRuntime,
-    deadLetters: DeadLetters,
-    runId: string,
-    options: { progressKey?: string } = {},
-  ): Promise<ReplayRun> {
-    const producer = await rt.kafka.transactionalProducer(ReplayRun.group(rt, runId));
-    try {
-      const run = new ReplayRun(rt, deadLetters, runId, producer, 0, options.progressKey);
-      run.seq = await run.checkpoint();
-      await run.recover();
-      return run;
-    } catch (err) {
-      await producer.disconnect();
-      throw err;
-    }
-  }
-
-  private static group(rt: IngestRuntime, runId: string): string {
-    return `${rt.config.kafka.topicPrefix}tallyline.replay.${runId}`;
-  }
-
-  private get pendingKey(): string {
-    return `${this.rt.config.redis.prefix}:dlq:pending:${this.runId}`;
-  }
-
-  private async checkpoint(): Promise<number> {
-    const admin = await this.rt.kafka.admin();
-    try {
-      const offsets = await admin.groupOffsets(
-        ReplayRun.group(this.rt, this.runId),
-        this.rt.topic('usage.files'),
-      );
-      return Math.max(0, Number(offsets.find((o) => o.partition === 0)?.offset ?? 0));
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  private async recover(): Promise<void> {
-    const text = await this.rt.redis.get(this.pendingKey);
-    if (!text) return;
-    const pending = JSON.parse(text) as Pending;
-    if (this.seq >= pending.seq) await this.settle(pending);
-    else await this.rt.redis.del(this.pendingKey); // never published: planned again
-  }
-
-  private async settle(pending: Pending): Promise<void> {
-    await this.deadLetters.finish(this.runId, pending.settled, {
-      pendingKey: this.pendingKey,
-      ...(pending.progressKey ? { progressKey: pending.progressKey } : {}),
-    });
-    // `corrected` is the size of the file's set of resolved lines: a rerun cannot inflate it.
-    for (const fileId of new Set(pending.settled.filter((s) => s.state === 'resolved').map((s) => s.fileId)))
-      if (await this.rt.files.get(fileId))
-        await this.rt.files.update(fileId, { corrected: await this.deadLetters.correctedCount(fileId) });
+  /** Opens the run's transactional producer (fencing a crashed run's open transaction). */
+  static async open(rt: IngestRuntime, deadLetters: DeadLetters, runId: string): Promise<ReplayRun> {
+    const producer = await rt.kafka.transactionalProducer(
+      `${rt.config.kafka.topicPrefix}tallyline.replay.${runId}`,
+    );
+    return new ReplayRun(rt, deadLetters, runId, producer);
   }
 
   /**
-   * Publishes the planned replays and settles the dead letters: a line that passes goes to
-   * usage.lines under its original lineId and is resolved; one that fails again gets a new
-   * dead letter (attempt + 1), or goes to usage.lines.parked once it has failed `maxReplays`
-   * replays. `audit` gives the audit records for the results, sent in the same transaction.
-   * `afterCommit` is for tests: a crash between Kafka and Redis.
+   * Publishes the planned replays; the audit records settle the dead letters: a line that
+   * passes goes to usage.lines under its original lineId and is resolved; one that fails again
+   * gets a new dead letter (attempt + 1), or goes to usage.lines.parked once it has failed
+   * `maxReplays` replays. `audit` gives the audit records for the results and settlements,
+   * sent in the same transaction. `afterCommit` is for tests: a crash right after it.
    */
   async apply(
     planned: PlannedReplay[],
     options: {
       maxReplays: number;
-      audit?: (results: Map<string, ReplayResult>) => OutgoingMessage[];
+      audit?: (results: Map<string, ReplayResult>, settled: Settlement[]) => OutgoingMessage[];
       afterCommit?: () => Promise<void>;
     },
   ): Promise<Map<string, ReplayResult>> {
@@ -236,25 +182,17 @@ export class ReplayRun {
     );
     if (held.length) throw replayInProgress(held);
     const out = publicationOf(this.rt, planned, options.maxReplays);
-    const pending: Pending = {
-      seq: this.seq + 1,
-      settled: out.settled,
-      ...(this.progressKey ? { progressKey: this.progressKey } : {}),
-    };
-    await this.rt.redis.set(this.pendingKey, JSON.stringify(pending));
-    const audit = options.audit?.(out.results) ?? [];
+    const audit = options.audit?.(out.results, out.settled) ?? [];
     await this.producer.transaction(async (tx) => {
       if (out.usage.length) await tx.send(this.rt.topic('usage.lines'), out.usage);
       if (out.dead.length) await tx.send(this.rt.topic('usage.lines.dlq'), out.dead);
       if (out.parked.length) await tx.send(this.rt.topic('usage.lines.parked'), out.parked);
       if (audit.length) await tx.send(this.rt.topic('dlq.audit'), audit);
-      await tx.sendOffsets(ReplayRun.group(this.rt, this.runId), this.rt.topic('usage.files'), [
-        { partition: 0, offset: String(pending.seq) },
-      ]);
     });
-    this.seq = pending.seq;
     await options.afterCommit?.();
-    await this.settle(pending);
+    // The ledger settles the lines; then nothing needs the claims.
+    await this.deadLetters.sync();
+    await this.deadLetters.release(this.runId);
     return out.results;
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { auditMessage } from './audit.ts';
+import { auditMessage } from '../core/topics/index.ts';
 import {
   filterDeadLetters,
   REPLAYABLE_STATES,
@@ -65,13 +65,28 @@ export interface ReplayReport {
   resumed: number;
 }
 
-/** The run's name (for its claims, transaction and checkpoint) and its progress set. */
-function runOf(rt: IngestRuntime, options: ReplayOptions): { runId: string; progressKey: string } {
-  const hash = createHash('sha256')
+/**
+ * The run's name (for its claims, transaction and settlements), from its arguments: the same
+ * command after an interruption resumes the run; after a run that finished, it is a new one.
+ */
+async function runOf(rt: IngestRuntime, options: ReplayOptions, apply: boolean): Promise<string> {
+  const key = createHash('sha256')
     .update(JSON.stringify([options.filter, options.maxReplays, [...(options.corrections ?? new Map())]]))
     .digest('hex')
     .slice(0, 24);
-  return { runId: `replay.${hash}`, progressKey: `${rt.config.redis.prefix}:dlq:replay-run:${hash}` };
+  if (!apply) return `replay.${key}`;
+  const { rows } = await rt.db.query<{ seq: number }>(
+    `INSERT INTO replay_runs (run_key, seq) VALUES ($1, 1)
+     ON CONFLICT (run_key) DO UPDATE SET seq = replay_runs.seq + (CASE WHEN replay_runs.finished THEN 1 ELSE 0 END),
+       finished = false
+     RETURNING seq`,
+    [key],
+  );
+  return `replay.${key}.${rows[0]!.seq}`;
+}
+
+async function finished(rt: IngestRuntime, runId: string): Promise<void> {
+  await rt.db.query('UPDATE replay_runs SET finished = true WHERE run_key = $1', [runId.split('.')[1]]);
 }
 
 function histogram(items: { errorClass: string }[]): Record<string, number> {
@@ -113,11 +128,10 @@ export async function replay(
   deadLetters: DeadLetters,
   options: ReplayOptions,
 ): Promise<ReplayReport> {
-  const { runId, progressKey } = runOf(rt, options);
-  // Opening the run first settles a batch an interrupted run published but did not settle.
-  const run = options.apply ? await ReplayRun.open(rt, deadLetters, runId, { progressKey }) : null;
+  const runId = await runOf(rt, options, options.apply);
+  const run = options.apply ? await ReplayRun.open(rt, deadLetters, runId) : null;
   try {
-    return await replayWith(rt, deadLetters, options, run, progressKey);
+    return await replayWith(rt, deadLetters, options, run);
   } finally {
     await run?.close();
   }
@@ -128,11 +142,11 @@ async function replayWith(
   deadLetters: DeadLetters,
   options: ReplayOptions,
   run: ReplayRun | null,
-  progressKey: string,
 ): Promise<ReplayReport> {
   const selected = select(await deadLetters.list(), options);
   const planned = await planReplay(rt, selected, options.corrections);
-  const done = run ? new Set(await rt.redis.smembers(progressKey)) : new Set<string>();
+  // What an interrupted run with these arguments did already (the ledger's settlements).
+  const done = run ? await deadLetters.settledByRun(run.runId) : new Set<string>();
   const lines: ReplayLine[] = planned.map((p) => ({
     lineId: p.item.lineId,
     stage: p.item.stage,
@@ -156,7 +170,7 @@ async function replayWith(
     const lineIds = batch.map((p) => p.item.lineId);
     const results = await run.apply(batch, {
       maxReplays: options.maxReplays,
-      audit: (results) => {
+      audit: (results, settled) => {
         const counts: Record<string, number> = {};
         for (const r of results.values()) counts[r] = (counts[r] ?? 0) + 1;
         return [
@@ -168,8 +182,10 @@ async function replayWith(
               maxReplays: options.maxReplays,
               ...(options.corrections ? { corrections: options.corrections.size } : {}),
             },
+            runId: run.runId,
             lineIds,
             result: counts,
+            settled,
           }),
         ];
       },
@@ -180,7 +196,7 @@ async function replayWith(
     const wait = (batch.length / options.rate) * 1000 - (Date.now() - started);
     if (wait > 0 && i + batchSize < todo.length) await sleep(wait);
   }
-  await rt.redis.del(progressKey);
+  await finished(rt, run.runId);
   return report();
 }
 

@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileStore } from '../ingest/index.ts';
 import { cellsOf } from './inspect.ts';
-import type { DeadLetterItem, DeadLetters } from './work-list.ts';
+import { operator } from './audit.ts';
+import { settlementsOf, type DeadLetterItem, type DeadLetters } from './work-list.ts';
 
 // A re-send request to a sender for the lines of one report that could not be used. There
 // is no standard for it; the closest model is the DDEX CDM discrepancy record (CDD1:
@@ -100,9 +101,16 @@ export async function writeResendRequest(
   const base = path.join(outDir, `RESEND_${file.fileName.replace(/\.(tsv|csv|txt)(\.gz)?$/i, '')}`);
   await writeFile(`${base}.tsv`, tsv);
   await writeFile(`${base}.txt`, summary);
-  await deadLetters.setState(
-    items.map((i) => i.lineId),
-    'requested',
+  await deadLetters.record(
+    {
+      action: 'request',
+      by: operator(),
+      scope: { fileId, request: `${base}.tsv` },
+      lineIds: items.map((i) => i.lineId),
+      result: { requested: items.length },
+      settled: settlementsOf(items, 'requested', 'requested'),
+    },
+    fileId,
   );
   return { fileId, lines: items.length, tsv: `${base}.tsv`, summary: `${base}.txt` };
 }

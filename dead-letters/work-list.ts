@@ -1,9 +1,17 @@
-import type { Redis } from 'ioredis';
-import type { IncomingMessage, KafkaClient } from '../core/kafka/index.ts';
-import { parseDeadLetterHeaders, type DeadLetter } from '../core/topics/index.ts';
+import {
+  auditMessage,
+  parseDeadLetterHeaders,
+  type AuditRecord,
+  type DeadLetter,
+  type Settlement,
+} from '../core/topics/index.ts';
+import type { IngestRuntime } from '../ingest/index.ts';
+import { DEAD_LETTER_STATE_SQL, Ledger } from '../ledger/index.ts';
 
-// The dead letters as work items: read from usage.lines.dlq, with the state each is in kept
-// in Redis. Ingest (correction intake) and dlq-tools (list, request, replay, purge) share it.
+// The dead letters as work items, as the ledger keeps them: one row per dead line (its newest
+// record on usage.lines.dlq) and the state the last action on dlq.audit left it in. Every
+// read first brings the ledger up to the topics, so what an action just published is seen.
+// Correction intake and the dlq commands (list, request, replay, purge) share it.
 //
 // open: to be dealt with; requested: asked of the sender; resolved: a replay or correction
 // made it pass; replayed: a match-stage line handed back to the matcher; parked: failed
@@ -59,94 +67,66 @@ export function filterDeadLetters(items: DeadLetterItem[], filter: DeadLetterFil
 /** Which record of the topic a state was set for. */
 export const markerOf = (d: Pick<DeadLetterItem, 'partition' | 'offset'>) => `${d.partition}:${d.offset}`;
 
-/** A line a replay run settled: its new state, the record it was set for, the run's result. */
-export interface Settlement {
-  lineId: string;
-  fileId: string;
-  state: DeadLetterState;
-  marker: string;
-  result: string;
-}
+export type { Settlement };
 
 export class DeadLetters {
-  constructor(
-    private readonly kafka: KafkaClient,
-    private readonly redis: Redis,
-    readonly topic: string,
-    private readonly redisPrefix: string,
-  ) {}
+  private ledger: Promise<Ledger> | null = null;
 
-  private key(name: 'state' | 'marker' | 'replays' | 'claim' | 'by') {
-    return `${this.redisPrefix}:dlq:${name}`;
+  constructor(private readonly rt: IngestRuntime) {}
+
+  static of(rt: IngestRuntime): DeadLetters {
+    return new DeadLetters(rt);
   }
 
-  /** lineIds of a file's dead letters a replay or a correction resolved (a set: rerun-proof). */
-  private correctedKey(fileId: string) {
-    return `${this.redisPrefix}:dlq:corrected:${fileId}`;
+  get topic(): string {
+    return this.rt.topic('usage.lines.dlq');
+  }
+
+  /** The ledger brought up to the topics as they are now. */
+  async sync(): Promise<void> {
+    if (!this.ledger) {
+      this.ledger = Ledger.open(this.rt.config, this.rt.logger, { db: this.rt.db });
+      this.rt.onClose(() => this.close());
+    }
+    await (await this.ledger).catchUp();
   }
 
   /**
-   * Every dead letter matching the filter; the newest record of a line id wins (a replay's).
-   * A line whose state was settled for an older record has failed again since: it is open.
+   * Every dead letter matching the filter. A line whose state was settled for an older
+   * record has failed again since: it is open.
    */
   async list(filter: DeadLetterFilter = {}): Promise<DeadLetterItem[]> {
-    // Read batch by batch: a line's older records are dropped as soon as a newer one arrives.
-    const byLine = new Map<string, IncomingMessage>();
-    await this.kafka.readToEnd(this.topic, (messages) => {
-      for (const m of messages) byLine.set(m.key?.toString() ?? '', m);
-    });
-    const ids = [...byLine.keys()];
-    const [states, markers, replays] = ids.length
-      ? await Promise.all([
-          this.redis.hmget(this.key('state'), ...ids),
-          this.redis.hmget(this.key('marker'), ...ids),
-          this.redis.hmget(this.key('replays'), ...ids),
-        ])
-      : [[], [], []];
+    await this.sync();
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (filter.fileId) where.push(`d.file_id = $${values.push(filter.fileId)}`);
+    if (filter.sender) where.push(`COALESCE(d.sender, f.sender) = $${values.push(filter.sender)}`);
+    if (filter.stage) where.push(`d.stage = $${values.push(filter.stage)}`);
+    if (filter.errorClass) where.push(`d.error_class = $${values.push(filter.errorClass)}`);
+    if (filter.since) where.push(`d.last_failure >= $${values.push(filter.since)}`);
+    const { rows } = await this.rt.db.query<ItemRow>(
+      `SELECT d.headers, d.raw, d.record_partition, d.record_offset, COALESCE(s.replays, 0) AS replays,
+         f.sender AS file_sender, ${DEAD_LETTER_STATE_SQL} AS state
+       FROM dead_letters d LEFT JOIN dead_letter_settlements s ON s.line_id = d.line_id LEFT JOIN files f ON f.file_id = d.file_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+      values,
+    );
     const items: DeadLetterItem[] = [];
-    ids.forEach((id, i) => {
-      const m = byLine.get(id)!;
-      let headers: DeadLetter;
-      try {
-        headers = parseDeadLetterHeaders(m.headers);
-      } catch {
-        return; // not one of ours: nothing to act on
-      }
-      const marker = markers[i];
-      const stale = marker != null && marker !== markerOf(m);
+    for (const r of rows) {
+      const headers = parseDeadLetterHeaders(
+        Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Buffer.from(v, 'utf8')])),
+      );
       items.push({
         ...headers,
-        state: stale ? 'open' : ((states[i] as DeadLetterState | null) ?? 'open'),
-        raw: m.value ?? Buffer.alloc(0),
-        partition: m.partition,
-        offset: m.offset,
-        replays: Number(replays[i] ?? 0),
+        ...(headers.sender === undefined && r.file_sender ? { sender: r.file_sender } : {}),
+        state: r.state,
+        raw: r.raw,
+        partition: r.record_partition,
+        offset: String(r.record_offset),
+        replays: r.replays,
       });
-    });
+    }
     return filterDeadLetters(items, filter);
-  }
-
-  async setState(lineIds: string[], state: DeadLetterState): Promise<void> {
-    if (lineIds.length === 0) return;
-    await this.redis.hset(this.key('state'), Object.fromEntries(lineIds.map((id) => [id, state])));
-  }
-
-  /** Sets the state of these records; a newer record of the same line reopens it. */
-  async settle(items: DeadLetterItem[], state: DeadLetterState): Promise<void> {
-    if (items.length === 0) return;
-    await this.redis
-      .multi()
-      .hset(this.key('state'), Object.fromEntries(items.map((d) => [d.lineId, state])))
-      .hset(this.key('marker'), Object.fromEntries(items.map((d) => [d.lineId, markerOf(d)])))
-      .exec();
-  }
-
-  /** Counts one more replay of each line. */
-  async countReplays(lineIds: string[]): Promise<void> {
-    if (lineIds.length === 0) return;
-    const multi = this.redis.multi();
-    for (const id of lineIds) multi.hincrby(this.key('replays'), id, 1);
-    await multi.exec();
   }
 
   /**
@@ -156,61 +136,83 @@ export class DeadLetters {
    */
   async claim(lineIds: string[], runId: string): Promise<{ lineId: string; by: string }[]> {
     if (lineIds.length === 0) return [];
-    const multi = this.redis.multi();
-    for (const id of lineIds) multi.hsetnx(this.key('claim'), id, runId).hget(this.key('claim'), id);
-    const replies = (await multi.exec()) ?? [];
-    const held: { lineId: string; by: string }[] = [];
-    lineIds.forEach((lineId, i) => {
-      const by = replies[i * 2 + 1]?.[1] as string | null;
-      if (by !== runId) held.push({ lineId, by: by ?? '?' });
+    return this.rt.db.tx(async (client) => {
+      await client.query(
+        `INSERT INTO dead_letter_claims (line_id, run_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,
+        [lineIds, runId],
+      );
+      const { rows } = await client.query<{ line_id: string; run_id: string }>(
+        'SELECT line_id, run_id FROM dead_letter_claims WHERE line_id = ANY($1) AND run_id <> $2',
+        [lineIds, runId],
+      );
+      const held = rows.map((r) => ({ lineId: r.line_id, by: r.run_id }));
+      if (held.length)
+        await client.query('DELETE FROM dead_letter_claims WHERE line_id = ANY($1) AND run_id = $2', [
+          lineIds,
+          runId,
+        ]);
+      return held;
     });
-    if (held.length) {
-      const heldIds = new Set(held.map((h) => h.lineId));
-      const mine = lineIds.filter((id) => !heldIds.has(id));
-      if (mine.length) await this.redis.hdel(this.key('claim'), ...mine);
-    }
-    return held;
   }
 
-  /** The run that last settled each line and its result there (`<runId> <result>`), or null. */
+  /** Writes an action's audit record, whose settlements the ledger applies; then reads them. */
+  async record(audit: Omit<AuditRecord, 'at'>, key = '*'): Promise<void> {
+    await (await this.rt.producer()).send(this.rt.topic('dlq.audit'), [auditMessage(audit, key)]);
+    await this.sync();
+  }
+
+  /** Lets go of a run's claims, once the ledger has its settlements. */
+  async release(runId: string): Promise<void> {
+    await this.rt.db.query('DELETE FROM dead_letter_claims WHERE run_id = $1', [runId]);
+  }
+
+  /** The run that last settled each line and its result there, or null. */
   async settledBy(lineIds: string[]): Promise<({ runId: string; result: string } | null)[]> {
     if (lineIds.length === 0) return [];
-    return (await this.redis.hmget(this.key('by'), ...lineIds)).map((v) => {
-      if (v == null) return null;
-      const at = v.lastIndexOf(' ');
-      return { runId: v.slice(0, at), result: v.slice(at + 1) };
+    await this.sync();
+    const { rows } = await this.rt.db.query<{
+      line_id: string;
+      run_id: string | null;
+      result: string | null;
+    }>('SELECT line_id, run_id, result FROM dead_letter_settlements WHERE line_id = ANY($1)', [lineIds]);
+    const by = new Map(rows.map((r) => [r.line_id, r]));
+    return lineIds.map((id) => {
+      const r = by.get(id);
+      return r?.run_id ? { runId: r.run_id, result: r.result ?? '' } : null;
     });
   }
 
-  /**
-   * Settles what a replay run published, in one Redis transaction: states, replay counts,
-   * who settled, the corrected sets, the run's progress set; drops the claims and the run's
-   * pending record. Idempotent but for the replay counts, which the caller guards (it
-   * settles a pending record once: `pendingKey` is deleted here).
-   */
-  async finish(
-    runId: string,
-    settled: Settlement[],
-    keys: { pendingKey: string; progressKey?: string },
-  ): Promise<void> {
-    const multi = this.redis.multi();
-    if (settled.length) {
-      const ids = settled.map((s) => s.lineId);
-      multi
-        .hset(this.key('state'), Object.fromEntries(settled.map((s) => [s.lineId, s.state])))
-        .hset(this.key('marker'), Object.fromEntries(settled.map((s) => [s.lineId, s.marker])))
-        .hset(this.key('by'), Object.fromEntries(settled.map((s) => [s.lineId, `${runId} ${s.result}`])))
-        .hdel(this.key('claim'), ...ids);
-      for (const id of ids) multi.hincrby(this.key('replays'), id, 1);
-      for (const s of settled) if (s.state === 'resolved') multi.sadd(this.correctedKey(s.fileId), s.lineId);
-      if (keys.progressKey) multi.sadd(keys.progressKey, ...ids).expire(keys.progressKey, 7 * 24 * 3600);
-    }
-    multi.del(keys.pendingKey);
-    await multi.exec();
+  /** Lines a run has settled so far (a rerun goes on after them). */
+  async settledByRun(runId: string): Promise<Set<string>> {
+    await this.sync();
+    const { rows } = await this.rt.db.query<{ line_id: string }>(
+      'SELECT line_id FROM dead_letter_settlements WHERE run_id = $1',
+      [runId],
+    );
+    return new Set(rows.map((r) => r.line_id));
   }
 
-  /** How many dead letters of a file were resolved, each counted once. */
-  async correctedCount(fileId: string): Promise<number> {
-    return this.redis.scard(this.correctedKey(fileId));
+  async close(): Promise<void> {
+    if (this.ledger) await (await this.ledger).close();
+    this.ledger = null;
   }
+}
+
+interface ItemRow {
+  headers: Record<string, string>;
+  raw: Buffer;
+  record_partition: number;
+  record_offset: number;
+  replays: number;
+  file_sender: string | null;
+  state: DeadLetterState;
+}
+
+/** The settlements of an action that sets these lines to `state` (purge, re-send request). */
+export function settlementsOf(
+  items: readonly DeadLetterItem[],
+  state: DeadLetterState,
+  result: string,
+): Settlement[] {
+  return items.map((d) => ({ lineId: d.lineId, fileId: d.fileId, state, marker: markerOf(d), result }));
 }

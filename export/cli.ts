@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
 import { CliError, printJson, printTable, serveUntilSignal, type CliContext } from '../core/cli/index.ts';
 import { KafkaClient } from '../core/kafka/index.ts';
 import { FileStore } from '../ingest/index.ts';
+import { Database } from '../core/db/index.ts';
 import { parsePeriod } from './period.ts';
 import { compareWithLegacy, reconcileFile } from './reconcile.ts';
 import { exportRun, type ExportRunResult } from './run.ts';
@@ -151,9 +151,9 @@ async function reconcileReport(
   fileId: string,
   opts: ReconcileOptions,
 ): Promise<void> {
-  const redis = new Redis(ctx.config.redis.url, { maxRetriesPerRequest: 1 });
+  const db = Database.of(ctx.config);
   try {
-    const file = await new FileStore(redis, ctx.config.redis.prefix).get(fileId);
+    const file = await new FileStore(db).get(fileId);
     const result = await reconcileFile(fileId, file, input, ctx.config.export.outboxDir);
     if (opts.json) printJson(result);
     else {
@@ -165,6 +165,6 @@ async function reconcileReport(
     }
     if (!result.ok) process.exitCode = 1;
   } finally {
-    redis.disconnect();
+    await db.close();
   }
 }

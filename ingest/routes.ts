@@ -65,7 +65,7 @@ const uploadResponse = {
 export async function fileStatus(rt: IngestRuntime, f: FileRecord) {
   let report = null;
   if (f.report) {
-    const parts = Object.keys(await rt.files.reportParts(f.report.key))
+    const parts = Object.keys(await rt.files.reportParts(f.report.key, f.sender))
       .map(Number)
       .sort((a, b) => a - b);
     report = { ...f.report, partsReceived: parts, complete: parts.length === f.report.of };

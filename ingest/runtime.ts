@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { ConfigError, type Config } from '../core/config/index.ts';
+import { Database, migrate } from '../core/db/index.ts';
 import { parseCsvMapping, type CsvMapping } from './csv/index.ts';
 import { KafkaClient, type Producer } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
@@ -7,16 +8,23 @@ import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';
 import { topicName } from '../core/topics/index.ts';
 import { FileEvents } from './files/file-events.ts';
 import { FileStore } from './files/file-store.ts';
+import { OutboxRelay } from './files/outbox-relay.ts';
 import { LocalLandingStore, type LandingStore } from './landing/landing-store.ts';
 import { SplitQueue } from './split/queue.ts';
 
 /** The connections and stores the ingest components share, built once per process. */
 export class IngestRuntime {
+  /** does what intake left to do (publish, enqueue); `start()` it in long-running services */
+  readonly relay: OutboxRelay;
+  /** what others built on this runtime and close with it (a ledger consumer, say) */
+  private readonly closers: (() => Promise<void>)[] = [];
+
   private constructor(
     readonly config: Config,
     readonly logger: Logger,
     readonly kafka: KafkaClient,
     readonly redis: Redis,
+    readonly db: Database,
     readonly landing: LandingStore,
     readonly files: FileStore,
     readonly fileEvents: FileEvents,
@@ -25,7 +33,9 @@ export class IngestRuntime {
     /** the senders' CSV column mappings, validated */
     readonly csvMappings: ReadonlyMap<string, CsvMapping>,
     private producerPromise: Promise<Producer> | null = null,
-  ) {}
+  ) {
+    this.relay = new OutboxRelay(this, db);
+  }
 
   static async create(config: Config, logger: Logger): Promise<IngestRuntime> {
     const csvMappings = new Map<string, CsvMapping>();
@@ -42,15 +52,19 @@ export class IngestRuntime {
       AvroSerde.forTopic(registry, topicName(prefix, 'usage.lines'), 'UsageLine'),
       AvroSerde.forTopic(registry, topicName(prefix, 'usage.files'), 'FileEvent'),
     ]);
-    // BullMQ needs maxRetriesPerRequest null on its connections.
+    // The ledger's schema, brought to this version (a service start migrates it).
+    await migrate(config.database, logger);
+    const db = Database.of(config);
+    // BullMQ needs maxRetriesPerRequest null on its connections; Redis holds only its jobs.
     const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
     return new IngestRuntime(
       config,
       logger,
       new KafkaClient(config, logger),
       redis,
+      db,
       new LocalLandingStore(config.ingest.landingDir),
-      new FileStore(redis, config.redis.prefix),
+      new FileStore(db),
       new FileEvents(topicName(prefix, 'usage.files'), fileSerde),
       usageSerde,
       new SplitQueue(redis, config),
@@ -68,9 +82,17 @@ export class IngestRuntime {
     return this.producerPromise;
   }
 
+  /** Closes `close` with the runtime, before its connections. */
+  onClose(close: () => Promise<void>): void {
+    this.closers.push(close);
+  }
+
   async close(): Promise<void> {
+    for (const close of this.closers.splice(0).reverse()) await close();
+    await this.relay.stop();
     await this.queue.close();
     if (this.producerPromise) await (await this.producerPromise).disconnect();
     this.redis.disconnect();
+    await this.db.close();
   }
 }

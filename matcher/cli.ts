@@ -2,11 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CliError, printJson, printTable, serveUntilSignal, type CliContext } from '../core/cli/index.ts';
-import { Redis } from 'ioredis';
-import { FileStore } from '../ingest/index.ts';
 import { loadReferenceFiles } from './refdata/load.ts';
 import { MatcherService } from './service/matcher-service.ts';
-import { matchStatus } from './status.ts';
+import { matchStatus } from '../ledger/index.ts';
 
 export function registerMatcherCommands(program: Command, ctx: CliContext): void {
   const refdata = program
@@ -97,14 +95,9 @@ function registerMatchStatus(match: Command, ctx: CliContext): void {
     .description('per file: emitted, matched, unmatched and dead-lettered lines, and matches by method')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const redis = new Redis(ctx.config.redis.url, { maxRetriesPerRequest: 1 });
-      try {
-        const files = new FileStore(redis, ctx.config.redis.prefix);
-        const status = await matchStatus(
-          ctx.config,
-          ctx.logger,
-          async (id) => (await files.get(id))?.counts?.emitted ?? null,
-        );
+      {
+        // The ledger's counts: a few indexed queries, however long the topics are.
+        const status = await matchStatus(ctx.config, ctx.logger);
         if (opts.json) return printJson(status);
         printTable(
           status.map((s) => ({
@@ -115,8 +108,6 @@ function registerMatchStatus(match: Command, ctx: CliContext): void {
           })),
           ['fileId', 'emitted', 'events', 'matched', 'unmatched', 'deadLettered', 'caughtUp', 'byMethod'],
         );
-      } finally {
-        redis.disconnect();
       }
     });
 }

@@ -7,8 +7,6 @@ export { parseLinkTable } from './refdata/link-table.ts';
 export { registerMatcherCommands } from './cli.ts';
 export { MatcherService } from './service/matcher-service.ts';
 export type { RestoreProgress } from './service/matcher-service.ts';
-export { matchStatus } from './status.ts';
-export type { FileMatchStatus } from './status.ts';
 export {
   matchedUsages,
   matchLine,

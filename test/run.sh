@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node bin/tallyline.js stack up >&2
-mapfile -t files < <(find core ingest matcher export dead-letters fixtures app bench test -name '*.test.ts' 2>/dev/null | sort)
+mapfile -t files < <(find core ingest matcher export dead-letters ledger fixtures app bench test -name '*.test.ts' 2>/dev/null | sort)
 exec node --import tsx --test "$@" "${files[@]}"

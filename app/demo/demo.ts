@@ -20,20 +20,11 @@ import { repoRoot } from '../../core/paths/index.ts';
 import { checkSchemas, createRegistryClient } from '../../core/registry/index.ts';
 import { stackUp } from '../../core/stack/index.ts';
 import { applyTopics, topicName } from '../../core/topics/index.ts';
-import {
-  DeadLetters,
-  deadLetterStats,
-  writeResendRequest,
-  REPLAYABLE_STATES,
-} from '../../dead-letters/index.ts';
+import { DeadLetters, writeResendRequest, REPLAYABLE_STATES } from '../../dead-letters/index.ts';
 import { type CliContext, printTable } from '../../core/cli/index.ts';
 import type { Config } from '../../core/config/index.ts';
-import {
-  loadReferenceFiles,
-  MatcherService,
-  matchStatus,
-  type FileMatchStatus,
-} from '../../matcher/index.ts';
+import { loadReferenceFiles, MatcherService } from '../../matcher/index.ts';
+import { deadLetterStatsOf, matchStatus, type FileMatchStatus } from '../../ledger/index.ts';
 import { demoExport } from './export-step.ts';
 
 const reportsDir = path.join(repoRoot, 'fixtures', 'reports');
@@ -150,8 +141,9 @@ async function demoDeadLetters(
   statuses: AccountedFile[],
   say: Say,
 ): Promise<DeadLetters> {
-  const deadLetters = new DeadLetters(rt.kafka, rt.redis, rt.topic('usage.lines.dlq'), config.redis.prefix);
-  const stats = deadLetterStats(await deadLetters.list());
+  const deadLetters = DeadLetters.of(rt);
+  await deadLetters.sync();
+  const stats = await deadLetterStatsOf(rt.db);
   say(
     `\n== dead letters: ${stats.total} in all, by reason: ${Object.entries(stats.byErrorClass)
       .map(([c, n]) => `${c} ${n}`)

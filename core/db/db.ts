@@ -22,10 +22,18 @@ export class DatabaseError extends TallylineError<'DATABASE_UNAVAILABLE' | 'DATA
 // Counts are bigint columns; every count tallyline keeps fits a JavaScript number.
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === 20
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-export type Queryable = Pick<pg.PoolClient, 'query'>;
+/** A pool or a client in a transaction: whatever runs a query. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>>;
+}
 
 /** A pool on the ledger's schema. */
 export class Database {
@@ -92,9 +100,18 @@ export class Database {
 function unavailable(err: unknown, url: string): unknown {
   const e = err as NodeJS.ErrnoException & { code?: string };
   const connectionFault =
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P03', '08006', '08001'].includes(
-      e.code ?? '',
-    ) || /Connection terminated|timeout exceeded when trying to connect/.test(e.message ?? '');
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'ENOTFOUND',
+      'EPIPE',
+      '57P01',
+      '57P03',
+      '08006',
+      '08001',
+    ].includes(e.code ?? '') ||
+    /Connection terminated|timeout exceeded when trying to connect/.test(e.message ?? '');
   if (!connectionFault) return err;
   return new DatabaseError('DATABASE_UNAVAILABLE', `PostgreSQL at ${masked(url)}: ${e.message}`, undefined, {
     cause: err,
@@ -127,10 +144,7 @@ export async function ensureDatabase(url: string): Promise<boolean> {
 }
 
 /** Applies the migrations not yet applied to the configured schema; returns their names. */
-export async function migrate(
-  target: { url: string; schema: string },
-  logger?: Logger,
-): Promise<string[]> {
+export async function migrate(target: { url: string; schema: string }, logger?: Logger): Promise<string[]> {
   await ensureDatabase(target.url);
   try {
     const applied = await runner({

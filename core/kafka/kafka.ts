@@ -379,9 +379,29 @@ export class Consumer {
    */
   async run(
     handle: (batch: Batch) => Promise<void>,
-    options: { autoCommit?: boolean; partitionsConcurrently?: number } = {},
+    options: {
+      autoCommit?: boolean;
+      partitionsConcurrently?: number;
+      /**
+       * where to start, whatever the group committed: for a consumer that keeps its offsets
+       * elsewhere (the ledger, in PostgreSQL). Applied as the consumer starts; records before
+       * these offsets may still be handed over once, so the handler skips what it has.
+       */
+      seekTo?: { topic: string; partition: number; offset: string }[];
+      /**
+       * told of a fetch that held only transaction markers or aborted records (never handed to
+       * `handle`): how far the partition was read, for a consumer that keeps its offsets itself
+       */
+      onSkipped?: (topic: string, partition: number, lastOffset: string) => Promise<void>;
+    } = {},
   ): Promise<void> {
-    await this.consumer.run({
+    const onSkipped = options.onSkipped;
+    if (onSkipped) {
+      this.consumer.on(this.consumer.events.END_BATCH_PROCESS, async ({ payload }) => {
+        if (payload.batchSize === 0) await onSkipped(payload.topic, payload.partition, payload.lastOffset);
+      });
+    }
+    const running = this.consumer.run({
       autoCommit: options.autoCommit ?? true,
       partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
       eachBatchAutoResolve: false,
@@ -398,12 +418,16 @@ export class Consumer {
             headers: (m.headers ?? {}) as Record<string, Buffer | undefined>,
             timestamp: m.timestamp,
           })),
+          lastOffset: batch.lastOffset(),
           heartbeat,
           resolveOffset,
           isRunning,
         });
       },
     });
+    // KafkaJS takes seeks once run() has set its group up, which it does before it first awaits.
+    for (const s of options.seekTo ?? []) this.consumer.seek(s);
+    await running;
   }
 
   async disconnect(): Promise<void> {

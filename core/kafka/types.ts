@@ -73,6 +73,11 @@ export interface Batch {
   topic: string;
   partition: number;
   messages: IncomingMessage[];
+  /**
+   * the last offset the fetch covered: the last message's, or past it a transaction marker or
+   * aborted records that are never handed over (resolving the last message resolves those too)
+   */
+  lastOffset: string;
   /** keeps the group membership alive during long work on one batch */
   heartbeat(): Promise<void>;
   /** marks an offset as processed, to be committed */

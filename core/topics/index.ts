@@ -9,3 +9,5 @@ export {
   REPLAY_COUNT_HEADER,
 } from './dead-letter-headers.ts';
 export type { DeadLetter, DeadLetterStage } from './dead-letter-headers.ts';
+export { auditMessage, parseAudit } from './dlq-audit.ts';
+export type { AuditAction, AuditRecord, Settlement } from './dlq-audit.ts';

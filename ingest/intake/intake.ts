@@ -1,7 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { parseDsrFileName } from '../dsr/index.ts';
-import { fileEvent } from '../files/file-events.ts';
-import type { FileFormat, FileRecord, ReportPart } from '../files/file-store.ts';
+import type { FileFormat, FileRecord, OutboxEntry, ReportPart } from '../files/file-store.ts';
 import { IngestError } from '../errors.ts';
 import type { IngestRuntime } from '../runtime.ts';
 
@@ -17,9 +17,12 @@ export interface IntakeResult {
 /** A correction file's name (the dead-letter component reads its rows). */
 export const CORRECTION_FILE_NAME = /^CORRECTION_/i;
 
-/** The file id: derived from the SHA-256 of the content, so a re-upload gets the same id. */
-export function fileIdOf(sha256: string): string {
-  return sha256.slice(0, 32);
+/**
+ * The file id: derived from the sender and the SHA-256 of the content, so a re-upload gets the
+ * same id, and the same bytes from two senders are two files that tell neither about the other.
+ */
+export function fileIdOf(sender: string, sha256: string): string {
+  return createHash('sha256').update(`${sender}\n${sha256}`).digest('hex').slice(0, 32);
 }
 
 const SAFE_NAME = /^[^/\\\0]{1,255}$/;
@@ -76,10 +79,12 @@ export class Intake {
         maxCompressionRatio: ingest.maxCompressionRatio,
       },
     });
-    const fileId = fileIdOf(stored.sha256);
+    const fileId = fileIdOf(sender, stored.sha256);
     const existing = await this.rt.files.get(fileId);
-    // A refused file may come again (after a configuration fix, say); anything else is a duplicate.
-    if (existing && existing.state !== 'rejected') return { status: 'duplicate', file: existing };
+    // A refused or failed file may come again (after a configuration fix, say); anything else
+    // is a duplicate.
+    if (existing && existing.state !== 'rejected' && existing.state !== 'failed')
+      return { status: 'duplicate', file: existing };
 
     const kind = classify(fileName, sender, [...this.rt.csvMappings.keys()]);
     const now = new Date().toISOString();
@@ -94,6 +99,7 @@ export class Intake {
       compressed: stored.compressed,
       format: 'format' in kind ? kind.format : 'DSR',
       state: 'format' in kind ? 'received' : 'rejected',
+      attempt: 1,
       receivedAt: now,
       startedAt: null,
       completedAt: 'format' in kind ? null : now,
@@ -106,17 +112,26 @@ export class Intake {
       reason: 'reason' in kind ? kind.reason : null,
       report: 'format' in kind ? kind.report : null,
     };
-    if (existing) await this.rt.files.remove(fileId);
-    if (!(await this.rt.files.create(record))) {
-      return { status: 'duplicate', file: (await this.rt.files.get(fileId))! };
-    }
-    const producer = await this.rt.producer();
-    if ('reason' in kind) {
-      await this.rt.fileEvents.publish(producer, fileEvent(record, 'REJECTED', { reason: kind.reason }));
-      return { status: 'rejected', file: record };
-    }
-    await this.rt.fileEvents.publish(producer, fileEvent(record, 'RECEIVED'));
-    await this.rt.queue.add(fileId);
-    return { status: 'accepted', file: record };
+    // The row and what is owed for it (the RECEIVED or REJECTED event, the split job) in one
+    // transaction; the relay does the rest, now or after a crash.
+    const outbox: OutboxEntry[] =
+      'reason' in kind
+        ? [{ kind: 'event', type: 'REJECTED' }]
+        : [
+            { kind: 'event', type: 'RECEIVED' },
+            { kind: 'split', attempt: 1 },
+          ];
+    const received = await this.rt.files.receive(record, outbox);
+    if (!received) return { status: 'duplicate', file: (await this.rt.files.get(fileId))! };
+    const others = await this.rt.files.sameContent(stored.sha256, sender);
+    if (others.length)
+      this.rt.logger.warn(
+        { fileId, sender, sha256: stored.sha256, otherFiles: others },
+        'the same content was received from another sender: two files',
+      );
+    await this.rt.relay.drain().catch((err: unknown) =>
+      this.rt.logger.warn({ err, fileId }, 'outbox relay: will try again'),
+    );
+    return { status: 'reason' in kind ? 'rejected' : 'accepted', file: received };
   }
 }

@@ -10,8 +10,13 @@ export interface SplitJob {
 
 export { UnrecoverableError };
 
+/** The job of a file's receipt: BullMQ keeps a finished job's id, so each receipt has its own. */
+export function splitJobId(fileId: string, attempt: number): string {
+  return attempt <= 1 ? fileId : `${fileId}-r${attempt}`;
+}
+
 /**
- * One BullMQ job per file, its id the file id (so a file is never queued twice). Failures
+ * One BullMQ job per receipt of a file (so a file is never queued twice). Failures
  * are retried with backoff: only infrastructure errors fail a job, since bad data is
  * dead-lettered, never thrown.
  */
@@ -27,12 +32,13 @@ export class SplitQueue {
     this.queue = new Queue<SplitJob>(SPLIT_QUEUE, { connection, prefix: config.redis.prefix });
   }
 
-  async add(fileId: string): Promise<void> {
+  /** A receipt's job: a refused file received again gets a new job (the old one is done). */
+  async add(fileId: string, attempt = 1): Promise<void> {
     await this.queue.add(
       'split',
       { fileId },
       {
-        jobId: fileId,
+        jobId: splitJobId(fileId, attempt),
         attempts: 8,
         backoff: { type: 'exponential', delay: 2000 },
         removeOnComplete: { count: 10000 },
@@ -57,8 +63,8 @@ export class SplitQueue {
   }
 
   /** Puts a failed split back in the queue; false if the file's job is not a failed one. */
-  async retry(fileId: string): Promise<boolean> {
-    const job = await this.queue.getJob(fileId);
+  async retry(fileId: string, attempt = 1): Promise<boolean> {
+    const job = await this.queue.getJob(splitJobId(fileId, attempt));
     if (!job || !(await job.isFailed())) return false;
     await job.retry();
     return true;

@@ -1,4 +1,4 @@
-import { deadLetterHeaders } from '../../core/topics/index.ts';
+import { deadLetterHeaders, REPLAY_COUNT_HEADER } from '../../core/topics/index.ts';
 import type { IncomingMessage, OutgoingMessage } from '../../core/kafka/index.ts';
 import type { AvroSerde, FieldEncoder } from '../../core/registry/index.ts';
 import type { Link, UnmatchedUsage } from '../../core/schemas/index.ts';
@@ -69,6 +69,9 @@ export class LineMatcher {
       const full = body ? null : await this.serdes.usage.decode(payload);
       const line: MatchableLine = full ?? (await this.lineReader.decode(payload));
       const result = matchLine(line, this.state, this.options);
+      // A replayed line's decision says so: the ledger then closes the line's dead letter.
+      const replay = m.headers[REPLAY_COUNT_HEADER];
+      const headers = replay ? { [REPLAY_COUNT_HEADER]: replay } : undefined;
       for (const [isrc, link] of linksAssertedBy(line, new Date())) {
         const merged = withUsageLink(out.links.get(isrc) ?? this.state.recordings.get(isrc) ?? [], link);
         if (merged) out.links.set(isrc, merged);
@@ -81,6 +84,7 @@ export class LineMatcher {
             value: body
               ? this.encoders.matched.splice(part, { line: body })
               : this.encoders.matched.encode({ ...part, line: full! }),
+            ...(headers ? { headers } : {}),
           });
         }
       } else {
@@ -97,6 +101,7 @@ export class LineMatcher {
           value: body
             ? this.encoders.unmatched.splice(value, { line: body })
             : this.encoders.unmatched.encode({ ...value, line: full! }),
+          ...(headers ? { headers } : {}),
         });
       }
     } catch (err) {

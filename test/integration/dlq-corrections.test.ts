@@ -15,7 +15,8 @@ import {
 import { exportRun } from '../../export/index.ts';
 import { buildFile, nwr, rec, generateDsrBuffer } from '../../fixtures/index.ts';
 import { type FileRecord, fileIdOf, Intake } from '../../ingest/index.ts';
-import { loadReferenceFiles, MatcherService, matchStatus } from '../../matcher/index.ts';
+import { loadReferenceFiles, MatcherService } from '../../matcher/index.ts';
+import { matchStatus } from '../../ledger/index.ts';
 import { logger } from '../support/harness.ts';
 import { CORRECTED_ISRC, senderFix } from '../support/dlq.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
@@ -51,7 +52,7 @@ after(async () => {
 
 test('a re-send request answered with corrected lines: matched, exported, the report accounted in full', async () => {
   const intake = new Intake(h.rt);
-  const dlq = new DeadLetters(h.rt.kafka, h.rt.redis, h.rt.topic('usage.lines.dlq'), config.redis.prefix);
+  const dlq = DeadLetters.of(h.rt);
   const { file } = await intake.accept(Readable.from([report.content]), report.fileName, 'CORRSENDER');
   const original = await h.waitForFile(file.fileId);
   const dead = report.truth.deadLines;
@@ -184,7 +185,7 @@ async function receivedNotQueued(content: Buffer, fileName: string, sender: stri
     },
   });
   const record: FileRecord = {
-    fileId: fileIdOf(stored.sha256),
+    fileId: fileIdOf(sender, stored.sha256),
     fileName,
     sender,
     sha256: stored.sha256,
@@ -194,6 +195,7 @@ async function receivedNotQueued(content: Buffer, fileName: string, sender: stri
     compressed: false,
     format: 'CORRECTION',
     state: 'received',
+    attempt: 1,
     receivedAt: new Date().toISOString(),
     startedAt: null,
     completedAt: null,
@@ -206,7 +208,7 @@ async function receivedNotQueued(content: Buffer, fileName: string, sender: stri
     reason: null,
     report: null,
   };
-  assert.ok(await h.rt.files.create(record));
+  assert.ok(await h.rt.files.receive(record, []));
   return record;
 }
 
@@ -217,7 +219,7 @@ test('a correction file whose worker dies after publishing, or before its last s
     corruptionRate: 0.05,
     corruptionKinds: ['INVALID_NUMBER'],
   });
-  const dlq = new DeadLetters(h.rt.kafka, h.rt.redis, h.rt.topic('usage.lines.dlq'), config.redis.prefix);
+  const dlq = DeadLetters.of(h.rt);
   const { file } = await new Intake(h.rt).accept(
     Readable.from([other.content]),
     other.fileName,
@@ -297,7 +299,7 @@ test('intake and dlq replay --with-file find a correction’s original by one ru
 
 test('a correction file counts each row where it went: emitted, dead-lettered again, parked, context', async () => {
   const intake = new Intake(h.rt);
-  const dlq = new DeadLetters(h.rt.kafka, h.rt.redis, h.rt.topic('usage.lines.dlq'), config.redis.prefix);
+  const dlq = DeadLetters.of(h.rt);
   const r = generateDsrBuffer({
     seed: 113,
     usageLines: 150,

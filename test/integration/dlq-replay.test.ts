@@ -38,7 +38,7 @@ const options = (extra: Partial<ReplayOptions> = {}): ReplayOptions => ({
 
 before(async () => {
   h = await IngestHarness.start(config);
-  dlq = new DeadLetters(h.rt.kafka, h.rt.redis, h.rt.topic('usage.lines.dlq'), config.redis.prefix);
+  dlq = DeadLetters.of(h.rt);
   const { file } = await new Intake(h.rt).accept(Readable.from([report.content]), report.fileName, 'REPLAY');
   fileId = file.fileId;
   await h.waitForFile(fileId);
@@ -176,7 +176,7 @@ test('purge takes only resolved lines unless forced; every replay and purge is a
     resolved.map((d) => d.lineId),
   );
   assert.equal(selection.refused.length, all.length - resolved.length);
-  await applyPurge(dlq, await h.rt.producer(), h.rt.topic('dlq.audit'), selection, {
+  await applyPurge(dlq, selection, {
     filter: { fileId },
     force: false,
     by: 'tester',

@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { cellsOf, deadLetterStats, DeadLetters, writeResendRequest } from '../../dead-letters/index.ts';
+import { cellsOf, DeadLetters, settlementsOf, writeResendRequest } from '../../dead-letters/index.ts';
+import { deadLetterStatsOf } from '../../ledger/index.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
 import { Intake } from '../../ingest/index.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
@@ -16,7 +17,7 @@ let fileId = '';
 
 before(async () => {
   h = await IngestHarness.start(config);
-  dlq = new DeadLetters(h.rt.kafka, h.rt.redis, h.rt.topic('usage.lines.dlq'), config.redis.prefix);
+  dlq = DeadLetters.of(h.rt);
   const { file } = await new Intake(h.rt).accept(
     Readable.from([report.content]),
     report.fileName,
@@ -56,14 +57,22 @@ test('dlq show: the raw line is the file line, cells by name with the cell at fa
 
 test('dlq stats count by class, stage, sender, file and state; states are kept', async () => {
   const items = await dlq.list({ fileId });
-  const stats = deadLetterStats(items);
+  const stats = await deadLetterStatsOf(h.rt.db);
   assert.equal(stats.total, report.truth.expected.deadLettered);
   assert.equal(stats.bySender.DLQSENDER, stats.total);
   assert.equal(
     stats.byErrorClass.ORPHANED,
     report.truth.deadLines.filter((d) => d.errorClass === 'ORPHANED').length,
   );
-  await dlq.setState([items[0]!.lineId], 'requested');
+  assert.equal(stats.byFile[fileId], items.length);
+  await dlq.record({
+    action: 'request',
+    by: 'tester',
+    scope: { fileId },
+    lineIds: [items[0]!.lineId],
+    result: {},
+    settled: settlementsOf([items[0]!], 'requested', 'requested'),
+  });
   assert.equal((await dlq.list({ fileId, state: 'requested' })).length, 1);
   assert.equal((await dlq.list({ fileId, state: 'open' })).length, stats.total - 1);
 });

@@ -12,7 +12,8 @@ import type {
 } from '../../core/schemas/index.ts';
 import { generateDsrBuffer, buildFile, nwr, rec, swr } from '../../fixtures/index.ts';
 import { Intake } from '../../ingest/index.ts';
-import { loadReferenceFiles, MatcherService, matchStatus, foldText } from '../../matcher/index.ts';
+import { loadReferenceFiles, MatcherService, foldText } from '../../matcher/index.ts';
+import { matchStatus } from '../../ledger/index.ts';
 import { logger } from '../support/harness.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 

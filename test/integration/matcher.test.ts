@@ -6,12 +6,8 @@ import { AvroSerde, createRegistryClient } from '../../core/registry/index.ts';
 import type { UsageLine } from '../../core/schemas/index.ts';
 import { generateDsrBuffer, buildFile, nwr, rec } from '../../fixtures/index.ts';
 import { Intake } from '../../ingest/index.ts';
-import {
-  loadReferenceFiles,
-  MatcherService,
-  matchStatus,
-  type RestoreProgress,
-} from '../../matcher/index.ts';
+import { loadReferenceFiles, MatcherService, type RestoreProgress } from '../../matcher/index.ts';
+import { matchStatus } from '../../ledger/index.ts';
 import { logger } from '../support/harness.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 

@@ -12,12 +12,13 @@ import { type FileRecord, IngestRuntime } from '../../ingest/index.ts';
 import { splitWorker } from '../../app/split-worker.ts';
 import { dropPrefix, logger } from './harness.ts';
 
-/** Environment for an isolated ingest: its own topics, Redis keys, landing folder and outbox. */
+/** Environment for an isolated ingest: its own topics, Redis keys, ledger schema, landing folder and outbox. */
 export function ingestEnv(label: string, extra: Record<string, string> = {}): Record<string, string> {
   const id = `${label}.${Math.random().toString(16).slice(2, 8)}`;
   return {
     TALLYLINE_KAFKA_TOPIC_PREFIX: `test.${id}.`,
     TALLYLINE_REDIS_PREFIX: `tallyline-test-${id}`,
+    TALLYLINE_DATABASE_SCHEMA: `test_${id.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`,
     TALLYLINE_LANDING_DIR: mkdtempSync(path.join(tmpdir(), 'tallyline-landing-')),
     TALLYLINE_DROP_DIR: mkdtempSync(path.join(tmpdir(), 'tallyline-drop-')),
     // The export writes into an outbox of its own, never the checkout's .tallyline/outbox.

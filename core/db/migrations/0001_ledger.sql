@@ -67,24 +67,43 @@ CREATE TABLE files (
   emitted bigint,
   dead_lettered bigint,
   context bigint,
-  parked bigint,
-  -- dead letters resolved since by a replay or a correction, each line once
-  corrected bigint NOT NULL DEFAULT 0,
-  -- lines a replay or a correction put on usage.lines after the split
-  replayed bigint NOT NULL DEFAULT 0,
-  -- decisions of the matcher, each line once
-  matched bigint NOT NULL DEFAULT 0,
-  unmatched bigint NOT NULL DEFAULT 0,
-  match_dead bigint NOT NULL DEFAULT 0,
-  -- what only intake and the split worker know (not on a topic): rebuilt as null
+  -- how many times the file was received: a refused file sent again is received anew
+  attempt integer NOT NULL DEFAULT 1,
+  -- a part of a multi-file report (DSR xofy): the report's key, this part, of how many
+  report_key text,
+  report_part integer,
+  report_of integer,
+  -- what only intake and the split worker know (not on a topic; a rebuild leaves them null):
+  -- the landing store's key, stored bytes and compression; the split's progress, the HEAD
+  -- MessageId, dead letters per class as the split counted them, correction files' parked lines
   landing jsonb,
   progress_lines bigint,
-  progress_percent real
+  progress_percent real,
+  message_id text,
+  dead_by_class jsonb,
+  parked bigint
 );
 CREATE INDEX files_received ON files (received_at DESC, file_id);
 CREATE INDEX files_sender_received ON files (sender, received_at DESC, file_id);
 CREATE INDEX files_state ON files (state) WHERE state NOT IN ('split', 'rejected');
 CREATE INDEX files_sha256 ON files (sha256);
+CREATE INDEX files_report ON files (report_key) WHERE report_key IS NOT NULL;
+
+-- What happened to a file's lines after the split, counted from the decision topics and
+-- dlq.audit. Apart from the files row: the topics are read side by side, and a decision may
+-- be read before its file's RECEIVED event.
+CREATE TABLE file_tallies (
+  file_id text PRIMARY KEY,
+  -- decisions of the matcher, each line once (a line matched as several parts counts once)
+  matched bigint NOT NULL DEFAULT 0,
+  unmatched bigint NOT NULL DEFAULT 0,
+  -- lines dead-lettered at the match stage and not decided since
+  match_dead bigint NOT NULL DEFAULT 0,
+  -- dead letters resolved by a replay or a correction, each line once
+  corrected bigint NOT NULL DEFAULT 0,
+  -- lines a replay or a correction put on usage.lines that the split had not
+  replayed bigint NOT NULL DEFAULT 0
+);
 
 -- Matched lines of a file by the method of their first part (" (re-match)" when re-matched).
 CREATE TABLE file_methods (
@@ -108,29 +127,46 @@ CREATE TABLE file_money (
 CREATE TABLE dead_letters (
   line_id text PRIMARY KEY,
   file_id text NOT NULL,
-  sender text NOT NULL,
+  -- the file's sender where the record names it (the match stage's do not: see files)
+  sender text,
   line_number bigint NOT NULL,
   stage text NOT NULL,
   error_class text NOT NULL,
   message text NOT NULL,
-  -- the dead-letter headers as parsed (record type, cell, attempt, failures, ...)
+  -- the record's headers as text (parsed by core/topics' parseDeadLetterHeaders on read)
   headers jsonb NOT NULL,
   raw bytea NOT NULL,
   record_partition integer NOT NULL,
   record_offset bigint NOT NULL,
   last_failure timestamptz NOT NULL,
-  -- the state an action set (dlq.audit) and the record it was set for: a newer record of
-  -- the line (it failed again) makes it open again, whichever is read first
-  settled_state text CHECK (settled_state IN ('open', 'requested', 'resolved', 'replayed', 'parked', 'purged')),
-  settled_marker text,
-  settled_run text,
-  settled_result text,
+  -- a match-stage dead letter whose line a replay got decided since
+  decided boolean NOT NULL DEFAULT false
+);
+CREATE INDEX dead_letters_file ON dead_letters (file_id, line_number);
+CREATE INDEX dead_letters_class ON dead_letters (error_class, stage);
+
+-- The state an action set on a dead line (dlq.audit) and the record it was set for: a newer
+-- record of the line (it failed again) makes it open again. Apart from dead_letters: the audit
+-- may be read before the record it settles.
+CREATE TABLE dead_letter_settlements (
+  line_id text PRIMARY KEY,
+  file_id text NOT NULL,
+  state text NOT NULL CHECK (state IN ('open', 'requested', 'resolved', 'replayed', 'parked', 'purged')),
+  -- `<partition>:<offset>` of the dead-letter record the state was set for; null: any
+  marker text,
+  -- the replay run (or correction file) that set it, and its result there
+  run_id text,
+  result text,
   replays integer NOT NULL DEFAULT 0,
   resolved_at timestamptz
 );
-CREATE INDEX dead_letters_file ON dead_letters (file_id, line_number);
-CREATE INDEX dead_letters_sender ON dead_letters (sender, file_id, line_number);
-CREATE INDEX dead_letters_class ON dead_letters (error_class, stage);
+CREATE INDEX dead_letter_settlements_run ON dead_letter_settlements (run_id);
+
+-- Lines whose decision came from a replay (the tallyline.replay.count header): read before
+-- or after their match-stage dead letter, the dead letter counts as decided.
+CREATE TABLE replay_decisions (
+  line_id text PRIMARY KEY
+);
 
 -- Who did what to a dead line (dlq.audit), oldest first.
 CREATE TABLE dead_letter_history (
@@ -150,6 +186,14 @@ CREATE TABLE dead_letter_claims (
   line_id text PRIMARY KEY,
   run_id text NOT NULL,
   claimed_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Replay runs by their arguments: a run interrupted is resumed by the same command (same
+-- run id); one that finished is followed by a new run (seq + 1).
+CREATE TABLE replay_runs (
+  run_key text PRIMARY KEY,
+  seq integer NOT NULL,
+  finished boolean NOT NULL DEFAULT false
 );
 
 -- Statements and claims written (export.statements).
@@ -181,6 +225,13 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_pending ON outbox (id) WHERE done_at IS NULL;
 
+-- The ledger's own settings, e.g. its consumer group (new with each new schema, so a fresh
+-- ledger never starts from another ledger's committed offsets).
+CREATE TABLE ledger_meta (
+  key text PRIMARY KEY,
+  value text NOT NULL
+);
+
 -- The next offset of each topic partition a ledger has applied, written in the same
 -- transaction as what it applied: exactly once.
 CREATE TABLE consumer_offsets (
@@ -192,6 +243,6 @@ CREATE TABLE consumer_offsets (
 );
 
 -- Down Migration
-DROP TABLE consumer_offsets, outbox, export_files, dead_letter_claims, dead_letter_history,
+DROP TABLE replay_runs, consumer_offsets, ledger_meta, replay_decisions, dead_letter_settlements, file_tallies, outbox, export_files, dead_letter_claims, dead_letter_history,
   dead_letters, file_money, file_methods, files, sender_volumes, expected_arrivals, api_keys,
   senders;

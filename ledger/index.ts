@@ -1,0 +1,11 @@
+export { Ledger, LEDGER_TOPICS } from './ledger.ts';
+export type { LedgerOptions } from './ledger.ts';
+export { LedgerError } from './errors.ts';
+export {
+  matchStatus,
+  matchStatusOf,
+  readLedger,
+  deadLetterStatsOf,
+  DEAD_LETTER_STATE_SQL,
+} from './queries.ts';
+export type { FileMatchStatus, DeadLetterStats } from './queries.ts';
