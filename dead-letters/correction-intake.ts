@@ -66,7 +66,9 @@ async function splitWith(
   run: ReplayRun,
   hooks: CorrectionHooks,
 ): Promise<'split' | 'rejected'> {
-  await rt.files.update(record.fileId, { state: 'splitting', startedAt: new Date().toISOString() });
+  const startedAt = record.startedAt ? new Date(record.startedAt) : new Date();
+  await rt.fileEvents.publish(await rt.producer(), fileEvent(record, 'SPLIT_STARTED', { at: startedAt }));
+  await rt.files.update(record.fileId, { state: 'splitting', startedAt: startedAt.toISOString() });
   // a row too long to keep is reported below, and read as a blank row meanwhile
   const { lines, tooLong } = await readLandedLines(rt, record);
   const maxLineBytes = rt.config.ingest.maxLineBytes;
@@ -230,16 +232,17 @@ async function completeCorrection(
   // rows are left out and named in a warning.
   const { parked, ...eventCounts } = counts;
   if (parked) warnings.push(`${parked} row(s) failed again for the last time: parked on usage.lines.parked`);
+  const at = new Date();
   await rt.fileEvents.publish(
     producer,
-    fileEvent(record, 'SPLIT_COMPLETED', { counts: eventCounts, warnings }),
+    fileEvent(record, 'SPLIT_COMPLETED', { counts: eventCounts, warnings, at }),
   );
   await rt.files.update(record.fileId, {
     state: 'split',
     counts,
     warnings,
     progress: { lines: lines.length, percent: 100 },
-    completedAt: new Date().toISOString(),
+    completedAt: at.toISOString(),
   });
 }
 
@@ -269,7 +272,8 @@ export function correctionCounts(
 async function reject(rt: IngestRuntime, record: FileRecord, errors: CorrectionError[]): Promise<'rejected'> {
   const named = errors.map((e) => `line ${e.row}${e.cell ? `, cell ${e.cell}` : ''}: ${e.message}`);
   const reason = `correction file ${record.fileName}: ${named.slice(0, 10).join('; ')}${named.length > 10 ? `; … ${named.length - 10} more` : ''}`;
-  await rt.fileEvents.publish(await rt.producer(), fileEvent(record, 'REJECTED', { reason }));
-  await rt.files.update(record.fileId, { state: 'rejected', reason, completedAt: new Date().toISOString() });
+  const at = new Date();
+  await rt.fileEvents.publish(await rt.producer(), fileEvent(record, 'REJECTED', { reason, at }));
+  await rt.files.update(record.fileId, { state: 'rejected', reason, completedAt: at.toISOString() });
   return 'rejected';
 }

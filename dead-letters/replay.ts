@@ -197,6 +197,7 @@ async function replayWith(
     if (wait > 0 && i + batchSize < todo.length) await sleep(wait);
   }
   await finished(rt, run.runId);
+  await deadLetters.release(run.runId);
   return report();
 }
 

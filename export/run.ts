@@ -1,7 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import { Database } from '../core/db/index.ts';
 import type { Config } from '../core/config/index.ts';
 import { KafkaClient } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
@@ -94,15 +94,15 @@ export async function exportRun(
 ): Promise<ExportRunResult> {
   const period = parsePeriod(periodText);
   const kafka = new KafkaClient(config, logger);
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  const db = Database.of(config, { max: 1 });
   try {
     // Under the lock of the period's quarter: one run at a time writes the outbox and reads
     // then writes export.statements, and nobody else's .tmp file is removed as stale.
-    return await withExportLock(redis, config.redis.prefix, period, config.export.lockWaitMs, () =>
+    return await withExportLock(db, period, config.export.lockWaitMs, () =>
       runLocked(config, logger, kafka, period, options),
     );
   } finally {
-    redis.disconnect();
+    await db.close();
   }
 }
 

@@ -170,6 +170,19 @@ export class Ledger {
     });
   }
 
+  /** `serve()` in the background, for a service that runs the ledger beside others; stop closes it. */
+  background(onCaughtUp?: () => void): { stop(): Promise<void> } {
+    const abort = new AbortController();
+    const serving = this.serve(abort.signal, onCaughtUp);
+    return {
+      stop: async () => {
+        abort.abort();
+        await serving;
+        await this.close();
+      },
+    };
+  }
+
   /**
    * Brings the ledger up to the topics as they are now, before a command reads it: consumes
    * in this process if no other ledger consumer runs, and waits until every partition's
@@ -243,7 +256,11 @@ export class Ledger {
         const last = batch.messages.at(-1);
         if (last) batch.resolveOffset(last.offset);
       },
-      { autoCommit: true, seekTo, onSkipped: (topic, partition, last) => this.skipped(topic, partition, last) },
+      {
+        autoCommit: true,
+        seekTo,
+        onSkipped: (topic, partition, last) => this.skipped(topic, partition, last),
+      },
     );
     return consumer;
   }

@@ -12,6 +12,7 @@ import { registerDlqCommands, splitCorrection } from '../../dead-letters/index.t
 import { registerMatcherCommands } from '../../matcher/index.ts';
 import { registerFixtureCommands } from '../../fixtures/index.ts';
 import { registerExportCommands } from '../../export/index.ts';
+import { registerLedgerCommands } from '../../ledger/index.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('tallyline')
@@ -27,6 +28,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDlqCommands(program, ctx);
   registerMatcherCommands(program, ctx);
   registerExportCommands(program, ctx);
+  registerLedgerCommands(program, ctx);
   registerDemoCommand(program, ctx);
   registerFixtureCommands(program);
   return program;

@@ -155,6 +155,9 @@ export async function migrate(target: { url: string; schema: string }, logger?: 
       createSchema: true,
       migrationsTable: 'migrations',
       checkOrder: true,
+      // One lock per schema, waited for: services starting together migrate one after another.
+      lockValue: lockIdOf(target.schema),
+      advisoryLockMode: 'wait',
       log: (msg: string) => logger?.debug({ migration: msg }, 'migration'),
     });
     return applied.map((m) => m.name);
@@ -168,6 +171,13 @@ export async function migrate(target: { url: string; schema: string }, logger?: 
       { cause: err },
     );
   }
+}
+
+/** A 31-bit advisory lock id for a schema's migrations. */
+function lockIdOf(schema: string): number {
+  let h = 0x2f1c;
+  for (const c of `tallyline-migrate:${schema}`) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0;
+  return h & 0x7fffffff;
 }
 
 /** Drops a schema and everything in it (`stack reset`, tests, a rebuild's scratch). */

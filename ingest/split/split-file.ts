@@ -146,7 +146,10 @@ async function splitContent(
     started = true;
     const producer = await producerReady();
     await producer.transaction(async (tx) => {
-      if (first) await tx.send(filesTopic, [rt.fileEvents.message(fileEvent(record, 'SPLIT_STARTED'))]);
+      if (first)
+        await tx.send(filesTopic, [
+          rt.fileEvents.message(fileEvent(record, 'SPLIT_STARTED', { at: new Date(startedAt) })),
+        ]);
       if (lines.usage.length) await tx.send(rt.topic('usage.lines'), lines.usage);
       if (lines.dead.length) await tx.send(rt.topic('usage.lines.dlq'), lines.dead);
       if (events.length)
@@ -226,8 +229,10 @@ async function completeSplit(
   const { lastLine, committedAny } = at;
   if (summary.fileError && !committedAny) {
     const reason = summary.fileError;
-    await rt.fileEvents.publish(await rt.producer(), fileEvent(record, 'REJECTED', { reason }));
-    await rt.files.update(fileId, { state: 'rejected', reason, completedAt: new Date().toISOString() });
+    // The row and the event carry one time: the ledger rebuilt from the event agrees.
+    const at = new Date();
+    await rt.fileEvents.publish(await rt.producer(), fileEvent(record, 'REJECTED', { reason, at }));
+    await rt.files.update(fileId, { state: 'rejected', reason, completedAt: at.toISOString() });
     return 'rejected';
   }
   const counts = summary.counts;
@@ -240,7 +245,9 @@ async function completeSplit(
       `systemic: ${(bad * 100).toFixed(1)} % of the data lines were dead-lettered (threshold ${rt.config.ingest.systemicThreshold * 100} %)`,
     );
   }
+  const completedAt = new Date();
   const completed = fileEvent(record, 'SPLIT_COMPLETED', {
+    at: completedAt,
     counts,
     footerCheck: summary.footerCheck,
     systemic,
@@ -256,7 +263,7 @@ async function completeSplit(
     systemic,
     warnings,
     progress: { lines: counts.lines, percent: 100 },
-    completedAt: new Date().toISOString(),
+    completedAt: completedAt.toISOString(),
   });
   await onProgress({ lines: counts.lines, percent: 100 });
   return 'split';

@@ -52,7 +52,7 @@ export async function applyFileEvent(db: Queryable, e: FileEvent): Promise<void>
     case 'SPLIT_STARTED':
       await db.query(
         `UPDATE files SET state = CASE WHEN state = 'received' THEN 'splitting' ELSE state END,
-           started_at = COALESCE(started_at, $2)
+           started_at = LEAST(started_at, $2)
          WHERE ${current}`,
         [e.fileId, e.at],
       );

@@ -78,16 +78,17 @@ test('multipart uploads go the same way', async () => {
   form.append('file', new Blob([gzipSync(dsr)]), `${dsrName}.gz`);
   const res = await fetch(`${base}/v1/files`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${keys.beta}` },
+    headers: { authorization: `Bearer ${keys.alpha}` },
     body: form,
   });
-  assert.equal(res.status, 202);
+  assert.ok(res.status === 200 || res.status === 202, `status ${res.status}`);
   const body = (await res.json()) as { fileId: string; status: string };
-  // The same content, compressed: same id, so a duplicate.
+  // The same content from the same sender, compressed: same id, so a duplicate.
   const first = (await (await get(keys.admin, '/v1/files?sender=ALPHA')).json()) as {
     files: { fileId: string }[];
   };
   assert.equal(body.fileId, first.files[0]!.fileId);
+  assert.equal(body.status, 'duplicate');
 });
 
 test('no key is 401, an unknown key is 401', async () => {
@@ -109,6 +110,31 @@ test("another sender's file is 404, and a sender lists only its own; an admin se
   const betaFiles = (await (await get(keys.beta, '/v1/files')).json()) as { files: { sender: string }[] };
   assert.ok(betaFiles.files.every((f) => f.sender === 'BETA'));
   assert.equal((await get(keys.admin, `/v1/files/${id}`)).status, 200);
+});
+
+test('the same bytes from two senders are two files, and neither learns of the other', async () => {
+  const alphaFiles = (await (await get(keys.alpha, '/v1/files')).json()) as {
+    files: { fileId: string; fileName: string }[];
+  };
+  const alpha = alphaFiles.files.find((f) => f.fileName === dsrName)!;
+  const res = await upload(keys.beta, dsr, dsrName);
+  assert.equal(res.status, 202, 'accepted as BETA’s own file, not a duplicate of ALPHA’s');
+  const beta = (await res.json()) as { fileId: string; status: string };
+  assert.equal(beta.status, 'accepted');
+  assert.notEqual(beta.fileId, alpha.fileId);
+  // ALPHA's file answers BETA exactly as a file that does not exist.
+  const foreign = await get(keys.beta, `/v1/files/${alpha.fileId}`);
+  const missing = await get(keys.beta, `/v1/files/${'0'.repeat(32)}`);
+  assert.equal(foreign.status, 404);
+  assert.equal(missing.status, 404);
+  const code = async (r: Response) => ((await r.json()) as { code: string }).code;
+  assert.equal(await code(foreign), await code(missing));
+  const betaStatus = (await (await get(keys.beta, `/v1/files/${beta.fileId}`)).json()) as Record<
+    string,
+    unknown
+  >;
+  assert.ok(!JSON.stringify(betaStatus).includes(alpha.fileId));
+  assert.equal((await get(keys.alpha, `/v1/files/${beta.fileId}`)).status, 404);
 });
 
 test('an oversize upload is 413', async () => {

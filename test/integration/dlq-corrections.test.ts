@@ -9,6 +9,7 @@ import {
   correctionsFromFile,
   DeadLetters,
   writeResendRequest,
+  replay,
   correctionFile,
   splitCorrection,
 } from '../../dead-letters/index.ts';
@@ -20,6 +21,7 @@ import { matchStatus } from '../../ledger/index.ts';
 import { logger } from '../support/harness.ts';
 import { CORRECTED_ISRC, senderFix } from '../support/dlq.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
+import { assertRebuildEqualsLive } from '../support/ledger.ts';
 
 // End to end: a report with bad lines → `dlq request` lists exactly those lines → the sender
 // answers the request TSV with a CorrectedLine column → the correction file is ingested like
@@ -310,8 +312,23 @@ test('a correction file counts each row where it went: emitted, dead-lettered ag
   await h.waitForFile(file.fileId);
   const [fixed, bad, last] = await dlq.list({ fileId: file.fileId, errorClass: 'INVALID_NUMBER' });
   assert.ok(fixed && bad && last, 'three INVALID_NUMBER lines');
-  // `last` has been replayed twice already: failing again now parks it (3 replays).
-  await h.rt.redis.hset(`${config.redis.prefix}:dlq:replays`, last.lineId, 2);
+  // `last` is replayed twice, failing both times: failing again now parks it (3 replays).
+  for (let i = 0; i < 2; i++) {
+    const again = await replay(h.rt, dlq, {
+      filter: { fileId: file.fileId },
+      apply: true,
+      maxReplays: 3,
+      rate: 1000,
+      corrections: new Map([[last.lineId, last.raw]]),
+      by: 'tester',
+    });
+    assert.deepEqual(
+      again.lines.map((l) => [l.lineId, l.result]),
+      [[last.lineId, 'failed-again']],
+    );
+  }
+  const [before] = (await dlq.list({ fileId: file.fileId })).filter((d) => d.lineId === last.lineId);
+  assert.equal(before!.replays, 2);
   const rows = correctionFile([
     { originalFileName: r.fileName, lineNumber: fixed.lineNumber, correctedLine: senderFix(fixed) },
     { originalFileName: r.fileName, lineNumber: bad.lineNumber, correctedLine: bad.raw },
@@ -329,4 +346,8 @@ test('a correction file counts each row where it went: emitted, dead-lettered ag
   const parked = (await h.rt.kafka.readAll(h.rt.topic('usage.lines.parked'))).map((m) => m.key!.toString());
   assert.deepEqual(parked, [last.lineId]);
   assert.ok(done.warnings.some((w) => /1 row\(s\) .* parked/.test(w)));
+});
+
+test('the ledger rebuilt from the topics alone equals the live one', async () => {
+  await assertRebuildEqualsLive(config);
 });

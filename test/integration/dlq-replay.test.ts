@@ -13,6 +13,7 @@ import { generateDsrBuffer } from '../../fixtures/index.ts';
 import { Intake } from '../../ingest/index.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
 import { senderFix } from '../support/dlq.ts';
+import { assertRebuildEqualsLive } from '../support/ledger.ts';
 
 const config = configFrom(ingestEnv('dlqreplay'));
 let h: IngestHarness;
@@ -273,4 +274,8 @@ test('a line another run holds is not replayed: the run is refused, naming it', 
       err.code === 'IN_PROGRESS' && err.message.includes(`${line!.lineId} (correction.other)`),
   );
   assert.equal((await keysOn('usage.lines')).filter((k) => k === line!.lineId).length, 0);
+});
+
+test('the ledger rebuilt from the topics alone equals the live one', async () => {
+  await assertRebuildEqualsLive(config);
 });

@@ -17,6 +17,7 @@ import { matchStatus } from '../../ledger/index.ts';
 import { type ExportRunResult, toMinor } from '../../export/index.ts';
 import { logger } from '../support/harness.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
+import { assertRebuildEqualsLive } from '../support/ledger.ts';
 
 // The fixture DSR report and the fixture CWR catalog (every other recording linked, each
 // work 50 % publisher, 50 % the writer's society) through ingest and the matcher, then the
@@ -297,4 +298,8 @@ test("GET /v1/exports: a rights holder's key sees and downloads only its own sta
   } finally {
     await app.close();
   }
+});
+
+test('the ledger rebuilt from the topics alone equals the live one', async () => {
+  await assertRebuildEqualsLive(config);
 });

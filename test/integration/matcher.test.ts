@@ -10,6 +10,7 @@ import { loadReferenceFiles, MatcherService, type RestoreProgress } from '../../
 import { matchStatus } from '../../ledger/index.ts';
 import { logger } from '../support/harness.ts';
 import { configFrom, ingestEnv, IngestHarness } from '../support/ingest.ts';
+import { assertRebuildEqualsLive } from '../support/ledger.ts';
 
 const config = configFrom(ingestEnv('matcher', { TALLYLINE_MATCHER_GROUP: `test-matcher-${Date.now()}` }));
 let h: IngestHarness;
@@ -179,4 +180,8 @@ test('two matcher instances in one group share the partitions, and the totals ar
     await first.stop();
     await second.stop();
   }
+});
+
+test('the ledger rebuilt from the topics alone equals the live one', async () => {
+  await assertRebuildEqualsLive(config);
 });

@@ -66,9 +66,14 @@ export class IngestHarness {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Closes the worker and the runtime; the topics, keys and ledger stay (a restart follows). */
+  async close(): Promise<void> {
     await this.worker?.close();
     await this.rt.close();
+  }
+
+  async stop(): Promise<void> {
+    await this.close();
     await deleteKeys(this.config.redis.url, `${this.config.redis.prefix}:*`);
     await dropPrefix(this.config);
   }

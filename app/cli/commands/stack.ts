@@ -5,11 +5,15 @@ import { type CliContext, printJson, printTable } from '../../../core/cli/index.
 export function registerStackCommands(program: Command, ctx: CliContext): void {
   const stack = program
     .command('stack')
-    .description('the local stack: Apache Kafka (KRaft), Apicurio Registry, Redis and PostgreSQL on this machine');
+    .description(
+      'the local stack: Apache Kafka (KRaft), Apicurio Registry, Redis and PostgreSQL on this machine',
+    );
 
   stack
     .command('up')
-    .description('download what is missing, start what is not running, wait until all are healthy, migrate the ledger')
+    .description(
+      'download what is missing, start what is not running, wait until all are healthy, migrate the ledger',
+    )
     .option('--json', 'print the result as JSON')
     .action(async (opts: { json?: boolean }) => {
       const progress = opts.json ? undefined : (text: string) => process.stderr.write(`${text}\n`);
