@@ -132,7 +132,11 @@ export async function benchExport(matchedLines: number, logger: Logger): Promise
 }
 
 /** Produces the bench's matched lines onto usage.matched; returns the seconds it took. */
-async function produceMatched(config: Config, kafka: KafkaClient, matchedLines: number): Promise<number> {
+export async function produceMatched(
+  config: Config,
+  kafka: KafkaClient,
+  matchedLines: number,
+): Promise<number> {
   const topic = topicName(config.kafka.topicPrefix, 'usage.matched');
   const serde = await AvroSerde.forTopic(createRegistryClient(config), topic, 'MatchedUsage');
   const producer = await kafka.producer();

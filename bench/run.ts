@@ -1,6 +1,6 @@
 // npm run bench [-- 1000000 5000000]: the pipeline's speed and memory on this machine,
 // against the real local stack. Record results in docs/benchmarks.md.
-//   npm run bench -- --only ingest|matcher|export      one section
+//   npm run bench -- --only ingest|matcher|export|ledger      one section
 //   npm run bench -- --ingest-sizes 1000000,5000000 --matcher-sizes 1000000
 // Bare numbers are ingest sizes, as before.
 import { cpus, totalmem } from 'node:os';
@@ -11,9 +11,10 @@ import { stackUp } from '../core/stack/index.ts';
 import { benchIngest } from './ingest.ts';
 import { benchMatcher, matcherBenchRow } from './matcher.ts';
 import { benchExport } from './export.ts';
+import { benchLedger } from './ledger.ts';
 import { printTable } from '../core/cli/index.ts';
 
-const SECTIONS = ['ingest', 'matcher', 'export'] as const;
+const SECTIONS = ['ingest', 'matcher', 'export', 'ledger'] as const;
 const args = parseArgs({
   allowPositionals: true,
   options: {
@@ -22,17 +23,19 @@ const args = parseArgs({
     'matcher-sizes': { type: 'string' },
     'matcher-max-seconds': { type: 'string' },
     'export-sizes': { type: 'string' },
+    'ledger-sizes': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (args.values.help) {
   process.stdout.write(
-    'npm run bench -- [--only ingest|matcher|export] [--ingest-sizes N,N] [--matcher-sizes N,N] [--export-sizes N,N] [N ...]\n' +
+    'npm run bench -- [--only ingest|matcher|export|ledger] [--ingest-sizes N,N] [--matcher-sizes N,N] [--export-sizes N,N] [--ledger-sizes N,N] [N ...]\n' +
       '  ingest: usage lines per report (default 1000000,5000000; bare numbers are ingest sizes)\n' +
       '  matcher: reference recordings and usage lines (default 1000000)\n' +
       '  --matcher-max-seconds S: stop the in-process and the end-to-end match after S seconds each and\n' +
       '    score the lines decided so far (for a matcher too slow to finish)\n' +
-      '  export: matched lines on usage.matched (default 1000000)\n',
+      '  export: matched lines on usage.matched (default 1000000)\n' +
+      '  ledger: matched lines the ledger applies from Kafka (default 1000000); then its reads at 10M lines\n',
   );
   process.exit(0);
 }
@@ -52,6 +55,7 @@ const ingestSizes = sizesOf([
 ]);
 const matcherSizes = sizesOf(args.values['matcher-sizes'] ? [args.values['matcher-sizes']] : []);
 const exportSizes = sizesOf(args.values['export-sizes'] ? [args.values['export-sizes']] : []);
+const ledgerSizes = sizesOf(args.values['ledger-sizes'] ? [args.values['ledger-sizes']] : []);
 const config = loadConfig();
 const logger = createLogger('warn');
 await stackUp(config);
@@ -127,5 +131,27 @@ if (only === undefined || only === 'export') {
     'files',
     'reconciled',
   ]);
+}
+if (only === undefined || only === 'ledger') {
+  process.stdout.write(
+    '\n== ledger (N matched lines applied from Kafka to PostgreSQL; reads at 10,000 files / 10M lines / 100,000 dead letters)\n',
+  );
+  for (const n of ledgerSizes.length ? ledgerSizes : [1_000_000]) {
+    const r = await benchLedger(n, logger);
+    process.stderr.write(`${JSON.stringify(r)}\n`);
+    printTable([r], ['matchedLines', 'applySeconds', 'recordsPerSecond', 'tallyExact']);
+    printTable(r.reads, ['read', 'queryMs', 'commandMs']);
+  }
+}
+if (only === undefined || only === 'ledger') {
+  process.stdout.write(
+    '\n== ledger (N matched lines applied from Kafka to PostgreSQL; reads at 10,000 files / 10M lines / 100,000 dead letters)\n',
+  );
+  for (const n of ledgerSizes.length ? ledgerSizes : [1_000_000]) {
+    const r = await benchLedger(n, logger);
+    process.stderr.write(`${JSON.stringify(r)}\n`);
+    printTable([r], ['matchedLines', 'applySeconds', 'recordsPerSecond', 'tallyExact']);
+    printTable(r.reads, ['read', 'queryMs', 'commandMs']);
+  }
 }
 process.exit(0);

@@ -160,7 +160,7 @@ function registerFilesRetry(files: Command, ctx: CliContext): void {
         if (file.state !== 'failed')
           throw new CliError(`file ${fileId} is ${file.state}, not failed: nothing to retry`);
         await rt.files.update(fileId, { state: 'received', reason: null });
-        if (!(await rt.queue.retry(fileId))) await rt.queue.add(fileId);
+        if (!(await rt.queue.retry(fileId, file.attempt))) await rt.queue.add(fileId, file.attempt);
         process.stdout.write(`file ${fileId} queued again\n`);
       } finally {
         await rt.close();

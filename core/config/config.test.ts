@@ -35,6 +35,7 @@ test('remote cluster settings: brokers list, SASL, SSL, registry auth, Redis URL
       TALLYLINE_REGISTRY_USERNAME: 'reg',
       TALLYLINE_REGISTRY_PASSWORD: 'regsecret',
       TALLYLINE_REDIS_URL: 'rediss://cache.example:6380/2',
+      TALLYLINE_DATABASE_URL: 'postgres://ledger:dbsecret@db.example:5432/tallyline',
     }),
   });
   assert.deepEqual(c.kafka.brokers, ['b1.example:9093', 'b2.example:9093']);
@@ -42,8 +43,10 @@ test('remote cluster settings: brokers list, SASL, SSL, registry auth, Redis URL
   assert.deepEqual(c.kafka.sasl, { mechanism: 'scram-sha-512', username: 'svc', password: 'secret' });
   assert.equal(c.registry.username, 'reg');
   assert.equal(c.redis.url, 'rediss://cache.example:6380/2');
+  assert.equal(c.database.url, 'postgres://ledger:dbsecret@db.example:5432/tallyline');
   const shown = JSON.stringify(describeConfig(c));
-  assert.ok(!shown.includes('secret'), 'passwords are masked');
+  assert.ok(!shown.includes('secret'), 'passwords are masked, in URLs too');
+  assert.ok(shown.includes('postgres://ledger:***@db.example:5432/tallyline'));
 });
 
 test('a bad value fails with the setting name, its variable and what was expected', () => {

@@ -65,6 +65,10 @@ test('dlq stats count by class, stage, sender, file and state; states are kept',
     report.truth.deadLines.filter((d) => d.errorClass === 'ORPHANED').length,
   );
   assert.equal(stats.byFile[fileId], items.length);
+  // Scoped to another sender, the file's dead letters are not there at all.
+  assert.deepEqual(await dlq.list({ fileId, sender: 'SOMEONE_ELSE' }), []);
+  assert.equal((await deadLetterStatsOf(h.rt.db, 'SOMEONE_ELSE')).total, 0);
+  assert.equal((await deadLetterStatsOf(h.rt.db, 'DLQSENDER')).total, stats.total);
   await dlq.record({
     action: 'request',
     by: 'tester',
