@@ -4,7 +4,14 @@ export { IngestError, type IngestErrorCode } from './errors.ts';
 export type { IntakeResult } from './intake/intake.ts';
 export { IngestRuntime } from './runtime.ts';
 export { FileStore } from './files/file-store.ts';
-export type { FileRecord, FileState, FileFormat, ReportPart, FileCounts, OutboxEntry } from './files/file-store.ts';
+export type {
+  FileRecord,
+  FileState,
+  FileFormat,
+  ReportPart,
+  FileCounts,
+  OutboxEntry,
+} from './files/file-store.ts';
 export { FileEvents, fileEvent } from './files/file-events.ts';
 export { printAccounting, FINAL_STATES } from './files/accounting.ts';
 export { LocalLandingStore } from './landing/landing-store.ts';

@@ -316,7 +316,17 @@ export function loadConfig(options: LoadOptions = {}): Config {
     env.TALLYLINE_CONFIG ??
     (existsSync('tallyline.config.json') ? path.resolve('tallyline.config.json') : undefined);
   const raw: Record<string, unknown> = file ? readFileConfig(file) : {};
-  for (const section of ['kafka', 'registry', 'redis', 'database', 'stack', 'ingest', 'matcher', 'export', 'log'])
+  for (const section of [
+    'kafka',
+    'registry',
+    'redis',
+    'database',
+    'stack',
+    'ingest',
+    'matcher',
+    'export',
+    'log',
+  ])
     raw[section] ??= {};
   for (const [name, dotted] of Object.entries(ENVIRONMENT)) {
     const value = env[name];

@@ -129,9 +129,9 @@ export class Intake {
         { fileId, sender, sha256: stored.sha256, otherFiles: others },
         'the same content was received from another sender: two files',
       );
-    await this.rt.relay.drain().catch((err: unknown) =>
-      this.rt.logger.warn({ err, fileId }, 'outbox relay: will try again'),
-    );
+    await this.rt.relay
+      .drain()
+      .catch((err: unknown) => this.rt.logger.warn({ err, fileId }, 'outbox relay: will try again'));
     return { status: 'reason' in kind ? 'rejected' : 'accepted', file: received };
   }
 }
