@@ -143,15 +143,4 @@ if (only === undefined || only === 'ledger') {
     printTable(r.reads, ['read', 'queryMs', 'commandMs']);
   }
 }
-if (only === undefined || only === 'ledger') {
-  process.stdout.write(
-    '\n== ledger (N matched lines applied from Kafka to PostgreSQL; reads at 10,000 files / 10M lines / 100,000 dead letters)\n',
-  );
-  for (const n of ledgerSizes.length ? ledgerSizes : [1_000_000]) {
-    const r = await benchLedger(n, logger);
-    process.stderr.write(`${JSON.stringify(r)}\n`);
-    printTable([r], ['matchedLines', 'applySeconds', 'recordsPerSecond', 'tallyExact']);
-    printTable(r.reads, ['read', 'queryMs', 'commandMs']);
-  }
-}
 process.exit(0);
