@@ -6,13 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { type Config, loadConfig } from '../core/config/index.ts';
-import { KafkaClient, type OutgoingMessage } from '../core/kafka/index.ts';
+import type { Config } from '../core/config/index.ts';
+import type { KafkaClient, OutgoingMessage } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { repoRoot } from '../core/paths/index.ts';
-import { AvroSerde, checkSchemas, createRegistryClient } from '../core/registry/index.ts';
+import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';
 import { sampleUsageLine, type MatchedUsage } from '../core/schemas/index.ts';
-import { applyTopics, topicName } from '../core/topics/index.ts';
+import { topicName } from '../core/topics/index.ts';
+import { provisionBench } from './provision.ts';
 
 export interface ExportBenchResult {
   matchedLines: number;
@@ -100,11 +101,7 @@ export async function benchExport(matchedLines: number, logger: Logger): Promise
     TALLYLINE_EXPORT_GROUP: `${id}.export`,
     TALLYLINE_LOG_LEVEL: 'warn',
   };
-  const config = loadConfig({ env: { ...process.env, ...env } });
-  const kafka = new KafkaClient(config, logger);
-  const admin = await kafka.admin();
-  await applyTopics(admin, { prefix: config.kafka.topicPrefix, replicationFactor: 1 });
-  await checkSchemas(createRegistryClient(config), { prefix: config.kafka.topicPrefix });
+  const { config, kafka, drop } = await provisionBench(env, logger);
   try {
     const produceSeconds = await produceMatched(config, kafka, matchedLines);
     const out = await runExportProcess(env);
@@ -123,10 +120,7 @@ export async function benchExport(matchedLines: number, logger: Logger): Promise
       reconciled: out.r.gaps.every((g) => /^0(\.0+)?$/.test(g)),
     };
   } finally {
-    await admin.deleteTopics(
-      (await admin.listTopics()).filter((t) => t.startsWith(config.kafka.topicPrefix)),
-    );
-    await admin.disconnect();
+    await drop();
     rmSync(outbox, { recursive: true, force: true });
   }
 }

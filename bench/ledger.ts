@@ -8,15 +8,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../core/config/index.ts';
 import { dropSchema } from '../core/db/index.ts';
-import { KafkaClient } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { repoRoot } from '../core/paths/index.ts';
-import { checkSchemas, createRegistryClient } from '../core/registry/index.ts';
-import { applyTopics } from '../core/topics/index.ts';
 import { deadLetterStatsOf, Ledger, matchStatusOf } from '../ledger/index.ts';
 import { DeadLetters } from '../dead-letters/index.ts';
 import { FileStore, IngestRuntime } from '../ingest/index.ts';
 import { produceMatched } from './export.ts';
+import { provisionBench } from './provision.ts';
 
 export interface LedgerBenchResult {
   matchedLines: number;
@@ -39,11 +37,7 @@ export async function benchLedger(matchedLines: number, logger: Logger): Promise
     TALLYLINE_REDIS_PREFIX: id,
     TALLYLINE_LOG_LEVEL: 'warn',
   };
-  const config = loadConfig({ env: { ...process.env, ...env } });
-  const kafka = new KafkaClient(config, logger);
-  const admin = await kafka.admin();
-  await applyTopics(admin, { prefix: config.kafka.topicPrefix, replicationFactor: 1 });
-  await checkSchemas(createRegistryClient(config), { prefix: config.kafka.topicPrefix });
+  const { config, kafka, drop } = await provisionBench(env, logger);
   try {
     await produceMatched(config, kafka, matchedLines);
     const ledger = await Ledger.open(config, logger);
@@ -70,10 +64,7 @@ export async function benchLedger(matchedLines: number, logger: Logger): Promise
       reads,
     };
   } finally {
-    await admin.deleteTopics(
-      (await admin.listTopics()).filter((t) => t.startsWith(config.kafka.topicPrefix)),
-    );
-    await admin.disconnect();
+    await drop();
     await dropSchema(config.database);
   }
 }
