@@ -72,7 +72,7 @@ export async function postgresHealth(config: Config): Promise<Health> {
   client.on('error', () => undefined);
   try {
     await client.connect();
-    const { rows } = await client.query<{ v: string }>('SHOW server_version');
+    const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     return { healthy: true, detail: `PostgreSQL ${rows[0]?.v}` };
   } catch (err) {
     return { healthy: false, detail: `${masked(config.database.url)}: ${(err as Error).message}` };

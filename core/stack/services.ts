@@ -236,6 +236,14 @@ function postgresBin(): string | null {
   return versions.length ? path.join(root, versions[0]!, 'bin') : null;
 }
 
+/**
+ * PostgreSQL refuses to run as root: as root, the cluster is owned by and run as Debian's
+ * `postgres` user (through runuser).
+ */
+function asPostgresUser(command: string, args: string[]): [string, string[]] {
+  return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+}
+
 export const postgres: Service = {
   name: 'postgres',
   address: (config) => masked(config.database.url),
@@ -251,21 +259,37 @@ export const postgres: Service = {
     const dir = dirOf(config, 'postgres');
     const data = path.join(dir, 'data');
     const notes: string[] = [];
+    mkdirSync(dir, { recursive: true });
+    if (process.getuid?.() === 0) await run('chown', ['postgres:', dir]);
     if (!existsSync(path.join(data, 'PG_VERSION'))) {
-      mkdirSync(dir, { recursive: true });
-      await run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
+      await run(
+        ...asPostgresUser(path.join(bin, 'initdb'), [
+          '-D',
+          data,
+          '-U',
+          'postgres',
+          '--auth=trust',
+          '-E',
+          'UTF8',
+        ]),
+      );
       notes.push(`initialised a PostgreSQL cluster in ${data}`);
     }
     const version = await run(path.join(bin, 'postgres'), ['--version']).then(
       ({ stdout }) => /(\d+(\.\d+)*)/.exec(stdout)?.[1] ?? 'unknown',
     );
     const proc = this.process(config);
-    const pid = startDetached(
-      proc,
-      path.join(bin, 'postgres'),
-      ['-D', data, '-h', config.stack.host, '-p', String(config.stack.postgresPort), '-k', dir],
-      { cwd: dir },
-    );
+    const [command, args] = asPostgresUser(path.join(bin, 'postgres'), [
+      '-D',
+      data,
+      '-h',
+      config.stack.host,
+      '-p',
+      String(config.stack.postgresPort),
+      '-k',
+      dir,
+    ]);
+    const pid = startDetached(proc, command, args, { cwd: dir });
     return { pid, version, notes };
   },
 };
