@@ -1,5 +1,5 @@
 import type { Config } from '../core/config/index.ts';
-import type { Queryable } from '../core/db/index.ts';
+import type { Database, Queryable } from '../core/db/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { Ledger } from './ledger.ts';
 
@@ -26,8 +26,9 @@ export async function readLedger<T>(
   config: Config,
   logger: Logger,
   read: (db: Queryable) => Promise<T>,
+  options: { db?: Database } = {},
 ): Promise<T> {
-  const ledger = await Ledger.open(config, logger);
+  const ledger = await Ledger.open(config, logger, options);
   try {
     await ledger.catchUp();
     return await read(ledger.db);

@@ -60,12 +60,15 @@ export async function rebuildLedger(
   const schema = `${live}_rebuild`;
   const began = Date.now();
   await dropSchema({ url: config.database.url, schema });
-  const ledger = await Ledger.open(config, logger, { schema });
-  try {
-    options.onProgress?.(`reading the topics into schema ${schema}…`);
-    await ledger.catchUp(24 * 3600 * 1000);
-  } finally {
-    await ledger.close();
+  // Both up to the topics as they are now (the live one by its running consumer, if any).
+  for (const target of [schema, live]) {
+    const ledger = await Ledger.open(config, logger, { schema: target });
+    try {
+      if (target === schema) options.onProgress?.(`reading the topics into schema ${schema}…`);
+      await ledger.catchUp(24 * 3600 * 1000);
+    } finally {
+      await ledger.close();
+    }
   }
   const diff = await compareLedgers(config.database.url, live, schema);
   let replaced = false;

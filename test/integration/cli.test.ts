@@ -18,7 +18,7 @@ async function tallyline(args: string[], env: NodeJS.ProcessEnv = {}) {
   }
 }
 
-test('stack status --json shows kafka, registry and redis healthy', async () => {
+test('stack status --json shows kafka, registry, redis and postgres healthy', async () => {
   const { code, stdout } = await tallyline(['stack', 'status', '--json']);
   const { services } = JSON.parse(stdout) as { services: { name: string; healthy: boolean }[] };
   assert.deepEqual(
@@ -27,6 +27,7 @@ test('stack status --json shows kafka, registry and redis healthy', async () => 
       ['kafka', true],
       ['registry', true],
       ['redis', true],
+      ['postgres', true],
     ],
   );
   assert.equal(code, 0);

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot } from '../../core/paths/index.ts';
+import { dropSchema } from '../../core/db/index.ts';
 import { deleteKeys } from '../../core/stack/index.ts';
 import { generateDsrBuffer } from '../../fixtures/index.ts';
 import { Intake, IngestRuntime } from '../../ingest/index.ts';
@@ -236,4 +237,32 @@ test('a file refused for a missing CSV mapping, sent again after the fix, is spl
   } finally {
     await fixed.stop();
   }
+});
+
+test('tallyline ledger status and ledger rebuild, as a user runs them', async () => {
+  const run = (args: string[]) =>
+    new Promise<{ code: number; stdout: string }>((resolve) => {
+      const child = spawn('node', [path.join(repoRoot, 'bin/tallyline.js'), ...args], {
+        env: { ...process.env, ...env, TALLYLINE_LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let stdout = '';
+      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.on('exit', (code) => resolve({ code: code ?? 1, stdout }));
+    });
+  const rebuilt = await run(['ledger', 'rebuild', '--json']);
+  assert.equal(rebuilt.code, 0, rebuilt.stdout);
+  const result = JSON.parse(rebuilt.stdout) as { diff: object; replaced: boolean; schema: string };
+  assert.deepEqual(result.diff, {});
+  assert.equal(result.replaced, false);
+  // The rebuild left the live ledger caught up (it compared against it): no lag anywhere.
+  const status = await run(['ledger', 'status', '--json']);
+  assert.equal(status.code, 0);
+  const { partitions } = JSON.parse(status.stdout) as { partitions: { topic: string; lag: number }[] };
+  assert.ok(partitions.length >= 6);
+  assert.ok(
+    partitions.every((p) => p.lag === 0),
+    JSON.stringify(partitions.filter((p) => p.lag)),
+  );
+  await dropSchema({ url: config.database.url, schema: result.schema });
 });
