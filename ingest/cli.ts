@@ -16,6 +16,7 @@ import { IngestError } from './errors.ts';
 import { IngestRuntime } from './runtime.ts';
 import { startSplitWorker } from './split/worker.ts';
 import type { CorrectionSplitter } from './split/split-file.ts';
+import type { FileState } from './files/file-store.ts';
 
 /** The sender of a file: --sender, else the sender in a DSR file name. */
 function senderOf(file: string, option: string | undefined): string {
@@ -174,31 +175,58 @@ function registerFilesRetry(files: Command, ctx: CliContext): void {
 function registerFilesList(files: Command, ctx: CliContext): void {
   files
     .command('list')
+    .description('files newest first, a page at a time (--before the last one shown for the next)')
     .option('--sender <sender>', "only this sender's files")
+    .option('--state <state>', 'only files in this state: received, splitting, split, rejected, failed')
+    .option('--limit <n>', 'how many (default 100)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new CliError(`--limit ${v}: a whole number above 0`, 2);
+      return n;
+    })
+    .option(
+      '--before <time>',
+      'only files received before this ISO time (the last receivedAt of a page)',
+      (v) => {
+        if (Number.isNaN(Date.parse(v))) throw new CliError(`--before ${v}: an ISO date-time`, 2);
+        return v;
+      },
+    )
     .option('--json', 'print as JSON')
-    .action(async (opts: { sender?: string; json?: boolean }) => {
-      const rt = await IngestRuntime.create(ctx.config, ctx.logger);
-      try {
-        await readLedger(ctx.config, ctx.logger, async () => undefined, { db: rt.db });
-        const list = await Promise.all(
-          (await rt.files.list(opts.sender ? { sender: opts.sender } : {})).map((f) => fileStatus(rt, f)),
-        );
-        if (opts.json) return printJson({ files: list });
-        printTable(
-          list.map((f) => ({
-            fileId: f.fileId,
-            file: f.fileName,
-            sender: f.sender,
-            state: f.state,
-            lines: f.counts?.lines,
-            dead: f.counts?.deadLettered,
-          })),
-          ['fileId', 'file', 'sender', 'state', 'lines', 'dead'],
-        );
-      } finally {
-        await rt.close();
-      }
-    });
+    .action(
+      async (opts: { sender?: string; state?: string; limit?: number; before?: string; json?: boolean }) => {
+        const states = ['received', 'splitting', 'split', 'rejected', 'failed'] as const;
+        if (opts.state && !(states as readonly string[]).includes(opts.state))
+          throw new CliError(`--state ${opts.state}: one of ${states.join(', ')}`, 2);
+        const rt = await IngestRuntime.create(ctx.config, ctx.logger);
+        try {
+          await readLedger(ctx.config, ctx.logger, async () => undefined, { db: rt.db });
+          const list = await Promise.all(
+            (
+              await rt.files.list({
+                ...(opts.sender ? { sender: opts.sender } : {}),
+                ...(opts.state ? { state: opts.state as FileState } : {}),
+                ...(opts.before ? { before: opts.before } : {}),
+                limit: opts.limit ?? 100,
+              })
+            ).map((f) => fileStatus(rt, f)),
+          );
+          if (opts.json) return printJson({ files: list });
+          printTable(
+            list.map((f) => ({
+              fileId: f.fileId,
+              file: f.fileName,
+              sender: f.sender,
+              state: f.state,
+              lines: f.counts?.lines,
+              dead: f.counts?.deadLettered,
+            })),
+            ['fileId', 'file', 'sender', 'state', 'lines', 'dead'],
+          );
+        } finally {
+          await rt.close();
+        }
+      },
+    );
 }
 
 function registerKeys(program: Command): void {

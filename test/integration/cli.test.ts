@@ -56,6 +56,15 @@ test("a component's coded error is printed with its code and its kind's exit cod
   assert.match(stderr, /^tallyline: not a period: "2026-13" .*\[BAD_PERIOD\]$/m);
 });
 
+test('files list refuses a state or a page size it cannot take, naming it', async () => {
+  const state = await tallyline(['files', 'list', '--state', 'lost']);
+  assert.equal(state.code, 2);
+  assert.match(state.stderr, /--state lost: one of received, splitting, split, rejected, failed/);
+  const limit = await tallyline(['files', 'list', '--limit', '0']);
+  assert.equal(limit.code, 2);
+  assert.match(limit.stderr, /--limit 0: a whole number above 0/);
+});
+
 test('--help lists the commands', async () => {
   const { code, stdout } = await tallyline(['--help']);
   assert.equal(code, 0);

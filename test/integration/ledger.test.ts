@@ -152,6 +152,17 @@ test('Redis losing every key mid-run: the files are split anyway, each line publ
       },
     );
   }
+  // Paged, newest first: two, then the one received before the second.
+  const page = await h.rt.files.list({ sender: 'FLUSH', limit: 2 });
+  assert.deepEqual(
+    page.map((f) => f.fileId),
+    [ids[2], ids[1]],
+  );
+  const next = await h.rt.files.list({ sender: 'FLUSH', limit: 2, before: page[1]!.receivedAt });
+  assert.deepEqual(
+    next.map((f) => f.fileId),
+    [ids[0]],
+  );
   // Each line once on usage.lines (read committed): as many records as distinct line ids.
   const keys = (await h.rt.kafka.readAll(h.rt.topic('usage.lines')))
     .map((m) => m.key!.toString())
