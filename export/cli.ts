@@ -4,7 +4,8 @@ import { KafkaClient } from '../core/kafka/index.ts';
 import { FileStore } from '../ingest/index.ts';
 import { Database } from '../core/db/index.ts';
 import { parsePeriod } from './period.ts';
-import { compareWithLegacy, reconcileFile } from './reconcile.ts';
+import { compareWithLegacy, reconcileFile, reconcileFromLedger } from './reconcile.ts';
+import { fileAccountingOf, readLedger } from '../ledger/index.ts';
 import { exportRun, type ExportRunResult } from './run.ts';
 import { ExportService } from './service.ts';
 import { type InputBuilder, readExportInput } from './sources.ts';
@@ -84,6 +85,7 @@ function registerExportServe(exp: Command, ctx: CliContext): void {
 
 interface ReconcileOptions {
   file?: string;
+  recompute?: boolean;
   against?: string;
   period?: string;
   currency?: string;
@@ -106,11 +108,16 @@ function registerReconcile(program: Command, ctx: CliContext): void {
       '--currency <ISO>',
       'with --against: the currency of the legacy amounts when the CSV has no 4th (currency) column; needed when the period has amounts in several currencies',
     )
+    .option(
+      '--recompute',
+      'with --file: read the topics whole and compute the export again, instead of the ledger (slow on long topics)',
+    )
     .option('--json', 'print JSON')
     .action(async (opts: ReconcileOptions) => {
       if (!opts.file === !opts.against)
         throw new CliError('give either --file ID or --against LEGACY.csv --period P', 2);
       if (opts.against && !opts.period) throw new CliError('--against needs --period', 2);
+      if (opts.file && !opts.recompute) return reconcileReport(ctx, null, opts.file, opts);
       const kafka = new KafkaClient(ctx.config, ctx.logger);
       const input = await readExportInput(ctx.config, ctx.logger, kafka);
       if (opts.against) return reconcileAgainst(input, opts.against, opts);
@@ -144,17 +151,31 @@ async function reconcileAgainst(input: InputBuilder, against: string, opts: Reco
   if (result.differences.length) process.exitCode = 1;
 }
 
-/** reconcile --file: the accounting chain of one report. */
+/** reconcile --file: the accounting chain of one report, from the ledger, or recomputed from `input`. */
 async function reconcileReport(
   ctx: CliContext,
-  input: InputBuilder,
+  input: InputBuilder | null,
   fileId: string,
   opts: ReconcileOptions,
 ): Promise<void> {
   const db = Database.of(ctx.config);
   try {
+    const outboxDir = ctx.config.export.outboxDir;
+    const result = input
+      ? await reconcileFile(fileId, await new FileStore(db).get(fileId), input, outboxDir)
+      : await readLedger(
+          ctx.config,
+          ctx.logger,
+          async () =>
+            reconcileFromLedger(
+              fileId,
+              await new FileStore(db).get(fileId),
+              await fileAccountingOf(db, fileId),
+              outboxDir,
+            ),
+          { db },
+        );
     const file = await new FileStore(db).get(fileId);
-    const result = await reconcileFile(fileId, file, input, ctx.config.export.outboxDir);
     if (opts.json) printJson(result);
     else {
       process.stdout.write(

@@ -1,14 +1,16 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import type { FileRecord } from '../ingest/index.ts';
-import { moneyGap, type FileAccount } from './accounting.ts';
+import { moneyGap, type FileAccount, type MoneyAccount } from './accounting.ts';
 import { computeExport } from './compute.ts';
 import { exportFiles } from './files.ts';
 import { formatMinor, toMinor } from './money.ts';
-import { entryOf, readManifest } from './outbox.ts';
+import { entryOf, outboxFile, readManifest } from './outbox.ts';
 import { monthOf } from './period.ts';
 import type { InputBuilder } from './sources.ts';
 import { ExportError } from './errors.ts';
+import type { FileAccounting } from '../ledger/index.ts';
 
 export interface ReconcileStep {
   step: string;
@@ -71,6 +73,91 @@ export async function reconcileFile(
   return { fileId, ok: gaps.length === 0, steps, gaps };
 }
 
+/**
+ * The same chain from the ledger alone, in a few indexed queries however long the topics:
+ * the split's counts, the matcher's decisions each line once, and per exported period the
+ * money as the latest export run accounted it, its claim in the outbox as announced, and
+ * whether decisions have come since (then the export is out of date).
+ */
+export async function reconcileFromLedger(
+  fileId: string,
+  file: FileRecord | null,
+  facts: FileAccounting,
+  outboxDir: string,
+): Promise<FileReconciliation> {
+  const steps = splitSteps(file);
+  const c = file?.counts ?? null;
+  const t = facts.tallies;
+  const events = (c?.emitted ?? 0) + t.replayed;
+  if (c)
+    add(
+      steps,
+      'events',
+      true,
+      `usage.lines holds ${events} line(s) of the file: emitted ${c.emitted} + ${t.replayed} brought back by replays or corrections`,
+    );
+  const decided = t.matched + t.unmatched + t.matchDead;
+  add(
+    steps,
+    'match',
+    decided === events,
+    `matched ${t.matched} + unmatched ${t.unmatched} + dead-lettered at match ${t.matchDead} = ${decided} of ${events} event(s)`,
+  );
+  const sum = (k: 'matchedLines' | 'unmatchedLines' | 'deadAtMatch' | 'pendingLines') =>
+    facts.exports.reduce((n, e) => n + e[k], 0);
+  const current =
+    sum('matchedLines') === t.matched &&
+    sum('unmatchedLines') === t.unmatched &&
+    sum('deadAtMatch') === t.matchDead &&
+    sum('pendingLines') === 0;
+  if (!facts.exports.length && c)
+    add(steps, 'exported', false, 'not exported yet: run `tallyline export run --period <period>`');
+  for (const e of facts.exports) {
+    const money = e.money.map((m) => ({
+      currency: m.currency,
+      reported: toMinor(m.reported, m.currency),
+      allocated: toMinor(m.allocated, m.currency),
+      unallocated: toMinor(m.unallocated, m.currency),
+      unmatched: toMinor(m.unmatched, m.currency),
+      pending: toMinor(m.pending, m.currency),
+      notValued: toMinor(m.notValued, m.currency),
+    }));
+    steps.push(...moneySteps(money, [], e.period));
+    steps.push(await claimStep(e, current, outboxDir));
+  }
+  const gaps = steps.filter((s) => !s.ok).map((s) => `${s.step}: ${s.detail}`);
+  return { fileId, ok: gaps.length === 0, steps, gaps };
+}
+
+/** The period's claim file: in the outbox as announced, and no decision since the export. */
+async function claimStep(
+  e: FileAccounting['exports'][number],
+  current: boolean,
+  outboxDir: string,
+): Promise<ReconcileStep> {
+  const step = `exported ${e.period}`;
+  const rerun = `run \`tallyline export run --period ${e.period}\``;
+  if (!e.claim) return { step, ok: false, detail: `no claim file announced for ${e.period}: ${rerun}` };
+  const onDisk = await readFile(outboxFile(outboxDir, e.claim.path)).then(
+    (b) => createHash('sha256').update(b).digest('hex'),
+    () => null,
+  );
+  if (onDisk === null) return { step, ok: false, detail: `${e.claim.path} is not in the outbox: ${rerun}` };
+  if (onDisk !== e.claim.sha256)
+    return {
+      step,
+      ok: false,
+      detail: `${e.claim.path} is not the file announced (SHA-256 differs): ${rerun}`,
+    };
+  if (!current)
+    return { step, ok: false, detail: `${e.claim.path}: lines were decided since the export: ${rerun}` };
+  return {
+    step,
+    ok: true,
+    detail: `${e.claim.path} is current (${e.matchedLines} matched line(s), exported ${e.exportedAt.toISOString()})`,
+  };
+}
+
 /** What ingest says of the file: split, its footer, its dead letters corrected. */
 function splitSteps(file: FileRecord | null): ReconcileStep[] {
   const steps: ReconcileStep[] = [];
@@ -109,7 +196,7 @@ async function monthSteps(
   const model = computeExport(input, month);
   const account = model.accounts.find((a) => a.fileId === fileId);
   if (!account) return [];
-  const steps = moneySteps(account, month);
+  const steps = moneySteps(account.money, account.unvaluable, month);
   const claim = exportFiles(model).find((f) => f.kind === 'CLAIM' && f.reportFileId === fileId);
   const written = (await readManifest(outboxDir, month))?.files.find((f) => f.reportFileId === fileId);
   const now = claim ? entryOf(claim).sha256 : null;
@@ -126,9 +213,13 @@ async function monthSteps(
   return steps;
 }
 
-function moneySteps(a: FileAccount, month: string): ReconcileStep[] {
+function moneySteps(
+  money: readonly MoneyAccount[],
+  unvaluable: FileAccount['unvaluable'],
+  month: string,
+): ReconcileStep[] {
   const steps: ReconcileStep[] = [];
-  for (const m of a.money) {
+  for (const m of money) {
     const f = (v: bigint) => formatMinor(v, m.currency);
     const gap = moneyGap(m);
     add(
@@ -141,12 +232,12 @@ function moneySteps(a: FileAccount, month: string): ReconcileStep[] {
         (gap ? `; ${f(gap)} unaccounted` : ''),
     );
   }
-  if (a.unvaluable.length) {
+  if (unvaluable.length) {
     add(
       steps,
       `value ${month}`,
       false,
-      `${a.unvaluable.length} line(s) without a value, e.g. ${a.unvaluable[0]!.lineId}: ${a.unvaluable[0]!.reason}`,
+      `${unvaluable.length} line(s) without a value, e.g. ${unvaluable[0]!.lineId}: ${unvaluable[0]!.reason}`,
     );
   }
   return steps;

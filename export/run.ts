@@ -6,7 +6,7 @@ import type { Config } from '../core/config/index.ts';
 import { KafkaClient } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';
-import { topicName } from '../core/topics/index.ts';
+import { accountMessage, topicName, type ReportAccount } from '../core/topics/index.ts';
 import { moneyGap } from './accounting.ts';
 import { computeExport, type ExportModel } from './compute.ts';
 import { exportFiles } from './files.ts';
@@ -23,6 +23,8 @@ import {
 import { parsePeriod } from './period.ts';
 import { readExportInput, type InputBuilder } from './sources.ts';
 
+export type { ReportAccount };
+
 export interface ExportRunResult {
   period: string;
   outboxDir: string;
@@ -31,26 +33,6 @@ export interface ExportRunResult {
   reports: ReportAccount[];
   undecodable: Record<string, number>;
   seconds: { read: number; compute: number; write: number };
-}
-
-export interface ReportAccount {
-  fileId: string;
-  sender: string;
-  lines: number;
-  matchedLines: number;
-  unmatchedLines: number;
-  pendingLines: number;
-  deadAtMatch: number;
-  money: {
-    currency: string;
-    reported: string;
-    allocated: string;
-    unallocated: string;
-    unmatched: string;
-    pending: string;
-    notValued: string;
-    gap: string;
-  }[];
 }
 
 export function reportAccounts(model: ExportModel): ReportAccount[] {
@@ -130,6 +112,20 @@ async function runLocked(
   }
   await removeStale(outboxDir, period, new Set(entries.map((e) => e.path)));
   const announcedNow = await announce(config, logger, kafka, period, entries);
+  const reports = reportAccounts(model);
+  // Every run: the ledger keeps each report's latest accounting (reconcile reads it).
+  if (reports.length) {
+    const producer = await kafka.producer();
+    try {
+      const at = new Date();
+      await producer.send(
+        topicName(config.kafka.topicPrefix, 'export.accounts'),
+        reports.map((r) => accountMessage(period, r, at)),
+      );
+    } finally {
+      await producer.disconnect();
+    }
+  }
   await writeAtomically(
     manifestPath(outboxDir, period),
     `${JSON.stringify({ period, files: entries }, null, 2)}\n`,
@@ -139,7 +135,7 @@ async function runLocked(
     period,
     outboxDir,
     files: entries.map((e) => ({ ...e, announced: announcedNow.has(e.path) })),
-    reports: reportAccounts(model),
+    reports,
     undecodable: input.undecodable,
     seconds: { read: (t1 - t0) / 1000, compute: (t2 - t1) / 1000, write: (t3 - t2) / 1000 },
   };

@@ -6,9 +6,10 @@ export {
   matchStatusOf,
   readLedger,
   deadLetterStatsOf,
+  fileAccountingOf,
   DEAD_LETTER_STATE_SQL,
 } from './queries.ts';
-export type { FileMatchStatus, DeadLetterStats } from './queries.ts';
+export type { FileMatchStatus, DeadLetterStats, FileAccounting } from './queries.ts';
 export { rebuildLedger, compareLedgers } from './rebuild.ts';
 export type { LedgerDiff, RebuildResult } from './rebuild.ts';
 export { registerLedgerCommands } from './cli.ts';

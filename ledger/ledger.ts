@@ -12,6 +12,7 @@ import { AuditApplier } from './apply/audit.ts';
 import { DeadLettersApplier } from './apply/dead-letters.ts';
 import { DecisionsApplier } from './apply/decisions.ts';
 import { ExportFilesApplier } from './apply/export-files.ts';
+import { ExportAccountsApplier } from './apply/export-accounts.ts';
 import { FileEventsApplier } from './apply/file-events.ts';
 import { LedgerError } from './errors.ts';
 
@@ -29,6 +30,7 @@ export const LEDGER_TOPICS = [
   'usage.unmatched',
   'dlq.audit',
   'export.statements',
+  'export.accounts',
 ] as const satisfies readonly TopicName[];
 
 const CONSUMER = 'ledger';
@@ -73,6 +75,7 @@ export class Ledger {
       DecisionsApplier.unmatched(await AvroSerde.forTopic(registry, t('usage.unmatched'), 'UnmatchedUsage')),
       new AuditApplier(),
       new ExportFilesApplier(await AvroSerde.forTopic(registry, t('export.statements'), 'ExportFileWritten')),
+      new ExportAccountsApplier(),
     ];
     const db = options.db ?? new Database(config.database.url, schema);
     return new Ledger(config, logger, db, new KafkaClient(config, logger), appliers, options);

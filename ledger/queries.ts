@@ -139,3 +139,101 @@ export async function deadLetterStatsOf(db: Queryable, sender?: string): Promise
     byState,
   };
 }
+
+/** What the ledger knows of one report's accounting chain, for `reconcile`. */
+export interface FileAccounting {
+  tallies: { matched: number; unmatched: number; matchDead: number; corrected: number; replayed: number };
+  /** per exported period, as the latest export run computed it */
+  exports: {
+    period: string;
+    lines: number;
+    matchedLines: number;
+    unmatchedLines: number;
+    pendingLines: number;
+    deadAtMatch: number;
+    exportedAt: Date;
+    money: {
+      currency: string;
+      reported: string;
+      allocated: string;
+      unallocated: string;
+      unmatched: string;
+      pending: string;
+      notValued: string;
+      gap: string;
+    }[];
+    /** the claim file announced for it, if any */
+    claim: { path: string; sha256: string } | null;
+  }[];
+}
+
+export async function fileAccountingOf(db: Queryable, fileId: string): Promise<FileAccounting> {
+  const t = await db.query<{
+    matched: number;
+    unmatched: number;
+    match_dead: number;
+    corrected: number;
+    replayed: number;
+  }>('SELECT matched, unmatched, match_dead, corrected, replayed FROM file_tallies WHERE file_id = $1', [
+    fileId,
+  ]);
+  const e = await db.query<{
+    period: string;
+    lines: number;
+    matched_lines: number;
+    unmatched_lines: number;
+    pending_lines: number;
+    dead_at_match: number;
+    exported_at: Date;
+    path: string | null;
+    sha256: string | null;
+  }>(
+    `SELECT e.*, c.path, c.sha256 FROM file_exports e
+     LEFT JOIN export_files c ON c.report_file_id = e.file_id AND c.period = e.period AND c.kind = 'CLAIM'
+     WHERE e.file_id = $1 ORDER BY e.period`,
+    [fileId],
+  );
+  const a = await db.query<{
+    period: string;
+    currency: string;
+    reported: string;
+    allocated: string;
+    unallocated: string;
+    unmatched: string;
+    pending: string;
+    not_valued: string;
+    gap: string;
+  }>('SELECT * FROM file_accounts WHERE file_id = $1 ORDER BY period, currency', [fileId]);
+  const r = t.rows[0];
+  return {
+    tallies: {
+      matched: r?.matched ?? 0,
+      unmatched: r?.unmatched ?? 0,
+      matchDead: r?.match_dead ?? 0,
+      corrected: r?.corrected ?? 0,
+      replayed: r?.replayed ?? 0,
+    },
+    exports: e.rows.map((x) => ({
+      period: x.period,
+      lines: x.lines,
+      matchedLines: x.matched_lines,
+      unmatchedLines: x.unmatched_lines,
+      pendingLines: x.pending_lines,
+      deadAtMatch: x.dead_at_match,
+      exportedAt: x.exported_at,
+      money: a.rows
+        .filter((m) => m.period === x.period)
+        .map((m) => ({
+          currency: m.currency,
+          reported: m.reported,
+          allocated: m.allocated,
+          unallocated: m.unallocated,
+          unmatched: m.unmatched,
+          pending: m.pending,
+          notValued: m.not_valued,
+          gap: m.gap,
+        })),
+      claim: x.path && x.sha256 ? { path: x.path, sha256: x.sha256 } : null,
+    })),
+  };
+}

@@ -29,6 +29,8 @@ const DERIVED: Record<string, { key: string; columns: string }> = {
     columns: 'line_id, at, action, by, run_id, state, result',
   },
   export_files: { key: 'path', columns: '*' },
+  file_exports: { key: "file_id || ' ' || period", columns: '*' },
+  file_accounts: { key: "file_id || ' ' || period || ' ' || currency", columns: '*' },
   sender_volumes: { key: "sender || ' ' || month", columns: '*' },
 };
 

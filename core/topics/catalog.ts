@@ -109,6 +109,14 @@ export const TOPICS = [
     key: 'path',
     purpose: 'one event per statement or claim file the export wrote',
   },
+  {
+    name: 'export.accounts',
+    partitions: 1,
+    configs: { 'cleanup.policy': 'delete', 'retention.ms': retention(3650) },
+    valueSchema: null,
+    key: '<period>/<fileId>',
+    purpose: "JSON: each report's accounting for a period (lines, money per currency), at every export run",
+  },
 ] as const satisfies readonly TopicSpec[];
 
 export type TopicName = (typeof TOPICS)[number]['name'];

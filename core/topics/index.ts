@@ -11,3 +11,5 @@ export {
 export type { DeadLetter, DeadLetterStage } from './dead-letter-headers.ts';
 export { auditMessage, parseAudit } from './dlq-audit.ts';
 export type { AuditAction, AuditRecord, Settlement } from './dlq-audit.ts';
+export { accountMessage, parseAccount } from './export-accounts.ts';
+export type { AccountRecord, ReportAccount } from './export-accounts.ts';

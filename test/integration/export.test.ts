@@ -223,6 +223,23 @@ test('reconcile --file passes on the exported report; the continuous export kill
   assert.deepEqual(result.gaps, []);
   assert.equal(code, 0);
   assert.ok(result.steps.some((s) => s.step === 'exported 2020-06'));
+  // From the ledger (the default) and recomputed from the topics, the money is the same.
+  const recomputed = spawn(
+    'node',
+    [path.join(repoRoot, 'bin/tallyline.js'), 'reconcile', '--file', fileId, '--recompute', '--json'],
+    {
+      env: { ...process.env, ...env, TALLYLINE_EXPORT_OUTBOX: referenceRun.outboxDir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let again = '';
+  recomputed.stdout.on('data', (d: Buffer) => (again += d.toString()));
+  assert.equal(await new Promise((resolve) => recomputed.once('exit', resolve)), 0);
+  const money = (r: { steps: { step: string; detail: string }[] }) =>
+    r.steps.filter((s) => s.step.startsWith('money ') || s.step === 'split' || s.step === 'match');
+  const fromLedger = JSON.parse(out) as { steps: { step: string; detail: string }[] };
+  assert.ok(money(fromLedger).length >= 3);
+  assert.deepEqual(money(fromLedger), money(JSON.parse(again) as typeof fromLedger));
 
   // The continuous export, killed after its first file, before it commits any offset.
   const continuousDir = outbox();
