@@ -217,7 +217,11 @@ export async function filesRoutes(app: FastifyInstance, options: { rt: IngestRun
   const { rt } = options;
   const intake = new Intake(rt);
 
-  // Upload bodies are streamed to the landing store, never buffered.
+  // Upload bodies are streamed to the landing store, never buffered, whatever their content
+  // type says: Fastify's own parsers would read a text/plain body whole into memory and
+  // answer a report sent as application/json with a JSON parse error. (Multipart keeps its
+  // own streaming parser.)
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
   app.post<{ Headers: { 'x-file-name'?: string }; Querystring: { sender?: string } }>(

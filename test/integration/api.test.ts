@@ -73,6 +73,53 @@ test('an upload answers 202 with the file id and a status URL; the status shows 
   assert.deepEqual([again.status, again.fileId], ['duplicate', body.fileId]);
 });
 
+test('a report sent as text/plain or application/json is streamed and split like any other', async () => {
+  const counts = [];
+  for (const [type, sender] of [
+    ['text/plain; charset=utf-8', 'PLAIN'],
+    ['application/json', 'JSONTYPE'],
+  ] as const) {
+    const res = await fetch(`${base}/v1/files?sender=${sender}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.admin}`, 'content-type': type, 'x-file-name': dsrName },
+      body: dsr,
+    });
+    assert.equal(res.status, 202, `${type}: ${await res.clone().text()}`);
+    const { fileId } = (await res.json()) as { fileId: string };
+    counts.push((await h.waitForFile(fileId)).counts);
+  }
+  assert.ok(counts[0]!.emitted > 0);
+  assert.deepEqual(counts[0], counts[1]);
+});
+
+test('/health/ready checks Kafka, the registry, Redis and PostgreSQL, and names the one that fails', async () => {
+  const ok = await fetch(`${base}/health/ready`);
+  assert.equal(ok.status, 200);
+  const body = (await ok.json()) as { ok: boolean; checks: { name: string; ok: boolean }[] };
+  assert.deepEqual(
+    body.checks.map((c) => [c.name, c.ok]),
+    [
+      ['kafka', true],
+      ['registry', true],
+      ['redis', true],
+      ['postgres', true],
+    ],
+  );
+  assert.equal((await fetch(`${base}/health/live`)).status, 200);
+  // The same API with the registry somewhere nothing answers.
+  const broken = await buildApi(h.rt, {
+    ...h.rt.config,
+    registry: { ...h.rt.config.registry, url: 'http://127.0.0.1:1' },
+  });
+  try {
+    const res = await broken.inject({ url: '/health/ready' });
+    assert.equal(res.statusCode, 503);
+    assert.deepEqual((res.json() as { failed: string[] }).failed, ['registry']);
+  } finally {
+    await broken.close();
+  }
+});
+
 test('multipart uploads go the same way', async () => {
   const form = new FormData();
   form.append('file', new Blob([gzipSync(dsr)]), `${dsrName}.gz`);
