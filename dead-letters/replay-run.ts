@@ -63,7 +63,9 @@ export async function planReplay(
 
 /** What a replay would do with a planned line, without doing it. */
 export function expectedResult(p: PlannedReplay, maxReplays: number): ReplayResult {
-  if (!p.outcome) return 'replayed';
+  // A match-stage line is judged by the matcher, after the replay: the loop guard parks one
+  // that has come back dead from `maxReplays` replays already, instead of sending it again.
+  if (!p.outcome) return p.item.replays >= maxReplays ? 'parked' : 'replayed';
   if (p.outcome.kind !== 'dead') return 'resolved';
   return p.item.replays + 1 >= maxReplays ? 'parked' : 'failed-again';
 }
@@ -94,7 +96,14 @@ function publicationOf(rt: IngestRuntime, planned: PlannedReplay[], maxReplays: 
         result,
         ...(emitted ? { emitted } : {}),
       });
-    if (!outcome) {
+    if (!outcome && result === 'parked') {
+      out.parked.push({
+        key: item.lineId,
+        value: item.raw,
+        headers: { ...deadLetterHeaders(item), [REPLAY_COUNT_HEADER]: String(item.replays) },
+      });
+      settle('parked');
+    } else if (!outcome) {
       out.usage.push({ key: item.lineId, value: item.raw, headers: { [REPLAY_COUNT_HEADER]: count } });
       settle('replayed');
     } else if (outcome.kind === 'usage') {

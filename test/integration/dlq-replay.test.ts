@@ -166,6 +166,41 @@ test('a match-stage dead letter goes back to usage.lines as it was, once', async
   );
   assert.equal(copies.length, 2, 'the original and one replay');
   assert.ok(copies[1]!.value!.equals(record!.value!));
+
+  // The matcher dead-letters it again: with --max-replays 1 the loop guard parks it.
+  await (
+    await h.rt.producer()
+  ).send(h.rt.topic('usage.lines.dlq'), [
+    {
+      key: lineId,
+      value: record!.value,
+      headers: deadLetterHeaders({
+        lineId,
+        fileId,
+        lineNumber: Number(lineId.split(':')[1]),
+        stage: 'match',
+        errorClass: 'MATCH_FAILED',
+        message: 'test, again',
+        attempt: 2,
+        firstFailure: now,
+        lastFailure: new Date(),
+      }),
+    },
+  ]);
+  const guarded = await replay(h.rt, dlq, options({ filter, maxReplays: 1 }));
+  assert.deepEqual(
+    guarded.lines.map((l) => [l.lineId, l.result]),
+    [[lineId, 'parked']],
+  );
+  const after = (await h.rt.kafka.readAll(h.rt.topic('usage.lines'))).filter(
+    (m) => m.key!.toString() === lineId,
+  );
+  assert.equal(after.length, 2, 'not sent to the matcher again');
+  const parked = (await h.rt.kafka.readAll(h.rt.topic('usage.lines.parked'))).filter(
+    (m) => m.key!.toString() === lineId,
+  );
+  assert.equal(parked.length, 1);
+  assert.equal((await dlq.list({ fileId, state: 'parked' })).filter((d) => d.lineId === lineId).length, 1);
 });
 
 test('purge takes only resolved lines unless forced; every replay and purge is audited', async () => {
@@ -192,7 +227,8 @@ test('purge takes only resolved lines unless forced; every replay and purge is a
   );
   assert.deepEqual(
     audit.map((a) => a.action),
-    ['replay', 'replay', 'replay', 'replay', 'replay', 'purge'],
+    // one record per replay batch of the tests above (the loop guard's parking is one), then the purge
+    ['replay', 'replay', 'replay', 'replay', 'replay', 'replay', 'purge'],
   );
   assert.ok(audit.every((a) => a.by === 'tester' && a.lineIds.length > 0));
   assert.deepEqual(
