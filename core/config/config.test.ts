@@ -115,3 +115,33 @@ test('structured settings come from the environment as JSON, and are validated',
     /ingest\.apiKeys \(TALLYLINE_API_KEYS\)/,
   );
 });
+
+test('SASL PLAIN without TLS is refused, naming the ways out; with TLS, or said on purpose, it is taken', () => {
+  const plain = {
+    TALLYLINE_KAFKA_SASL_MECHANISM: 'plain',
+    TALLYLINE_KAFKA_SASL_USERNAME: 'svc',
+    TALLYLINE_KAFKA_SASL_PASSWORD: 'secret',
+  };
+  assert.throws(
+    () => loadConfig({ env: env(plain) }),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      /plain sends the password in clear/.test(err.message) &&
+      /TALLYLINE_KAFKA_SSL=true/.test(err.message) &&
+      /TALLYLINE_KAFKA_ALLOW_PLAIN_SASL_WITHOUT_TLS=true/.test(err.message),
+  );
+  assert.equal(
+    loadConfig({ env: env({ ...plain, TALLYLINE_KAFKA_SSL: 'true' }) }).kafka.sasl?.mechanism,
+    'plain',
+  );
+  assert.equal(
+    loadConfig({ env: env({ ...plain, TALLYLINE_KAFKA_ALLOW_PLAIN_SASL_WITHOUT_TLS: 'true' }) }).kafka.ssl,
+    false,
+  );
+  // SCRAM never sends the password itself.
+  assert.equal(
+    loadConfig({ env: env({ ...plain, TALLYLINE_KAFKA_SASL_MECHANISM: 'scram-sha-256' }) }).kafka.sasl
+      ?.mechanism,
+    'scram-sha-256',
+  );
+});

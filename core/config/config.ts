@@ -65,6 +65,11 @@ const schema = z.object({
         password: z.string().min(1),
       })
       .optional(),
+    /**
+     * SASL PLAIN sends the password as it is: without TLS only on a network you trust
+     * (refused otherwise, so that nobody does it by mistake)
+     */
+    allowPlainSaslWithoutTls: flag.default(false),
     /** topic replication factor for `topics apply`: 1 on the local single-node stack */
     replicationFactor: z.coerce.number().int().min(1).default(1),
     /**
@@ -224,6 +229,7 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_KAFKA_SASL_MECHANISM: 'kafka.sasl.mechanism',
   TALLYLINE_KAFKA_SASL_USERNAME: 'kafka.sasl.username',
   TALLYLINE_KAFKA_SASL_PASSWORD: 'kafka.sasl.password',
+  TALLYLINE_KAFKA_ALLOW_PLAIN_SASL_WITHOUT_TLS: 'kafka.allowPlainSaslWithoutTls',
   TALLYLINE_KAFKA_REPLICATION_FACTOR: 'kafka.replicationFactor',
   TALLYLINE_KAFKA_PRODUCER_ENGINE: 'kafka.producerEngine',
   TALLYLINE_REGISTRY_URL: 'registry.url',
@@ -351,6 +357,12 @@ export function loadConfig(options: LoadOptions = {}): Config {
     );
   }
   const c = result.data;
+  if (c.kafka.sasl?.mechanism === 'plain' && !c.kafka.ssl && !c.kafka.allowPlainSaslWithoutTls)
+    throw new ConfigError([
+      'kafka.sasl.mechanism (TALLYLINE_KAFKA_SASL_MECHANISM): plain sends the password in clear over a connection without TLS: ' +
+        'set kafka.ssl (TALLYLINE_KAFKA_SSL=true), use scram-sha-256/512, or, on a network you trust, ' +
+        'kafka.allowPlainSaslWithoutTls (TALLYLINE_KAFKA_ALLOW_PLAIN_SASL_WITHOUT_TLS=true)',
+    ]);
   return {
     ...c,
     kafka: { ...c.kafka, brokers: c.kafka.brokers ?? [`${c.stack.host}:${c.stack.kafkaPort}`] },

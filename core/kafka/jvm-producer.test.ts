@@ -35,9 +35,14 @@ test('SASL SCRAM over TLS, with a password that needs quoting', () => {
   );
 });
 
-test('SASL PLAIN without TLS', () => {
+test('SASL PLAIN without TLS, where the configuration says it is meant', () => {
   const s = javaClientSettings(
-    configWith({ 'kafka.sasl.mechanism': 'plain', 'kafka.sasl.username': 'u', 'kafka.sasl.password': 'p' }),
+    configWith({
+      'kafka.sasl.mechanism': 'plain',
+      'kafka.sasl.username': 'u',
+      'kafka.sasl.password': 'p',
+      'kafka.allowPlainSaslWithoutTls': 'true',
+    }),
   );
   assert.equal(s['security.protocol'], 'SASL_PLAINTEXT');
   assert.match(
