@@ -1,6 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { TallylineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../core/log/index.ts';
 import type { Intake, IntakeResult } from '../intake/intake.ts';
 
@@ -9,6 +10,9 @@ import type { Intake, IntakeResult } from '../intake/intake.ts';
 // it, and last a zero-byte `*.ctrl` file that says the upload is complete. Only then is
 // the batch taken: each file goes through the same intake as an upload, and the batch
 // folder moves to `<drop>/<sender>/.done/<batch>/` with a `result.json` of what happened.
+// Symbolic links are never followed (a sender's folder must not reach another's files, or any
+// file on the server), and a batch that meets an outage (Kafka, the database…) stays where it
+// is and is taken again at the next scan: only what is wrong with a file is final.
 
 export interface DropResult {
   sender: string;
@@ -33,7 +37,10 @@ export class DropFolderWatcher {
   ) {}
 
   start(intervalMs = 1000): void {
-    this.timer = setInterval(() => void this.scan(), intervalMs);
+    this.timer = setInterval(
+      () => void this.scan().catch((err: unknown) => this.logger.error({ err }, 'drop-folder scan failed')),
+      intervalMs,
+    );
   }
 
   async stop(): Promise<void> {
@@ -58,7 +65,11 @@ export class DropFolderWatcher {
             batch,
             dir,
             names.filter((n) => !n.endsWith('.ctrl')).sort(),
-          );
+          ).catch((err: unknown) => {
+            if (err instanceof BatchDeferred) return null;
+            throw err;
+          });
+          if (!result) continue;
           results.push(result);
           this.onBatch(result);
         }
@@ -72,10 +83,21 @@ export class DropFolderWatcher {
   private async take(sender: string, batch: string, dir: string, names: string[]): Promise<DropResult> {
     const result: DropResult = { sender, batch, files: [] };
     for (const fileName of names) {
+      const file = path.join(dir, fileName);
+      if (!(await lstat(file)).isFile()) {
+        const message = 'not a regular file (a symbolic link, a folder…): not taken';
+        result.files.push({ fileName, status: 'error', fileId: null, message });
+        continue;
+      }
       try {
-        const r = await this.intake.accept(createReadStream(path.join(dir, fileName)), fileName, sender);
+        const r = await this.intake.accept(createReadStream(file), fileName, sender);
         result.files.push({ fileName, status: r.status, fileId: r.file.fileId, message: r.file.reason });
       } catch (err) {
+        if (!isFinal(err)) {
+          // Taken again at the next scan; files already taken answer `duplicate` then.
+          this.logger.warn({ sender, batch, fileName, err }, 'drop-folder batch left for the next scan');
+          throw new BatchDeferred();
+        }
         result.files.push({ fileName, status: 'error', fileId: null, message: (err as Error).message });
       }
     }
@@ -90,12 +112,21 @@ export class DropFolderWatcher {
   }
 }
 
+/** A batch left in place for the next scan (an outage, not a fault of the files). */
+class BatchDeferred extends Error {}
+
+/** What is wrong with the file itself is final; an outage or anything unforeseen is tried again. */
+function isFinal(err: unknown): boolean {
+  return err instanceof TallylineError && err.kind !== 'unavailable' && err.kind !== 'failed';
+}
+
 async function subfolders(dir: string): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const out: string[] = [];
   for (const name of names) {
     if (name.startsWith('.')) continue;
-    if ((await stat(path.join(dir, name))).isDirectory()) out.push(name);
+    // lstat: a symbolic link to a folder is not one of ours
+    if ((await lstat(path.join(dir, name))).isDirectory()) out.push(name);
   }
   return out.sort();
 }
