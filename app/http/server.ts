@@ -1,17 +1,18 @@
 import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { stackStatus } from '../../core/stack/index.ts';
 import type { Config } from '../../core/config/index.ts';
 import { type IngestRuntime, filesRoutes } from '../../ingest/index.ts';
-import { apiKeyAuth, codedErrors } from '../../core/http/index.ts';
+import { apiKeyAuth, codedErrors, hashKey } from '../../core/http/index.ts';
 import { exportRoutes } from '../../export/index.ts';
 
 /**
  * The HTTP API: uploads, file status and export downloads. OpenAPI at /v1/openapi.json.
- * `checked`: where the readiness check looks for the services (tests: one that is down).
+ * `config`: the runtime's unless given (tests: a registry that is down, a low rate limit).
  */
-export async function buildApi(rt: IngestRuntime, checked: Config = rt.config): Promise<FastifyInstance> {
+export async function buildApi(rt: IngestRuntime, config: Config = rt.config): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: rt.logger.child({ component: 'api' }) as FastifyBaseLogger,
   });
@@ -22,13 +23,32 @@ export async function buildApi(rt: IngestRuntime, checked: Config = rt.config): 
       security: [{ apiKey: [] }],
     },
   });
+  // Per API key (its hash, never the key) or, for a request without one, per address: a
+  // well-kept plugin rather than a counter of our own. The health checks are not counted.
+  await app.register(rateLimit, {
+    max: config.ingest.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => {
+      const auth = request.headers.authorization ?? request.headers['x-api-key'];
+      return typeof auth === 'string' ? `key:${hashKey(auth)}` : `ip:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `more than ${context.max} requests a minute: try again in ${context.after}`,
+    }),
+  });
   await app.register(multipart);
   await app.register(codedErrors);
   await app.register(apiKeyAuth, { keys: rt.config.ingest.apiKeys });
   // live: the process answers; ready (and /health): every service it needs answers too.
-  app.get('/health/live', { config: { public: true }, schema: { hide: true } }, async () => ({ ok: true }));
+  app.get(
+    '/health/live',
+    { config: { public: true, rateLimit: false }, schema: { hide: true } },
+    async () => ({ ok: true }),
+  );
   const ready = async (reply: FastifyReply) => {
-    const checks = (await stackStatus(checked)).map((s) => ({
+    const checks = (await stackStatus(config)).map((s) => ({
       name: s.name,
       ok: s.healthy,
       detail: s.detail,
@@ -38,12 +58,20 @@ export async function buildApi(rt: IngestRuntime, checked: Config = rt.config): 
       .code(failed.length ? 503 : 200)
       .send({ ok: !failed.length, ...(failed.length ? { failed } : {}), checks });
   };
-  app.get('/health/ready', { config: { public: true }, schema: { hide: true } }, (_request, reply) =>
-    ready(reply),
+  app.get(
+    '/health/ready',
+    { config: { public: true, rateLimit: false }, schema: { hide: true } },
+    (_request, reply) => ready(reply),
   );
-  app.get('/health', { config: { public: true }, schema: { hide: true } }, (_request, reply) => ready(reply));
-  app.get('/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
-    app.swagger(),
+  app.get(
+    '/health',
+    { config: { public: true, rateLimit: false }, schema: { hide: true } },
+    (_request, reply) => ready(reply),
+  );
+  app.get(
+    '/v1/openapi.json',
+    { config: { public: true, rateLimit: false }, schema: { hide: true } },
+    async () => app.swagger(),
   );
   await app.register(filesRoutes, { rt });
   await app.register(exportRoutes, { outboxDir: rt.config.export.outboxDir });

@@ -145,6 +145,8 @@ const schema = z.object({
       .int()
       .min(1)
       .default(8 * 1024 ** 3),
+    /** requests per minute per API key (or address, without one) before 429 RATE_LIMITED */
+    rateLimitPerMinute: z.coerce.number().int().min(1).default(600),
     /** refuse a .gz whose content expands beyond this many bytes */
     maxDecompressedBytes: z.coerce
       .number()
@@ -259,6 +261,7 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_API_PORT: 'ingest.apiPort',
   TALLYLINE_API_KEYS: 'ingest.apiKeys',
   TALLYLINE_MAX_UPLOAD_BYTES: 'ingest.maxUploadBytes',
+  TALLYLINE_API_RATE_LIMIT: 'ingest.rateLimitPerMinute',
   TALLYLINE_MAX_DECOMPRESSED_BYTES: 'ingest.maxDecompressedBytes',
   TALLYLINE_MAX_COMPRESSION_RATIO: 'ingest.maxCompressionRatio',
   TALLYLINE_MAX_LINE_BYTES: 'ingest.maxLineBytes',

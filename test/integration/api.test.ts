@@ -120,6 +120,26 @@ test('/health/ready checks Kafka, the registry, Redis and PostgreSQL, and names 
   }
 });
 
+test('more requests a minute than the limit answer 429 RATE_LIMITED, per key; the health checks are not counted', async () => {
+  const limited = await buildApi(h.rt, {
+    ...h.rt.config,
+    ingest: { ...h.rt.config.ingest, rateLimitPerMinute: 3 },
+  });
+  try {
+    const list = (key: string) =>
+      limited.inject({ url: '/v1/files', headers: { authorization: `Bearer ${key}` } });
+    for (let i = 0; i < 3; i++) assert.equal((await list(keys.alpha)).statusCode, 200);
+    const refused = await list(keys.alpha);
+    assert.equal(refused.statusCode, 429);
+    assert.equal((refused.json() as { code: string }).code, 'RATE_LIMITED');
+    assert.match((refused.json() as { message: string }).message, /more than 3 requests a minute/);
+    assert.equal((await list(keys.beta)).statusCode, 200, 'another key has its own count');
+    for (let i = 0; i < 5; i++) assert.equal((await limited.inject({ url: '/health/live' })).statusCode, 200);
+  } finally {
+    await limited.close();
+  }
+});
+
 test('multipart uploads go the same way', async () => {
   const form = new FormData();
   form.append('file', new Blob([gzipSync(dsr)]), `${dsrName}.gz`);
