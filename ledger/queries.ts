@@ -1,6 +1,7 @@
 import type { Config } from '../core/config/index.ts';
 import type { Database, Queryable } from '../core/db/index.ts';
 import type { Logger } from '../core/log/index.ts';
+import type { ReportAccount } from '../core/topics/index.ts';
 import { Ledger } from './ledger.ts';
 
 // What the commands read of the ledger: a few indexed queries, whatever the size of the
@@ -152,16 +153,7 @@ export interface FileAccounting {
     pendingLines: number;
     deadAtMatch: number;
     exportedAt: Date;
-    money: {
-      currency: string;
-      reported: string;
-      allocated: string;
-      unallocated: string;
-      unmatched: string;
-      pending: string;
-      notValued: string;
-      gap: string;
-    }[];
+    money: ReportAccount['money'];
     /** the claim file announced for it, if any */
     claim: { path: string; sha256: string } | null;
   }[];
@@ -193,17 +185,11 @@ export async function fileAccountingOf(db: Queryable, fileId: string): Promise<F
      WHERE e.file_id = $1 ORDER BY e.period`,
     [fileId],
   );
-  const a = await db.query<{
-    period: string;
-    currency: string;
-    reported: string;
-    allocated: string;
-    unallocated: string;
-    unmatched: string;
-    pending: string;
-    not_valued: string;
-    gap: string;
-  }>('SELECT * FROM file_accounts WHERE file_id = $1 ORDER BY period, currency', [fileId]);
+  const a = await db.query<ReportAccount['money'][number] & { period: string }>(
+    `SELECT period, currency, reported, allocated, unallocated, unmatched, pending, not_valued AS "notValued", gap
+     FROM file_accounts WHERE file_id = $1 ORDER BY period, currency`,
+    [fileId],
+  );
   const r = t.rows[0];
   return {
     tallies: {
@@ -221,18 +207,7 @@ export async function fileAccountingOf(db: Queryable, fileId: string): Promise<F
       pendingLines: x.pending_lines,
       deadAtMatch: x.dead_at_match,
       exportedAt: x.exported_at,
-      money: a.rows
-        .filter((m) => m.period === x.period)
-        .map((m) => ({
-          currency: m.currency,
-          reported: m.reported,
-          allocated: m.allocated,
-          unallocated: m.unallocated,
-          unmatched: m.unmatched,
-          pending: m.pending,
-          notValued: m.not_valued,
-          gap: m.gap,
-        })),
+      money: a.rows.filter((m) => m.period === x.period).map(({ period: _, ...m }) => m),
       claim: x.path && x.sha256 ? { path: x.path, sha256: x.sha256 } : null,
     })),
   };

@@ -135,26 +135,26 @@ test('a match-stage dead letter goes back to usage.lines as it was, once', async
   const lineId = record!.key!.toString();
   const now = new Date();
   // As the matcher dead-letters a record it cannot handle.
-  await (
-    await h.rt.producer()
-  ).send(h.rt.topic('usage.lines.dlq'), [
-    {
-      key: lineId,
-      value: record!.value,
-      headers: deadLetterHeaders({
-        lineId,
-        fileId,
-        lineNumber: Number(lineId.split(':')[1]),
-        stage: 'match',
-        errorClass: 'MATCH_FAILED',
-        message: 'test',
-        source: { topic: record!.topic, partition: record!.partition, offset: record!.offset },
-        attempt: 1,
-        firstFailure: now,
-        lastFailure: now,
-      }),
-    },
-  ]);
+  const deadAtMatch = async (attempt: number, message: string) =>
+    (await h.rt.producer()).send(h.rt.topic('usage.lines.dlq'), [
+      {
+        key: lineId,
+        value: record!.value,
+        headers: deadLetterHeaders({
+          lineId,
+          fileId,
+          lineNumber: Number(lineId.split(':')[1]),
+          stage: 'match',
+          errorClass: 'MATCH_FAILED',
+          message,
+          source: { topic: record!.topic, partition: record!.partition, offset: record!.offset },
+          attempt,
+          firstFailure: now,
+          lastFailure: new Date(),
+        }),
+      },
+    ]);
+  await deadAtMatch(1, 'test');
   const filter = { fileId, stage: 'match' };
   assert.deepEqual(
     (await replay(h.rt, dlq, options({ filter }))).lines.map((l) => l.result),
@@ -168,25 +168,7 @@ test('a match-stage dead letter goes back to usage.lines as it was, once', async
   assert.ok(copies[1]!.value!.equals(record!.value!));
 
   // The matcher dead-letters it again: with --max-replays 1 the loop guard parks it.
-  await (
-    await h.rt.producer()
-  ).send(h.rt.topic('usage.lines.dlq'), [
-    {
-      key: lineId,
-      value: record!.value,
-      headers: deadLetterHeaders({
-        lineId,
-        fileId,
-        lineNumber: Number(lineId.split(':')[1]),
-        stage: 'match',
-        errorClass: 'MATCH_FAILED',
-        message: 'test, again',
-        attempt: 2,
-        firstFailure: now,
-        lastFailure: new Date(),
-      }),
-    },
-  ]);
+  await deadAtMatch(2, 'test, again');
   const guarded = await replay(h.rt, dlq, options({ filter, maxReplays: 1 }));
   assert.deepEqual(
     guarded.lines.map((l) => [l.lineId, l.result]),
