@@ -5,7 +5,7 @@ import { FileStore } from '../ingest/index.ts';
 import { Database } from '../core/db/index.ts';
 import { parsePeriod } from './period.ts';
 import { compareWithLegacy, reconcileFile, reconcileFromLedger } from './reconcile.ts';
-import { fileAccountingOf, readLedger } from '../ledger/index.ts';
+import { fileAccountingOf, syncLedger } from '../ledger/index.ts';
 import { exportRun, type ExportRunResult } from './run.ts';
 import { ExportService } from './service.ts';
 import { type InputBuilder, readExportInput } from './sources.ts';
@@ -161,21 +161,11 @@ async function reconcileReport(
   const db = Database.of(ctx.config);
   try {
     const outboxDir = ctx.config.export.outboxDir;
-    const result = input
-      ? await reconcileFile(fileId, await new FileStore(db).get(fileId), input, outboxDir)
-      : await readLedger(
-          ctx.config,
-          ctx.logger,
-          async () =>
-            reconcileFromLedger(
-              fileId,
-              await new FileStore(db).get(fileId),
-              await fileAccountingOf(db, fileId),
-              outboxDir,
-            ),
-          { db },
-        );
+    if (!input) await syncLedger(ctx.config, ctx.logger, db);
     const file = await new FileStore(db).get(fileId);
+    const result = input
+      ? await reconcileFile(fileId, file, input, outboxDir)
+      : await reconcileFromLedger(fileId, file, await fileAccountingOf(db, fileId), outboxDir);
     if (opts.json) printJson(result);
     else {
       process.stdout.write(

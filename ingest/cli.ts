@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { readLedger } from '../ledger/index.ts';
+import { syncLedger } from '../ledger/index.ts';
 import { CliError, printJson, printTable, type CliContext } from '../core/cli/index.ts';
 import { FINAL_STATES, printAccounting } from './files/accounting.ts';
 import { parseDsrFileName } from './dsr/index.ts';
@@ -135,7 +135,7 @@ function registerFilesShow(files: Command, ctx: CliContext): void {
       const rt = await IngestRuntime.create(ctx.config, ctx.logger);
       try {
         // What the ledger derives (corrected lines) as of the topics now.
-        await readLedger(ctx.config, ctx.logger, async () => undefined, { db: rt.db });
+        await syncLedger(ctx.config, ctx.logger, rt.db);
         const file = await rt.files.get(fileId);
         if (!file) throw new CliError(`no file ${fileId}`);
         const s = await fileStatus(rt, file);
@@ -199,7 +199,7 @@ function registerFilesList(files: Command, ctx: CliContext): void {
           throw new CliError(`--state ${opts.state}: one of ${states.join(', ')}`, 2);
         const rt = await IngestRuntime.create(ctx.config, ctx.logger);
         try {
-          await readLedger(ctx.config, ctx.logger, async () => undefined, { db: rt.db });
+          await syncLedger(ctx.config, ctx.logger, rt.db);
           const list = await Promise.all(
             (
               await rt.files.list({

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { printJson, printTable, serveUntilSignal, type CliContext } from '../core/cli/index.ts';
 import { masked } from '../core/db/index.ts';
-import { KafkaClient } from '../core/kafka/index.ts';
 import { LedgerError } from './errors.ts';
 import { Ledger } from './ledger.ts';
 import { rebuildLedger } from './rebuild.ts';
@@ -29,24 +28,7 @@ export function registerLedgerCommands(program: Command, ctx: CliContext): void 
     .action(async (opts: { json?: boolean }) => {
       const l = await Ledger.open(ctx.config, ctx.logger);
       try {
-        const applied = await l.offsets();
-        const admin = await new KafkaClient(ctx.config, ctx.logger).admin();
-        const rows = [];
-        try {
-          for (const topic of l.topics)
-            for (const o of await admin.topicOffsets(topic)) {
-              const at = Math.max(Number(o.low), applied.get(`${topic}:${o.partition}`) ?? 0);
-              rows.push({
-                topic,
-                partition: o.partition,
-                applied: at,
-                end: Number(o.high),
-                lag: Number(o.high) - at,
-              });
-            }
-        } finally {
-          await admin.disconnect();
-        }
+        const rows = await l.lag();
         if (opts.json) return printJson({ schema: l.db.schema, partitions: rows });
         printTable(rows, ['topic', 'partition', 'applied', 'end', 'lag']);
       } finally {

@@ -1,10 +1,11 @@
-export { Ledger, LEDGER_TOPICS } from './ledger.ts';
+export { Ledger } from './ledger.ts';
 export type { LedgerOptions } from './ledger.ts';
 export { LedgerError } from './errors.ts';
 export {
   matchStatus,
   matchStatusOf,
   readLedger,
+  syncLedger,
   deadLetterStatsOf,
   fileAccountingOf,
   DEAD_LETTER_STATE_SQL,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Config } from '../core/config/index.ts';
-import { Database, migrate, type Queryable } from '../core/db/index.ts';
+import { Database, migrate } from '../core/db/index.ts';
 import { KafkaClient, type Admin, type Consumer, type IncomingMessage } from '../core/kafka/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { AvroSerde, createRegistryClient } from '../core/registry/index.ts';
@@ -23,17 +23,12 @@ import { LedgerError } from './errors.ts';
 // One consumer per schema applies at a time (an advisory lock); a command that reads the
 // ledger first catches it up itself, or waits for the running one to.
 
-export const LEDGER_TOPICS = [
-  'usage.files',
-  'usage.lines.dlq',
-  'usage.matched',
-  'usage.unmatched',
-  'dlq.audit',
-  'export.statements',
-  'export.accounts',
-] as const satisfies readonly TopicName[];
-
 const CONSUMER = 'ledger';
+
+/** The advisory lock one ledger consumer of a schema holds (a rebuild's --replace checks it). */
+export function ledgerLockKey(schema: string): string {
+  return `tallyline-ledger:${schema}`;
+}
 
 export interface LedgerOptions {
   /** another schema than the configured one (a rebuild's) */
@@ -97,8 +92,8 @@ export class Ledger {
   }
 
   /** The next offset to apply per `topic:partition`. */
-  async offsets(db: Queryable = this.db): Promise<Map<string, number>> {
-    const { rows } = await db.query<{ topic: string; partition: number; next_offset: number }>(
+  async offsets(): Promise<Map<string, number>> {
+    const { rows } = await this.db.query<{ topic: string; partition: number; next_offset: number }>(
       'SELECT topic, partition, next_offset FROM consumer_offsets WHERE consumer = $1',
       [CONSUMER],
     );
@@ -211,6 +206,21 @@ export class Ledger {
     }
   }
 
+  /** Per topic partition: the next offset applied, the end offset, and the records between. */
+  async lag(): Promise<{ topic: string; partition: number; applied: number; end: number; lag: number }[]> {
+    const applied = await this.offsets();
+    return (await this.endOffsets()).map((e) => {
+      const at = Math.max(e.low, applied.get(`${e.topic}:${e.partition}`) ?? 0);
+      return {
+        topic: e.topic,
+        partition: e.partition,
+        applied: at,
+        end: e.high,
+        lag: Math.max(0, e.high - at),
+      };
+    });
+  }
+
   async close(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = null;
@@ -279,7 +289,7 @@ export class Ledger {
   }
 
   private lockKey(): string {
-    return `tallyline-ledger:${this.db.schema}`;
+    return ledgerLockKey(this.db.schema);
   }
 
   private async lock(): Promise<boolean> {

@@ -38,6 +38,11 @@ export async function readLedger<T>(
   }
 }
 
+/** Brings the ledger up to the topics as they are now, before a command reads it. */
+export async function syncLedger(config: Config, logger: Logger, db?: Database): Promise<void> {
+  await readLedger(config, logger, async () => undefined, db ? { db } : {});
+}
+
 /**
  * Per file, what the matcher made of its lines. `emittedOf` says what the split emitted for a
  * file the ledger has no accounting of (lines put on usage.lines by other means: tests).

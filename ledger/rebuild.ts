@@ -3,7 +3,7 @@ import type { Config } from '../core/config/index.ts';
 import { dropSchema } from '../core/db/index.ts';
 import type { Logger } from '../core/log/index.ts';
 import { LedgerError } from './errors.ts';
-import { Ledger } from './ledger.ts';
+import { Ledger, ledgerLockKey } from './ledger.ts';
 
 // `tallyline ledger rebuild`: a fresh ledger from the topics alone, in a schema of its own,
 // compared with the live one; with `replace`, it takes the live one's place, keeping what
@@ -20,7 +20,6 @@ const DERIVED: Record<string, { key: string; columns: string }> = {
   },
   file_tallies: { key: 'file_id', columns: '*' },
   file_methods: { key: "file_id || ' ' || method", columns: '*' },
-  file_money: { key: "file_id || ' ' || period || ' ' || currency", columns: '*' },
   dead_letters: { key: 'line_id', columns: '*' },
   dead_letter_settlements: { key: 'line_id', columns: '*' },
   replay_decisions: { key: 'line_id', columns: '*' },
@@ -143,7 +142,7 @@ async function replaceLedger(url: string, live: string, rebuilt: string): Promis
   const R = pg.escapeIdentifier(rebuilt);
   try {
     const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
-      `tallyline-ledger:${live}`,
+      ledgerLockKey(live),
     ]);
     if (!rows[0]!.ok)
       throw new LedgerError(

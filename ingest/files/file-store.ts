@@ -229,16 +229,16 @@ export class FileStore {
   async update(fileId: string, patch: Partial<FileRecord>): Promise<FileRecord> {
     const c = columnsOf(patch);
     const keys = Object.keys(c);
-    if (keys.length) {
-      const res = await this.db.query(
-        `UPDATE files SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE file_id = $1`,
-        [fileId, ...Object.values(c)],
-      );
-      if (!res.rowCount) throw new Error(`no file ${fileId}`);
-    }
-    const after = await this.get(fileId);
-    if (!after) throw new Error(`no file ${fileId}`);
-    return after;
+    // One round trip: the split updates its progress with every batch.
+    const { rows } = keys.length
+      ? await this.db.query<Row>(
+          `UPDATE files f SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE f.file_id = $1
+           RETURNING f.*, (SELECT t.corrected FROM file_tallies t WHERE t.file_id = f.file_id) AS corrected`,
+          [fileId, ...Object.values(c)],
+        )
+      : await this.db.query<Row>(`${SELECT} WHERE f.file_id = $1`, [fileId]);
+    if (!rows[0]) throw new Error(`no file ${fileId}`);
+    return recordOf(rows[0]);
   }
 
   /** Newest first; only the sender's own unless `sender` is undefined (operators). */

@@ -4,8 +4,8 @@ import type { AvroSerde } from '../../core/registry/index.ts';
 import type { ExportFileWritten } from '../../core/schemas/index.ts';
 import type { Applier } from './applier.ts';
 
-// export.statements → export_files, and per report and currency what its claim says
-// (file_money). A period exported again replaces what the earlier run wrote.
+// export.statements → export_files: every statement and claim written, its totals per
+// currency; a file announced again (its content changed) replaces the earlier announcement.
 
 export class ExportFilesApplier implements Applier {
   readonly topic = 'export.statements';
@@ -42,14 +42,6 @@ export class ExportFilesApplier implements Applier {
           JSON.stringify(f.totals),
         ],
       );
-      if (f.kind !== 'CLAIM' || !f.reportFileId) continue;
-      await db.query('DELETE FROM file_money WHERE file_id = $1 AND period = $2', [f.reportFileId, f.period]);
-      for (const t of f.totals) {
-        await db.query(
-          `INSERT INTO file_money (file_id, period, currency, usages, claimed) VALUES ($1, $2, $3, $4, $5)`,
-          [f.reportFileId, f.period, t.currency, t.usages, t.amount],
-        );
-      }
     }
   }
 }

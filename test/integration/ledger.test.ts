@@ -81,24 +81,24 @@ test('the ledger consumer killed mid-stream (SIGKILL) again and again still ends
     await matcher.stop();
   }
 
-  // Nothing applied yet but what intake and the split wrote themselves: the child has it all to do.
+  // Killed once it is under way: some batches applied, more to come. A kill after the
+  // child had caught up would prove nothing: count those that left records to apply.
   const probe = await Ledger.open(config, logger);
+  let midStream = 0;
   try {
-    let kills = 0;
     for (let round = 0; round < 4; round++) {
       const before = await applied(probe);
       const child = ledgerServe();
-      // Kill once it is under way: some batches applied, more to come.
       for (let i = 0; i < 600 && (await applied(probe)) <= before; i++) await sleep(50);
       await sleep(Math.floor(Math.random() * 300));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
-      kills++;
+      if ((await probe.lag()).some((p) => p.lag > 1)) midStream++;
     }
-    assert.equal(kills, 4);
   } finally {
     await probe.close();
   }
+  assert.ok(midStream >= 2, `${midStream} of 4 kills left records to apply`);
   // A last run to the end, in this process; then the counts against the truth and a rebuild.
   const ledger = await Ledger.open(config, logger);
   try {
@@ -132,7 +132,12 @@ test('Redis losing every key mid-run: the files are split anyway, each line publ
     if (f?.state === 'splitting' && f.progress.lines > 0) break;
     await sleep(25);
   }
-  // As FLUSHALL would (only this test's keys: other test files share the Redis).
+  // As FLUSHALL would (only this test's keys: other test files share the Redis), while files
+  // are still owed their split: otherwise nothing would have to come back.
+  const unfinished = (await Promise.all(ids.map((id) => h.rt.files.get(id)))).filter(
+    (f) => f!.state !== 'split',
+  );
+  assert.ok(unfinished.length > 0, 'files still to split when Redis loses its keys');
   const deleted = await deleteKeys(config.redis.url, `${config.redis.prefix}:*`);
   assert.ok(deleted > 0);
   for (const [i, id] of ids.entries()) {

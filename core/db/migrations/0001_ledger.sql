@@ -113,16 +113,6 @@ CREATE TABLE file_methods (
   PRIMARY KEY (file_id, method)
 );
 
--- Per period and currency of a report: what its claim says (export.statements, kind CLAIM).
-CREATE TABLE file_money (
-  file_id text NOT NULL,
-  period text NOT NULL,
-  currency text NOT NULL,
-  usages bigint NOT NULL,
-  claimed numeric NOT NULL,
-  PRIMARY KEY (file_id, period, currency)
-);
-
 -- The dead-letter work list: one row per dead line (its newest record on usage.lines.dlq).
 CREATE TABLE dead_letters (
   line_id text PRIMARY KEY,
@@ -244,5 +234,5 @@ CREATE TABLE consumer_offsets (
 
 -- Down Migration
 DROP TABLE replay_runs, consumer_offsets, ledger_meta, replay_decisions, dead_letter_settlements, file_tallies, outbox, export_files, dead_letter_claims, dead_letter_history,
-  dead_letters, file_money, file_methods, files, sender_volumes, expected_arrivals, api_keys,
+  dead_letters, file_methods, files, sender_volumes, expected_arrivals, api_keys,
   senders;
