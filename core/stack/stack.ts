@@ -154,6 +154,18 @@ export async function stackDown(config: Config): Promise<DownResult[]> {
   return results.reverse();
 }
 
+/**
+ * Stops one managed service (SIGTERM, then SIGKILL after `graceMs`); `stackUp` starts it
+ * again. For outage drills (the chaos suite) on a stack of tallyline's own.
+ */
+export async function stopService(
+  config: Config,
+  name: ServiceName,
+  graceMs?: number,
+): Promise<'stopped' | 'killed' | 'not-running'> {
+  return stopProcess(SERVICES.find((s) => s.name === name)!.process(config), graceMs);
+}
+
 export interface ResetResult {
   down: DownResult[];
   removed: string[];
