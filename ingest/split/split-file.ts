@@ -214,8 +214,10 @@ async function splitContent(
 }
 
 /**
- * The end of a split: a file refused before any commit is rejected; otherwise its summary
- * (counts, footer check, systemic warning) is committed with the last batch and recorded.
+ * The end of a split: a file refused before any commit is rejected with nothing published;
+ * one given up after a commit is rejected with what was published (givenUp); otherwise its
+ * summary (counts, footer check, systemic warning) is committed with the last batch and
+ * recorded.
  */
 async function completeSplit(
   rt: IngestRuntime,
@@ -235,11 +237,11 @@ async function completeSplit(
     await rt.files.update(fileId, { state: 'rejected', reason, completedAt: at.toISOString() });
     return 'rejected';
   }
+  if (summary.fileError) return givenUp(rt, record, summary, lastLine, commit);
   const counts = summary.counts;
   const bad = counts.deadLettered / Math.max(1, counts.emitted + counts.deadLettered);
   const systemic = bad > rt.config.ingest.systemicThreshold;
   const warnings = [...summary.warnings];
-  if (summary.fileError) warnings.unshift(`file-level fault after line ${lastLine}: ${summary.fileError}`);
   if (systemic) {
     warnings.unshift(
       `systemic: ${(bad * 100).toFixed(1)} % of the data lines were dead-lettered (threshold ${rt.config.ingest.systemicThreshold * 100} %)`,
@@ -267,6 +269,36 @@ async function completeSplit(
   });
   await onProgress({ lines: counts.lines, percent: 100 });
   return 'split';
+}
+
+/**
+ * A file the parser gave up after batches were committed (too many stray quotes in a CSV):
+ * those lines are on the topics and stay there, so the file is rejected with exactly the
+ * lines read (all published, the last batch with the REJECTED event and the checkpoint) and
+ * the parser's reason, which names the first line not read. No done mark: the same file
+ * received again (after a mapping fix) goes on after the checkpoint, publishing no line twice.
+ */
+async function givenUp(
+  rt: IngestRuntime,
+  record: FileRecord,
+  summary: ParseSummary,
+  lastLine: number,
+  commit: (events: FileEvent[], done: boolean) => Promise<void>,
+): Promise<SplitOutcome> {
+  const { counts } = summary;
+  const reason = `${summary.fileError} The ${counts.lines} lines read, to line ${lastLine}, were published before this was found and are counted (${counts.emitted} usage events, ${counts.deadLettered} dead letters, ${counts.context} context).`;
+  const at = new Date();
+  await commit([fileEvent(record, 'REJECTED', { reason, at, counts, warnings: summary.warnings })], false);
+  await rt.files.update(record.fileId, {
+    state: 'rejected',
+    reason,
+    counts,
+    deadByClass: summary.deadByClass,
+    warnings: summary.warnings,
+    progress: { lines: counts.lines, percent: 100 },
+    completedAt: at.toISOString(),
+  });
+  return 'rejected';
 }
 
 /**
