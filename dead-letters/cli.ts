@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CliError, type CliContext, printJson, printTable } from '../core/cli/index.ts';
-import { cellsOf } from './inspect.ts';
+import { cellsOf, cutRawNote } from './inspect.ts';
 import { deadLetterStatsOf } from '../ledger/index.ts';
 import {
   DeadLetters,
@@ -162,7 +162,13 @@ function registerDlqShow(dlq: Command, ctx: CliContext): void {
       const cells = cellsOf(item);
       if (opts.json) {
         const { raw, ...rest } = item;
-        return printJson({ ...rest, raw: raw.toString('utf8'), rawBase64: raw.toString('base64'), cells });
+        return printJson({
+          ...rest,
+          raw: raw.toString('utf8'),
+          rawBase64: raw.toString('base64'),
+          rawCutNote: cutRawNote(item),
+          cells,
+        });
       }
       printDeadLetter(item, cells);
     });
@@ -179,7 +185,9 @@ function printDeadLetter(item: DeadLetterItem, cells: ReturnType<typeof cellsOf>
   if (item.rootCauseLine !== undefined)
     out(`root    line ${item.rootCauseLine} (dlq show ${item.fileId}:${item.rootCauseLine})`);
   out(`failed  ${item.firstFailure.toISOString()} (attempt ${item.attempt})`);
-  out('line    ' + JSON.stringify(item.raw.toString('utf8')));
+  const cut = cutRawNote(item);
+  if (cut) out(`cut     ${cut}`);
+  out((cut ? 'line    (cut) ' : 'line    ') + JSON.stringify(item.raw.toString('utf8')));
   for (const c of cells)
     out(`  ${c.name === item.cell ? '>' : ' '} ${c.name.padEnd(32)} ${JSON.stringify(c.value)}`);
 }

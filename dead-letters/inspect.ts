@@ -13,3 +13,20 @@ export function cellsOf(item: Pick<DeadLetterItem, 'raw' | 'recordType'>): { nam
   const layout = item.recordType ? resolveRecord(item.recordType) : resolveRecord(cells[0] ?? '');
   return cells.map((value, i) => ({ name: layout?.names[i] ?? `cell ${i + 1}`, value }));
 }
+
+/**
+ * Where the whole of a line whose dead letter holds only its first bytes (too large for the
+ * topic) is, or null for a dead letter that holds its whole line.
+ */
+export function cutRawNote(
+  item: Pick<DeadLetterItem, 'raw' | 'rawCut' | 'rawLength' | 'byteOffset' | 'landingKey' | 'fileId'>,
+): string | null {
+  if (!item.rawCut) return null;
+  const start = item.byteOffset ?? 0;
+  const end = start + (item.rawLength ?? item.raw.length);
+  return (
+    `the raw line is cut to its first ${item.raw.length} of ${item.rawLength ?? '?'} bytes (too large for the topic); ` +
+    `the whole line is bytes ${start}–${end} of file ${item.fileId}'s content in the landing store (${item.landingKey ?? '?'}); ` +
+    'a replay reads it from there'
+  );
+}

@@ -1,7 +1,13 @@
 import { deadLetterHeaders, REPLAY_COUNT_HEADER } from '../core/topics/index.ts';
 import { markerOf, type DeadLetterItem, type DeadLetters, type Settlement } from './work-list.ts';
 import type { OutgoingMessage, TransactionalProducer } from '../core/kafka/index.ts';
-import { reparseLines, type IngestRuntime, type LineOutcome } from '../ingest/index.ts';
+import {
+  fitDeadLetter,
+  recordLimits,
+  reparseLines,
+  type IngestRuntime,
+  type LineOutcome,
+} from '../ingest/index.ts';
 import { replayInProgress } from './errors.ts';
 
 // Replaying dead lines, for `dlq replay` and for a sender's correction file alike.
@@ -17,6 +23,8 @@ export interface PlannedReplay {
   item: DeadLetterItem;
   /** what the parser says of the line now (parse/validate stages); absent for match */
   outcome?: LineOutcome;
+  /** the landed content the line was read from again (with outcome) */
+  landingKey?: string;
 }
 
 export type ReplayResult = 'resolved' | 'replayed' | 'failed-again' | 'parked';
@@ -44,6 +52,7 @@ export async function planReplay(
     byFile.set(d.fileId, [...(byFile.get(d.fileId) ?? []), d]);
   }
   const outcomes = new Map<string, LineOutcome>();
+  const landingKeys = new Map<string, string>();
   for (const [fileId, lines] of byFile) {
     const record = await rt.files.get(fileId);
     if (!record) throw new Error(`dead letters of file ${fileId}, which the file store does not know`);
@@ -52,12 +61,13 @@ export async function planReplay(
       const bytes = replace.get(d.lineId);
       if (bytes) replaceLines.set(d.lineNumber, bytes);
     }
+    landingKeys.set(fileId, record.landingKey);
     const read = await reparseLines(rt, record, new Set(lines.map((d) => d.lineNumber)), replaceLines);
     for (const [n, outcome] of read) outcomes.set(`${fileId}:${n}`, outcome);
   }
   return items.map((item) => {
     const outcome = outcomes.get(item.lineId);
-    return outcome ? { item, outcome } : { item };
+    return outcome ? { item, outcome, landingKey: landingKeys.get(item.fileId)! } : { item };
   });
 }
 
@@ -116,8 +126,10 @@ function publicationOf(rt: IngestRuntime, planned: PlannedReplay[], maxReplays: 
     } else if (outcome.kind === 'context') {
       settle('resolved'); // a corrected resource/release/summary line: nothing to emit
     } else {
+      // The new record says for itself whether its raw is cut (fitDeadLetter).
+      const { rawCut: _cut, rawLength: _length, landingKey: _key, ...failed } = item;
       const headers = deadLetterHeaders({
-        ...item,
+        ...failed,
         stage: outcome.stage,
         errorClass: outcome.errorClass,
         message: outcome.message,
@@ -127,11 +139,12 @@ function publicationOf(rt: IngestRuntime, planned: PlannedReplay[], maxReplays: 
         attempt: item.attempt + 1,
         lastFailure: now,
       });
-      const message = {
-        key: item.lineId,
-        value: outcome.bytes,
-        headers: { ...headers, [REPLAY_COUNT_HEADER]: count },
-      };
+      const message = fitDeadLetter(
+        { key: item.lineId, value: outcome.bytes, headers: { ...headers, [REPLAY_COUNT_HEADER]: count } },
+        outcome,
+        p.landingKey!,
+        recordLimits(rt.config),
+      );
       if (result === 'parked') {
         out.parked.push(message);
         settle('parked');

@@ -20,6 +20,7 @@ export { SplitQueue } from './split/queue.ts';
 export { splitFile } from './split/split-file.ts';
 export type { CorrectionSplitter } from './split/split-file.ts';
 export { reparseLines, readLandedLines } from './split/reparse.ts';
+export { fitDeadLetter, recordLimits } from './split/record-size.ts';
 export { startSplitWorker } from './split/worker.ts';
 export { parseFile } from './split/parse-file.ts';
 export type { ParseSummary, LineOutcome } from './split/parse-file.ts';

@@ -77,6 +77,16 @@ const schema = z.object({
      * a child process (needs Java 17+; fast), or `kafkajs` in the Node process (no Java)
      */
     producerEngine: z.enum(['jvm', 'kafkajs']).default('jvm'),
+    /**
+     * the largest record tallyline writes, in bytes: the JVM producer's max.request.size;
+     * no more than the brokers' message.max.bytes (Kafka's default, 1 MiB, is usage.lines'
+     * limit). A split record over it (less its framing) becomes a cut dead letter.
+     */
+    maxMessageBytes: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .default(1024 * 1024),
   }),
   registry: z.object({
     url: z.string().url().optional(),
@@ -160,6 +170,15 @@ const schema = z.object({
       .int()
       .min(64)
       .default(1024 * 1024),
+    /**
+     * bytes of the line kept in a dead letter cut because it would be too large for its
+     * topic (kafka.maxMessageBytes); its headers say where the whole line is
+     */
+    deadLetterRawBytes: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(64 * 1024),
     /** share of bad lines above which a file is flagged systemic */
     systemicThreshold: z.coerce.number().min(0).max(1).default(0.5),
     /** lines per Kafka transaction (and so per checkpoint) while splitting */
@@ -234,6 +253,7 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_KAFKA_ALLOW_PLAIN_SASL_WITHOUT_TLS: 'kafka.allowPlainSaslWithoutTls',
   TALLYLINE_KAFKA_REPLICATION_FACTOR: 'kafka.replicationFactor',
   TALLYLINE_KAFKA_PRODUCER_ENGINE: 'kafka.producerEngine',
+  TALLYLINE_KAFKA_MAX_MESSAGE_BYTES: 'kafka.maxMessageBytes',
   TALLYLINE_REGISTRY_URL: 'registry.url',
   TALLYLINE_REGISTRY_USERNAME: 'registry.username',
   TALLYLINE_REGISTRY_PASSWORD: 'registry.password',
@@ -265,6 +285,7 @@ export const ENVIRONMENT: Record<string, string> = {
   TALLYLINE_MAX_DECOMPRESSED_BYTES: 'ingest.maxDecompressedBytes',
   TALLYLINE_MAX_COMPRESSION_RATIO: 'ingest.maxCompressionRatio',
   TALLYLINE_MAX_LINE_BYTES: 'ingest.maxLineBytes',
+  TALLYLINE_DEAD_LETTER_RAW_BYTES: 'ingest.deadLetterRawBytes',
   TALLYLINE_SYSTEMIC_THRESHOLD: 'ingest.systemicThreshold',
   TALLYLINE_SPLIT_BATCH_LINES: 'ingest.batchLines',
   TALLYLINE_SPLIT_LOCK_MS: 'ingest.lockMs',
@@ -365,6 +386,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
       'kafka.sasl.mechanism (TALLYLINE_KAFKA_SASL_MECHANISM): plain sends the password in clear over a connection without TLS: ' +
         'set kafka.ssl (TALLYLINE_KAFKA_SSL=true), use scram-sha-256/512, or, on a network you trust, ' +
         'kafka.allowPlainSaslWithoutTls (TALLYLINE_KAFKA_ALLOW_PLAIN_SASL_WITHOUT_TLS=true)',
+    ]);
+  if (c.ingest.deadLetterRawBytes > c.kafka.maxMessageBytes / 2)
+    throw new ConfigError([
+      `ingest.deadLetterRawBytes (TALLYLINE_DEAD_LETTER_RAW_BYTES): ${c.ingest.deadLetterRawBytes} leaves too little of kafka.maxMessageBytes (${c.kafka.maxMessageBytes}) for a cut dead letter's headers: at most half of it`,
     ]);
   return {
     ...c,

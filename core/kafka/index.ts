@@ -1,4 +1,12 @@
-export { KafkaClient, Producer, Consumer, Admin, chunkBySize, MAX_CHUNK_BYTES } from './kafka.ts';
+export {
+  KafkaClient,
+  Producer,
+  Consumer,
+  Admin,
+  chunkBySize,
+  MAX_CHUNK_BYTES,
+  messageBytes,
+} from './kafka.ts';
 export type {
   OutgoingMessage,
   IncomingMessage,

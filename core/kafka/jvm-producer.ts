@@ -105,6 +105,8 @@ export function javaClientSettings(config: Config): Record<string, string> {
   const settings: Record<string, string> = {
     'bootstrap.servers': k.brokers.join(','),
     'client.id': `${k.clientId}-bridge`,
+    // the one limit the split checks its records against (ingest/split/record-size.ts)
+    'max.request.size': String(k.maxMessageBytes),
   };
   if (k.sasl) {
     const mechanism = k.sasl.mechanism.toUpperCase();

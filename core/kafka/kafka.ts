@@ -94,9 +94,17 @@ export async function retryOnCoordinatorMove<T>(
   }
 }
 
-function sizeOf(m: OutgoingMessage): number {
-  let n = 64 + (m.key?.length ?? 0) + (m.value?.length ?? 0);
-  for (const [k, v] of Object.entries(m.headers ?? {})) n += k.length + v.length + 8;
+const bytesOf = (v: string | Buffer | null | undefined) =>
+  v === null || v === undefined ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length;
+
+/**
+ * A record's size as Kafka counts it against max.request.size and message.max.bytes: key,
+ * value and headers with their length prefixes, and the record and batch framing (an upper
+ * bound).
+ */
+export function messageBytes(m: OutgoingMessage): number {
+  let n = 64 + 21 + bytesOf(m.key) + bytesOf(m.value);
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += bytesOf(k) + bytesOf(v) + 10;
   return n;
 }
 
@@ -105,7 +113,7 @@ export function chunkBySize(messages: OutgoingMessage[], maxBytes = MAX_CHUNK_BY
   let current: OutgoingMessage[] = [];
   let bytes = 0;
   for (const m of messages) {
-    const size = sizeOf(m);
+    const size = messageBytes(m);
     if (current.length > 0 && bytes + size > maxBytes) {
       chunks.push(current);
       current = [];

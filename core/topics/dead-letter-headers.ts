@@ -1,6 +1,7 @@
 // The headers of a record on usage.lines.dlq. The value is the original line's bytes,
 // untouched; everything needed to understand and replay it travels in these headers, so
-// nobody has to open the landing store to see why a line failed.
+// nobody has to open the landing store to see why a line failed. Only a line too large for
+// the topic is cut: then rawCut, rawLength and landingKey say so and where the whole is.
 
 export type DeadLetterStage = 'parse' | 'validate' | 'match' | 'export';
 
@@ -20,6 +21,12 @@ export interface DeadLetter {
   rootCauseLine?: number;
   /** the line's offset in the (decompressed) file */
   byteOffset?: number;
+  /** set when the value holds only the first bytes of the line (it was too large for the topic) */
+  rawCut?: true;
+  /** the whole line's length in bytes, when the value is cut: at byteOffset in the landed content */
+  rawLength?: number;
+  /** the landing store's key of the file's content, when the value is cut */
+  landingKey?: string;
   source?: { topic: string; partition: number; offset: string };
   schemaId?: number;
   attempt: number;
@@ -40,6 +47,9 @@ const H = {
   cell: 'tallyline.cell',
   rootCauseLine: 'tallyline.root.cause.line',
   byteOffset: 'tallyline.byte.offset',
+  rawCut: 'tallyline.raw.cut',
+  rawLength: 'tallyline.raw.length',
+  landingKey: 'tallyline.landing.key',
   sourceTopic: 'tallyline.source.topic',
   sourcePartition: 'tallyline.source.partition',
   sourceOffset: 'tallyline.source.offset',
@@ -66,13 +76,16 @@ export function deadLetterHeaders(d: DeadLetter): Record<string, string> {
     [H.firstFailure]: d.firstFailure.toISOString(),
     [H.lastFailure]: d.lastFailure.toISOString(),
   };
-  const optional: [string, string | number | undefined][] = [
+  const optional: [string, string | number | boolean | undefined][] = [
     [H.sender, d.sender],
     [H.fileName, d.fileName],
     [H.recordType, d.recordType],
     [H.cell, d.cell],
     [H.rootCauseLine, d.rootCauseLine],
     [H.byteOffset, d.byteOffset],
+    [H.rawCut, d.rawCut],
+    [H.rawLength, d.rawLength],
+    [H.landingKey, d.landingKey],
     [H.sourceTopic, d.source?.topic],
     [H.sourcePartition, d.source?.partition],
     [H.sourceOffset, d.source?.offset],
@@ -116,6 +129,9 @@ export function parseDeadLetterHeaders(headers: Record<string, Buffer | string |
     cell: get(H.cell),
     rootCauseLine: num(H.rootCauseLine),
     byteOffset: num(H.byteOffset),
+    rawCut: get(H.rawCut) === 'true' ? (true as const) : undefined,
+    rawLength: num(H.rawLength),
+    landingKey: get(H.landingKey),
     schemaId: num(H.schemaId),
     source: topic
       ? { topic, partition: Number(get(H.sourcePartition)), offset: get(H.sourceOffset) ?? '' }

@@ -401,7 +401,7 @@ export class CsvParser implements FieldContext {
       const v = cells[e.index] as string;
       if (!isBlank(v)) value.extra[e.name] = v;
     }
-    this.tally.usage(n, value, out);
+    this.tally.usage(lines, value, out);
   }
 
   private invalidUtf8(lines: Line[], out: LineOutcome[]): void {

@@ -19,10 +19,20 @@ export class Tally {
 
   constructor(private readonly maxWarnings: number) {}
 
-  usage(lineNumber: number, value: UsageLine, out: LineOutcome[]): void {
+  /** The usage event of the record made of `lines`. */
+  usage(lines: Line[], value: UsageLine, out: LineOutcome[]): void {
     this.counts.lines++;
     this.counts.emitted++;
-    const outcome: UsageOutcome = { kind: 'usage', lineNumber, value };
+    const first = lines[0] as Line;
+    // a one-line record (nearly all) is a view of its line: no copy on the hot path
+    const bytes = lines.length === 1 ? first.bytes : recordBytes(lines);
+    const outcome: UsageOutcome = {
+      kind: 'usage',
+      lineNumber: first.lineNumber,
+      value,
+      bytes,
+      byteOffset: first.byteOffset,
+    };
     out.push(outcome);
   }
 
@@ -54,6 +64,7 @@ export class Tally {
       message: fault.message,
       recordType: CSV_RECORD_TYPE,
     };
+    if (lines.length === 1 && first.byteLength !== undefined) o.byteLength = first.byteLength;
     if (fault.cell !== undefined) o.cell = fault.cell;
     out.push(o);
   }

@@ -105,6 +105,7 @@ export class DsrFileState {
       errorClass: fault.errorClass,
       message: fault.message,
     };
+    if (line.byteLength !== undefined) out.byteLength = line.byteLength;
     if (recordType !== undefined && recordType !== '') out.recordType = recordType;
     if (fault.cell !== undefined) out.cell = fault.cell;
     if (fault.rootCauseLine !== undefined) out.rootCauseLine = fault.rootCauseLine;

@@ -14,7 +14,9 @@ export type DsrErrorClass =
   | 'INVALID_DATE'
   | 'INVALID_DURATION'
   | 'UNKNOWN_REFERENCE'
-  | 'ORPHANED';
+  | 'ORPHANED'
+  /** the line's record (its usage event) would be too large for its topic */
+  | 'RECORD_TOO_LARGE';
 
 /** One physical line handed to the splitter (what ingest/lines/line-reader produces). */
 export interface InputLine {
@@ -30,6 +32,10 @@ export interface UsageOutcome {
   kind: 'usage';
   lineNumber: number;
   value: UsageLine;
+  /** the line's bytes (a view, not a copy): its dead letter's, should its event be too large */
+  bytes: Buffer;
+  /** offset of the line in the decompressed file */
+  byteOffset: number;
 }
 
 export interface DeadOutcome {
@@ -39,6 +45,8 @@ export interface DeadOutcome {
   bytes: Buffer;
   /** offset of the line in the decompressed file */
   byteOffset: number;
+  /** the line's whole length, when longer than `bytes` (LINE_TOO_LONG) */
+  byteLength?: number;
   stage: 'parse' | 'validate';
   errorClass: DsrErrorClass;
   /** what is wrong, in which cell, with which value, and what was expected */

@@ -46,7 +46,9 @@ function replaced(line: InputLine, replace: ReadonlyMap<number, Buffer> | undefi
 /**
  * The parser for a format, as batches of outcomes (one per line, in line order) and a
  * summary at the end. A parser stops early, with `fileError` set, as soon as it knows the
- * file is not of its format, so that nothing of such a file is ever published.
+ * file is not of its format, so that nothing of such a file is ever published. The CSV
+ * parser may also give a file up later (too many stray quotes): the outcomes up to that
+ * point are yielded, and are exactly what its summary counts.
  */
 export function parseFile(
   format: FileFormat,
@@ -104,8 +106,9 @@ async function* parseCsv(
   for await (const lines of readLineBatches(source, { maxLineBytes })) {
     const out: LineOutcome[] = [];
     for (const line of lines) parser.push(replaced(line, options.replace), out);
-    if (parser.fileError && parser.stopped) break;
+    // The outcomes before a stop are counted in the summary: they are handed on too.
     yield out;
+    if (parser.fileError && parser.stopped) break;
   }
   const tail: LineOutcome[] = [];
   const summary = parser.finish(tail);

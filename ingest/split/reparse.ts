@@ -3,9 +3,12 @@ import { readLineBatches } from '../lines/index.ts';
 import type { IngestRuntime } from '../runtime.ts';
 import { openContent } from './content.ts';
 import { parseFile, type LineOutcome } from './parse-file.ts';
+import { recordLimits, usageTooLarge } from './record-size.ts';
+import { usageEncoder } from './split-file.ts';
 
 // Ingest's entry points for the dead-letter component: it re-reads a landed file through
-// the same parser as the split, so a replayed line is judged exactly as it was first.
+// the same parser as the split, so a replayed line is judged exactly as it was first. The
+// line comes from the landed file, whole, even where its dead letter holds a cut raw.
 
 /**
  * Parses a landed file again and returns the outcomes of the wanted line numbers, reading
@@ -29,6 +32,9 @@ export async function reparseLines(
     ...(rt.csvMappings.has(record.sender) ? { csvMapping: rt.csvMappings.get(record.sender)! } : {}),
   });
   const out = new Map<number, LineOutcome>();
+  // Judged as the split judges them: a usage event too large for its topic is a dead letter.
+  const encoder = usageEncoder(rt, record.format);
+  const limits = recordLimits(rt.config);
   for (;;) {
     const next = await batches.next();
     if (next.done) {
@@ -36,7 +42,14 @@ export async function reparseLines(
         throw new Error(`file ${record.fileId} reads no more: ${next.value.fileError}`);
       return out;
     }
-    for (const o of next.value) if (wanted.has(o.lineNumber)) out.set(o.lineNumber, o);
+    for (const o of next.value) {
+      if (!wanted.has(o.lineNumber)) continue;
+      const tooLarge =
+        o.kind === 'usage'
+          ? usageTooLarge(o, { key: o.value.lineId, value: encoder.encode(o.value) }, limits)
+          : null;
+      out.set(o.lineNumber, tooLarge ?? o);
+    }
   }
 }
 

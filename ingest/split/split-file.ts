@@ -7,6 +7,8 @@ import type { FileRecord } from '../files/file-store.ts';
 import type { IngestRuntime } from '../runtime.ts';
 import { openContent } from './content.ts';
 import { parseFile, type LineOutcome, type ParseSummary } from './parse-file.ts';
+import type { DeadOutcome, UsageOutcome } from '../dsr/index.ts';
+import { fitDeadLetter, recordLimits, usageTooLarge, type RecordLimits } from './record-size.ts';
 import { UnrecoverableError } from './queue.ts';
 
 // Splitting one file: every line becomes a usage event, a dead letter or a context line.
@@ -188,9 +190,12 @@ async function splitContent(
       summary = next.value;
       break;
     }
-    if (checkpoint.done) continue;
     for (const outcome of next.value) {
-      if (outcome.lineNumber <= checkpoint.line) continue;
+      // Lines published before are measured still: their count of events too large to send.
+      if (checkpoint.done || outcome.lineNumber <= checkpoint.line) {
+        pending.measure(outcome);
+        continue;
+      }
       lastLine = outcome.lineNumber;
       pending.add(outcome);
     }
@@ -206,7 +211,7 @@ async function splitContent(
   return completeSplit(
     rt,
     record,
-    summary,
+    pending.recount(summary),
     { lastLine, committedAny, resumedDone: checkpoint.done },
     commit,
     onProgress,
@@ -214,8 +219,10 @@ async function splitContent(
 }
 
 /**
- * The end of a split: a file refused before any commit is rejected; otherwise its summary
- * (counts, footer check, systemic warning) is committed with the last batch and recorded.
+ * The end of a split: a file refused before any commit is rejected with nothing published;
+ * one given up after a commit is rejected with what was published (givenUp); otherwise its
+ * summary (counts, footer check, systemic warning) is committed with the last batch and
+ * recorded.
  */
 async function completeSplit(
   rt: IngestRuntime,
@@ -235,11 +242,11 @@ async function completeSplit(
     await rt.files.update(fileId, { state: 'rejected', reason, completedAt: at.toISOString() });
     return 'rejected';
   }
+  if (summary.fileError) return givenUp(rt, record, summary, lastLine, commit);
   const counts = summary.counts;
   const bad = counts.deadLettered / Math.max(1, counts.emitted + counts.deadLettered);
   const systemic = bad > rt.config.ingest.systemicThreshold;
   const warnings = [...summary.warnings];
-  if (summary.fileError) warnings.unshift(`file-level fault after line ${lastLine}: ${summary.fileError}`);
   if (systemic) {
     warnings.unshift(
       `systemic: ${(bad * 100).toFixed(1)} % of the data lines were dead-lettered (threshold ${rt.config.ingest.systemicThreshold * 100} %)`,
@@ -270,6 +277,36 @@ async function completeSplit(
 }
 
 /**
+ * A file the parser gave up after batches were committed (too many stray quotes in a CSV):
+ * those lines are on the topics and stay there, so the file is rejected with exactly the
+ * lines read (all published, the last batch with the REJECTED event and the checkpoint) and
+ * the parser's reason, which names the first line not read. No done mark: the same file
+ * received again (after a mapping fix) goes on after the checkpoint, publishing no line twice.
+ */
+async function givenUp(
+  rt: IngestRuntime,
+  record: FileRecord,
+  summary: ParseSummary,
+  lastLine: number,
+  commit: (events: FileEvent[], done: boolean) => Promise<void>,
+): Promise<SplitOutcome> {
+  const { counts } = summary;
+  const reason = `${summary.fileError} The ${counts.lines} lines read, to line ${lastLine}, were published before this was found and are counted (${counts.emitted} usage events, ${counts.deadLettered} dead letters, ${counts.context} context).`;
+  const at = new Date();
+  await commit([fileEvent(record, 'REJECTED', { reason, at, counts, warnings: summary.warnings })], false);
+  await rt.files.update(record.fileId, {
+    state: 'rejected',
+    reason,
+    counts,
+    deadByClass: summary.deadByClass,
+    warnings: summary.warnings,
+    progress: { lines: counts.lines, percent: 100 },
+    completedAt: at.toISOString(),
+  });
+  return 'rejected';
+}
+
+/**
  * The encoder of a file's usage lines. The DSR parser hands every usage line of a block the
  * same resource, release and summary objects (ingest/dsr/parser.ts): each is encoded once.
  */
@@ -279,46 +316,83 @@ export function usageEncoder(rt: IngestRuntime, format: FileRecord['format']): F
     : rt.usageSerde.recordEncoder({});
 }
 
-/** The lines parsed since the last commit, ready to send. */
+/**
+ * The lines parsed since the last commit, ready to send, each record measured against the
+ * topic's limit (record-size.ts): a usage event too large is sent as a dead letter instead,
+ * counted here so that the file's counts say so.
+ */
 class Batch {
   private usage: OutgoingMessage[] = [];
   private dead: OutgoingMessage[] = [];
   lines = 0;
+  /** usage lines dead-lettered as RECORD_TOO_LARGE, in this split's whole parse */
+  private tooLarge = 0;
   private readonly encoder: FieldEncoder<'UsageLine'>;
+  private readonly limits: RecordLimits;
 
   constructor(
     rt: IngestRuntime,
     private readonly record: FileRecord,
   ) {
     this.encoder = usageEncoder(rt, record.format);
+    this.limits = recordLimits(rt.config);
   }
 
   add(outcome: LineOutcome): void {
     this.lines++;
     if (outcome.kind === 'usage') {
-      this.usage.push({ key: outcome.value.lineId, value: this.encoder.encode(outcome.value) });
-    } else if (outcome.kind === 'dead') {
-      const now = new Date();
-      const lineId = `${this.record.fileId}:${outcome.lineNumber}`;
-      const headers = deadLetterHeaders({
-        lineId,
-        fileId: this.record.fileId,
-        lineNumber: outcome.lineNumber,
-        stage: outcome.stage,
-        errorClass: outcome.errorClass,
-        message: outcome.message,
-        sender: this.record.sender,
-        fileName: this.record.fileName,
-        ...(outcome.recordType !== undefined ? { recordType: outcome.recordType } : {}),
-        ...(outcome.cell !== undefined ? { cell: outcome.cell } : {}),
-        ...(outcome.rootCauseLine !== undefined ? { rootCauseLine: outcome.rootCauseLine } : {}),
-        byteOffset: outcome.byteOffset,
-        attempt: 1,
-        firstFailure: now,
-        lastFailure: now,
-      });
-      this.dead.push({ key: lineId, value: outcome.bytes, headers });
-    }
+      const event = this.event(outcome);
+      if (event.tooLarge) this.addDead(event.tooLarge);
+      else this.usage.push(event.message);
+    } else if (outcome.kind === 'dead') this.addDead(outcome);
+  }
+
+  /** A line published by an earlier attempt: only counted, if its event is too large. */
+  measure(outcome: LineOutcome): void {
+    if (outcome.kind === 'usage') this.event(outcome);
+  }
+
+  /** The parser's summary with the usage lines sent as RECORD_TOO_LARGE counted as dead. */
+  recount(summary: ParseSummary): ParseSummary {
+    if (this.tooLarge === 0) return summary;
+    const c = summary.counts;
+    const byClass = summary.deadByClass;
+    return {
+      ...summary,
+      counts: { ...c, emitted: c.emitted - this.tooLarge, deadLettered: c.deadLettered + this.tooLarge },
+      deadByClass: { ...byClass, RECORD_TOO_LARGE: (byClass.RECORD_TOO_LARGE ?? 0) + this.tooLarge },
+    };
+  }
+
+  private event(outcome: UsageOutcome): { message: OutgoingMessage; tooLarge: DeadOutcome | null } {
+    const message = { key: outcome.value.lineId, value: this.encoder.encode(outcome.value) };
+    const tooLarge = usageTooLarge(outcome, message, this.limits);
+    if (tooLarge) this.tooLarge++;
+    return { message, tooLarge };
+  }
+
+  private addDead(outcome: DeadOutcome): void {
+    const now = new Date();
+    const lineId = `${this.record.fileId}:${outcome.lineNumber}`;
+    const headers = deadLetterHeaders({
+      lineId,
+      fileId: this.record.fileId,
+      lineNumber: outcome.lineNumber,
+      stage: outcome.stage,
+      errorClass: outcome.errorClass,
+      message: outcome.message,
+      sender: this.record.sender,
+      fileName: this.record.fileName,
+      ...(outcome.recordType !== undefined ? { recordType: outcome.recordType } : {}),
+      ...(outcome.cell !== undefined ? { cell: outcome.cell } : {}),
+      ...(outcome.rootCauseLine !== undefined ? { rootCauseLine: outcome.rootCauseLine } : {}),
+      byteOffset: outcome.byteOffset,
+      attempt: 1,
+      firstFailure: now,
+      lastFailure: now,
+    });
+    const message = { key: lineId, value: outcome.bytes, headers };
+    this.dead.push(fitDeadLetter(message, outcome, this.record.landingKey, this.limits));
   }
 
   take(): { usage: OutgoingMessage[]; dead: OutgoingMessage[] } {

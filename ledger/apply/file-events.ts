@@ -79,13 +79,27 @@ export async function applyFileEvent(db: Queryable, e: FileEvent): Promise<void>
       await addVolume(db, updated.rows[0], e);
       return;
     }
-    case 'REJECTED':
-      await db.query(`UPDATE files SET state = 'rejected', reason = $3, completed_at = $2 WHERE ${current}`, [
-        e.fileId,
-        e.at,
-        e.reason,
-      ]);
+    case 'REJECTED': {
+      // A file given up after lines were published carries their counts (docs/ingest.md);
+      // they are not added to sender_volumes: a later split of the same file counts them.
+      const c = e.counts;
+      await db.query(
+        `UPDATE files SET state = 'rejected', reason = $3, completed_at = $2, lines = $4, emitted = $5,
+           dead_lettered = $6, context = $7, warnings = $8
+         WHERE ${current}`,
+        [
+          e.fileId,
+          e.at,
+          e.reason,
+          c?.lines ?? null,
+          c?.emitted ?? null,
+          c?.deadLettered ?? null,
+          c?.context ?? null,
+          JSON.stringify(e.warnings),
+        ],
+      );
       return;
+    }
   }
 }
 

@@ -98,7 +98,13 @@ export function usageLine(
   value.priceConsumerPaid = orNull(key(vals, u.price));
   value.currency = summary?.currency ?? null;
   s.counts.emitted++;
-  const out: UsageOutcome = { kind: 'usage', lineNumber: n, value };
+  const out: UsageOutcome = {
+    kind: 'usage',
+    lineNumber: n,
+    value,
+    bytes: line.bytes,
+    byteOffset: line.byteOffset,
+  };
   return out;
 }
 
