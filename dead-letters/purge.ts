@@ -44,7 +44,7 @@ export async function applyPurge(
 }
 
 export interface PurgeResult {
-  /** false: a dry run (not confirmed), `purged` is what would be */
+  /** false: nothing to purge, or a dry run (not confirmed): `purged` is what would be */
   applied: boolean;
   purged: number;
   refused: number;
@@ -61,7 +61,7 @@ export async function purge(
 ): Promise<PurgeResult> {
   const selection = purgeSelection(await deadLetters.list(filter), options.force);
   const counts = { purged: selection.purge.length, refused: selection.refused.length };
-  if (selection.purge.length === 0) return { applied: true, ...counts };
+  if (selection.purge.length === 0) return { applied: false, ...counts };
   if (!(await options.confirm(selection.purge.length))) return { applied: false, ...counts };
   await applyPurge(deadLetters, selection, { filter, force: options.force, by: options.by });
   return { applied: true, ...counts };
