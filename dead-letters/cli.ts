@@ -3,19 +3,15 @@ import type { Command } from 'commander';
 import { CliError, type CliContext, printJson, printTable } from '../core/cli/index.ts';
 import { cellsOf, cutRawNote } from './inspect.ts';
 import { deadLetterStatsOf } from '../ledger/index.ts';
-import {
-  DeadLetters,
-  type DeadLetterFilter,
-  type DeadLetterItem,
-  type DeadLetterState,
-  DEAD_LETTER_STATES,
-} from './work-list.ts';
+import { DeadLetters, type DeadLetterFilter, type DeadLetterItem, DEAD_LETTER_STATES } from './work-list.ts';
 import { IngestRuntime } from '../ingest/index.ts';
 import { writeResendRequest } from './resend-request.ts';
 import { operator } from './audit.ts';
 import { DEFAULT_MAX_REPLAYS } from './replay-run.ts';
-import { correctionsFromFile, DEFAULT_RATE, replay, type ReplayReport } from './replay.ts';
-import { applyPurge, purgeSelection } from './purge.ts';
+import { correctionsFromFile, DEFAULT_RATE, replayAsked, type ReplayReport } from './replay.ts';
+import { purge } from './purge.ts';
+import { deadLetterOf } from './views.ts';
+import { deadLetterFilter, type FilterOptions } from './filter.ts';
 
 async function withRuntime<T>(
   ctx: CliContext,
@@ -64,38 +60,7 @@ function printReplay(report: ReplayReport): void {
   for (const [r, n] of Object.entries(report.results)) out(`  ${String(n).padStart(8)}  ${r}`);
 }
 
-interface FilterOptions {
-  file?: string;
-  sender?: string;
-  stage?: string;
-  error?: string;
-  since?: string;
-  state?: string;
-  json?: boolean;
-}
-
-function filterOf(opts: FilterOptions): DeadLetterFilter {
-  const filter: DeadLetterFilter = {};
-  if (opts.file) filter.fileId = opts.file;
-  if (opts.sender) filter.sender = opts.sender;
-  if (opts.stage) filter.stage = opts.stage;
-  if (opts.error) filter.errorClass = opts.error.toUpperCase();
-  if (opts.since) {
-    const since = new Date(opts.since);
-    if (Number.isNaN(since.getTime()))
-      throw new CliError(
-        `--since ${opts.since}: not a date or time (e.g. 2026-11-01 or 2026-11-01T12:00Z)`,
-        2,
-      );
-    filter.since = since;
-  }
-  if (opts.state) {
-    if (!DEAD_LETTER_STATES.includes(opts.state as DeadLetterState))
-      throw new CliError(`--state ${opts.state}: one of ${DEAD_LETTER_STATES.join(', ')}`, 2);
-    filter.state = opts.state as DeadLetterState;
-  }
-  return filter;
-}
+type ListOptions = FilterOptions & { json?: boolean };
 
 function withFilters(command: Command): Command {
   return command
@@ -120,8 +85,8 @@ export function registerDlqCommands(program: Command, ctx: CliContext): void {
 
 function registerDlqList(dlq: Command, ctx: CliContext): void {
   withFilters(dlq.command('list').description('the dead letters, one row each')).action(
-    async (opts: FilterOptions) => {
-      const items = await withRuntime(ctx, (_rt, d) => d.list(filterOf(opts)));
+    async (opts: ListOptions) => {
+      const items = await withRuntime(ctx, (_rt, d) => d.list(deadLetterFilter(opts)));
       const rows = items.map((d) => ({
         lineId: d.lineId,
         fileId: d.fileId,
@@ -154,10 +119,7 @@ function registerDlqShow(dlq: Command, ctx: CliContext): void {
     .argument('<lineId>', '<fileId>:<lineNumber>')
     .option('--json', 'print JSON')
     .action(async (lineId: string, opts: { json?: boolean }) => {
-      const [fileId] = lineId.split(':');
-      const item = (await withRuntime(ctx, (_rt, d) => d.list({ ...(fileId ? { fileId } : {}) }))).find(
-        (d) => d.lineId === lineId,
-      );
+      const item = await withRuntime(ctx, (_rt, d) => deadLetterOf(d, lineId));
       if (!item) throw new CliError(`no dead letter ${lineId}`);
       const cells = cellsOf(item);
       if (opts.json) {
@@ -215,7 +177,7 @@ function registerDlqRequest(dlq: Command, ctx: CliContext): void {
     });
 }
 
-type ReplayOptions = FilterOptions & { apply?: boolean; withFile?: string; maxReplays: number; rate: number };
+type ReplayOptions = ListOptions & { apply?: boolean; withFile?: string; maxReplays: number; rate: number };
 
 function registerDlqReplay(dlq: Command, ctx: CliContext): void {
   withFilters(
@@ -255,11 +217,7 @@ async function replayWith(rt: IngestRuntime, d: DeadLetters, opts: ReplayOptions
   const corrections = opts.withFile
     ? await correctionsFromFile(rt, await readFile(opts.withFile), opts.withFile, opts.sender)
     : undefined;
-  return replay(rt, d, {
-    filter: filterOf(opts),
-    apply: !!opts.apply,
-    maxReplays: opts.maxReplays,
-    rate: opts.rate,
+  return replayAsked(rt, d, opts, {
     by: operator(),
     ...(corrections ? { corrections } : {}),
     ...(opts.json
@@ -270,7 +228,7 @@ async function replayWith(rt: IngestRuntime, d: DeadLetters, opts: ReplayOptions
   });
 }
 
-type PurgeOptions = FilterOptions & { force?: boolean; yes?: boolean };
+type PurgeOptions = ListOptions & { force?: boolean; yes?: boolean };
 
 function registerDlqPurge(dlq: Command, ctx: CliContext): void {
   withFilters(
@@ -285,8 +243,8 @@ function registerDlqPurge(dlq: Command, ctx: CliContext): void {
       '\nKafka cannot delete one record: a purged line stays on usage.lines.dlq until retention,\nbut no list, request or replay shows it again (dlq list --state purged does).',
     )
     .action(async (opts: PurgeOptions) => {
-      const filter = filterOf(opts);
-      const result = await withRuntime(ctx, (rt, d) => purgeWith(rt, d, filter, opts));
+      const filter = deadLetterFilter(opts);
+      const result = await withRuntime(ctx, (_rt, d) => purgeWith(d, filter, opts));
       if (result.refused) process.exitCode = 1;
       if (opts.json) return printJson(result);
       process.stdout.write(`${result.purged} purged\n`);
@@ -296,24 +254,18 @@ function registerDlqPurge(dlq: Command, ctx: CliContext): void {
 }
 
 async function purgeWith(
-  rt: IngestRuntime,
   d: DeadLetters,
   filter: DeadLetterFilter,
   opts: PurgeOptions,
 ): Promise<{ purged: number; refused: number }> {
-  const selection = purgeSelection(await d.list(filter), !!opts.force);
-  if (selection.purge.length === 0) return { purged: 0, refused: selection.refused.length };
-  if (!opts.yes && !(await confirm(`purge ${selection.purge.length} dead letter(s)?`)))
-    throw new CliError(
-      process.stdin.isTTY ? 'not purged' : `purge ${selection.purge.length} line(s): confirm with --yes`,
-      2,
-    );
-  await applyPurge(d, selection, {
-    filter,
+  return purge(d, filter, {
     force: !!opts.force,
     by: operator(),
+    confirm: async (n) => {
+      if (opts.yes || (await confirm(`purge ${n} dead letter(s)?`))) return true;
+      throw new CliError(process.stdin.isTTY ? 'not purged' : `purge ${n} line(s): confirm with --yes`, 2);
+    },
   });
-  return { purged: selection.purge.length, refused: selection.refused.length };
 }
 
 function registerDlqStats(dlq: Command, ctx: CliContext): void {

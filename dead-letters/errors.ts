@@ -1,8 +1,15 @@
 import { TallylineError, type ErrorKind } from '../core/errors/index.ts';
 
 // The dead-letter component's coded errors: a replay or correction the operator asked for
-// that cannot be done as asked.
-export type DeadLetterErrorCode = 'NOT_REPLAYABLE' | 'UNKNOWN_LINE' | 'BAD_CORRECTIONS' | 'IN_PROGRESS';
+// that cannot be done as asked, a filter that is not one, a dead letter not there (or not
+// the caller's: told alike).
+export type DeadLetterErrorCode =
+  | 'NOT_REPLAYABLE'
+  | 'UNKNOWN_LINE'
+  | 'BAD_CORRECTIONS'
+  | 'IN_PROGRESS'
+  | 'BAD_FILTER'
+  | 'NO_SUCH_DEAD_LETTER';
 
 export class DeadLetterError extends TallylineError<DeadLetterErrorCode> {
   static override readonly kinds: Record<DeadLetterErrorCode, ErrorKind> = {
@@ -10,6 +17,8 @@ export class DeadLetterError extends TallylineError<DeadLetterErrorCode> {
     UNKNOWN_LINE: 'not-found',
     BAD_CORRECTIONS: 'invalid',
     IN_PROGRESS: 'conflict',
+    BAD_FILTER: 'invalid',
+    NO_SUCH_DEAD_LETTER: 'not-found',
   };
 }
 

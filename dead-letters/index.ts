@@ -23,3 +23,4 @@ export { purgeSelection, applyPurge } from './purge.ts';
 export { correctionFile, parseCorrectionFile } from './correction-file.ts';
 export { splitCorrection } from './correction-intake.ts';
 export { registerDlqCommands } from './cli.ts';
+export { deadLetterRoutes } from './routes.ts';

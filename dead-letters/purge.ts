@@ -42,3 +42,27 @@ export async function applyPurge(
     settled: settlementsOf(selection.purge, 'purged', 'purged'),
   });
 }
+
+export interface PurgeResult {
+  /** false: nothing to purge, or a dry run (not confirmed): `purged` is what would be */
+  applied: boolean;
+  purged: number;
+  refused: number;
+}
+
+/**
+ * `dlq purge` and `POST /v1/dead-letters/purge`: selects the filter's lines, and purges
+ * them once `confirm` (asked with how many) says yes; otherwise tells what would be purged.
+ */
+export async function purge(
+  deadLetters: DeadLetters,
+  filter: DeadLetterFilter,
+  options: { force: boolean; by: string; confirm: (lines: number) => Promise<boolean> },
+): Promise<PurgeResult> {
+  const selection = purgeSelection(await deadLetters.list(filter), options.force);
+  const counts = { purged: selection.purge.length, refused: selection.refused.length };
+  if (selection.purge.length === 0) return { applied: false, ...counts };
+  if (!(await options.confirm(selection.purge.length))) return { applied: false, ...counts };
+  await applyPurge(deadLetters, selection, { filter, force: options.force, by: options.by });
+  return { applied: true, ...counts };
+}

@@ -8,7 +8,9 @@ import {
   type DeadLetterItem,
   type DeadLetters,
 } from './work-list.ts';
+import { deadLetterFilter, type FilterOptions } from './filter.ts';
 import {
+  DEFAULT_MAX_REPLAYS,
   expectedResult,
   planReplay,
   ReplayRun,
@@ -232,4 +234,23 @@ export async function correctionsFromFile(
     out.set(`${target.file.fileId}:${row.lineNumber}`, row.correctedLine);
   }
   return out;
+}
+
+/** What `dlq replay` and `POST /v1/dead-letters/replay` ask for, by the CLI's option names. */
+export type ReplayAsk = FilterOptions & { apply?: boolean; maxReplays?: number; rate?: number };
+
+/** A replay as the CLI or the API asks for it: dry run unless `apply`. */
+export function replayAsked(
+  rt: IngestRuntime,
+  deadLetters: DeadLetters,
+  ask: ReplayAsk,
+  how: Pick<ReplayOptions, 'by' | 'corrections' | 'onBatch'>,
+): Promise<ReplayReport> {
+  return replay(rt, deadLetters, {
+    filter: deadLetterFilter(ask),
+    apply: !!ask.apply,
+    maxReplays: ask.maxReplays ?? DEFAULT_MAX_REPLAYS,
+    rate: ask.rate ?? DEFAULT_RATE,
+    ...how,
+  });
 }

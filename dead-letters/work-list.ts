@@ -71,6 +71,7 @@ export type { Settlement };
 
 export class DeadLetters {
   private ledger: Promise<Ledger> | null = null;
+  private syncing: Promise<void> = Promise.resolve();
 
   constructor(private readonly rt: IngestRuntime) {}
 
@@ -88,7 +89,12 @@ export class DeadLetters {
       this.ledger = Ledger.open(this.rt.config, this.rt.logger, { db: this.rt.db });
       this.rt.onClose(() => this.close());
     }
-    await (await this.ledger).catchUp();
+    const ledger = this.ledger;
+    // One catch-up at a time (the API's requests come together): each still reads the
+    // topics' ends as of its own turn, so it sees what was published before it was asked.
+    const turn = this.syncing.then(async () => (await ledger).catchUp());
+    this.syncing = turn.catch(() => undefined);
+    await turn;
   }
 
   /**

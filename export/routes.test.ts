@@ -27,7 +27,7 @@ test('a file the manifest lists but a re-export has just removed answers 404 wit
   );
   writeFileSync(path.join(outbox, '2026-11', 'statements', 'SOC-PRS.csv'), 'a\n');
   const app = Fastify();
-  await app.register(apiKeyAuth, { keys: [{ sender: 'ops', sha256: hashKey('k'), admin: true }] });
+  await app.register(apiKeyAuth, { keys: [{ role: 'operator', name: 'ops', sha256: hashKey('k') }] });
   await app.register(exportRoutes, { outboxDir: outbox });
   const get = (name: string) =>
     app.inject({ url: `/v1/exports/2026-11/statements/${name}`, headers: { 'x-api-key': 'k' } });

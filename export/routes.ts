@@ -29,14 +29,17 @@ const entrySchema = {
 };
 
 /**
- * Who may see a file: an admin key everything; a rights holder's key (its sender is the
- * rights holder id, e.g. PUB-00000000297 or SOC-PRS) its own statements; a sender's key
- * the claims on its own reports.
+ * Who may see a file: an operator everything; a rights holder its own statements; a sender
+ * the claims on its own reports (a claim is addressed to the report's sender).
  */
 export function maySee(caller: Caller, e: ManifestEntry): boolean {
-  if (caller.admin) return true;
-  return e.kind === 'STATEMENT' ? e.rightsHolderId === caller.sender : e.sender === caller.sender;
+  if (caller.role === 'operator') return true;
+  if (caller.role === 'rightsHolder') return e.kind === 'STATEMENT' && e.rightsHolderId === caller.holder;
+  return e.kind === 'CLAIM' && e.sender === caller.sender;
 }
+
+/** Every role has exports of its own; which ones is maySee's. */
+const ROLES = { roles: ['sender', 'rightsHolder', 'operator'] } as const;
 
 async function periodsIn(outboxDir: string): Promise<string[]> {
   const names = await readdir(outboxDir).catch(() => [] as string[]);
@@ -44,6 +47,7 @@ async function periodsIn(outboxDir: string): Promise<string[]> {
 }
 
 const LIST_SCHEMA = {
+  config: ROLES,
   schema: {
     summary: 'Statement and claim files written by the export, those the API key may see',
     querystring: { type: 'object', properties: { period: { type: 'string', pattern: PERIOD } } },
@@ -56,6 +60,7 @@ const LIST_SCHEMA = {
 };
 
 const DOWNLOAD_SCHEMA = {
+  config: ROLES,
   schema: {
     summary: 'Download one statement (CSV) or claim (CDM-modelled TSV) file',
     params: {

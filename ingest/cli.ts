@@ -10,6 +10,7 @@ import { CliError, printJson, printTable, type CliContext } from '../core/cli/in
 import { FINAL_STATES, printAccounting } from './files/accounting.ts';
 import { parseDsrFileName } from './dsr/index.ts';
 import { hashKey } from '../core/http/index.ts';
+import { API_ROLES, loadConfig } from '../core/config/index.ts';
 import { fileStatus } from './routes.ts';
 import { Intake } from './intake/intake.ts';
 import { IngestError } from './errors.ts';
@@ -235,11 +236,18 @@ function registerKeys(program: Command): void {
     .description('API keys')
     .command('new')
     .description('make a new API key; prints the key once, and the entry for ingest.apiKeys (its hash)')
-    .requiredOption('--sender <sender>', 'the sender the key identifies')
-    .option('--admin', 'the key sees and uploads for every sender')
-    .action((opts: { sender: string; admin?: boolean }) => {
+    .option('--role <role>', API_ROLES.join(', '), 'sender')
+    .option('--sender <sender>', 'a sender key: the sender it uploads for')
+    .option('--holder <holder>', 'a rightsHolder key: its holder id, e.g. SOC-PRS or PUB-00000000297')
+    .option('--name <name>', 'who holds the key (an operator key: required)')
+    .option('--admin', 'the same as --role operator')
+    .action((opts: { role: string; sender?: string; holder?: string; name?: string; admin?: boolean }) => {
+      const role = opts.admin ? 'operator' : opts.role;
       const key = `tl_${randomBytes(24).toString('base64url')}`;
-      printJson({ key, entry: { sender: opts.sender, sha256: hashKey(key), admin: opts.admin ?? false } });
+      const entry = { role, sha256: hashKey(key), sender: opts.sender, holder: opts.holder, name: opts.name };
+      // The entry is checked as the configuration will check it, so a bad one is told now.
+      loadConfig({ env: {}, overrides: { 'ingest.apiKeys': [entry] } });
+      printJson({ key, entry });
     });
 }
 

@@ -4,7 +4,7 @@ import type { FileRecord } from './files/file-store.ts';
 import { IngestError } from './errors.ts';
 import { Intake } from './intake/intake.ts';
 import type { IngestRuntime } from './runtime.ts';
-import { errorSchema, sendError } from '../core/http/index.ts';
+import { errorSchema, forbiddenRole, senderScope, sendError } from '../core/http/index.ts';
 
 const countsSchema = {
   type: ['object', 'null'],
@@ -102,13 +102,22 @@ function decodeName(name: string): string {
   }
 }
 
+// Files are senders' (each its own) and operators' (all); a rights holder has none.
+const ROLES = { roles: ['sender', 'operator'] } as const;
+
 const UPLOAD_SCHEMA = {
+  config: ROLES,
   schema: {
     summary: 'Upload a usage report (raw body with X-File-Name, or multipart field "file")',
     headers: { type: 'object', properties: { 'x-file-name': { type: 'string' } } },
     querystring: {
       type: 'object',
-      properties: { sender: { type: 'string', description: 'admin keys only: upload for this sender' } },
+      properties: {
+        sender: {
+          type: 'string',
+          description: 'an operator key: the sender to upload for (required); a sender key: its own or none',
+        },
+      },
     },
     response: {
       202: uploadResponse,
@@ -122,6 +131,7 @@ const UPLOAD_SCHEMA = {
 };
 
 const STATUS_SCHEMA = {
+  config: ROLES,
   schema: {
     summary: "A file's state, progress and line accounting",
     params: {
@@ -129,13 +139,14 @@ const STATUS_SCHEMA = {
       properties: { id: { type: 'string', pattern: '^[0-9a-f]{1,64}$' } },
       required: ['id'],
     },
-    response: { 200: fileSchema, 401: errorSchema, 404: errorSchema },
+    response: { 200: fileSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
   },
 };
 
 const LIST_SCHEMA = {
+  config: ROLES,
   schema: {
-    summary: "Files, newest first: a sender's own, or all for an admin key",
+    summary: "Files, newest first: a sender's own, or all (or one sender's) for an operator key",
     querystring: {
       type: 'object',
       properties: {
@@ -146,6 +157,7 @@ const LIST_SCHEMA = {
     response: {
       200: { type: 'object', properties: { files: { type: 'array', items: fileSchema } } },
       401: errorSchema,
+      403: errorSchema,
     },
   },
 };
@@ -157,11 +169,12 @@ type UploadRequest = FastifyRequest<{
 
 /** POST /v1/files: the upload, streamed through the intake. */
 async function upload(rt: IngestRuntime, intake: Intake, request: UploadRequest, reply: FastifyReply) {
-  const caller = request.caller;
-  if (request.query.sender && !caller.admin) {
-    return sendError(reply, 403, 'NOT_ADMIN', 'only an admin key may upload for another sender');
-  }
-  const sender = request.query.sender ?? caller.sender;
+  const own = senderScope(request.caller);
+  if (own && request.query.sender && request.query.sender !== own)
+    throw forbiddenRole(['operator'], 'upload for another sender', request.caller.role);
+  // An operator is no sender: it says whose file it uploads.
+  const sender = own ?? request.query.sender;
+  if (!sender) throw new IngestError('NO_SENDER', 'an operator key uploads for a sender: ?sender=<sender>');
   const length = Number(request.headers['content-length'] ?? 0);
   if (length > rt.config.ingest.maxUploadBytes) {
     return sendError(
@@ -233,15 +246,15 @@ export async function filesRoutes(app: FastifyInstance, options: { rt: IngestRun
   app.get<{ Params: { id: string } }>('/v1/files/:id', STATUS_SCHEMA, async (request, reply) => {
     const file = await rt.files.get(request.params.id);
     // Another sender's file is answered exactly like a missing one.
-    if (!file || (!request.caller.admin && file.sender !== request.caller.sender)) {
+    const own = senderScope(request.caller);
+    if (!file || (own && file.sender !== own)) {
       return sendError(reply, 404, 'NO_SUCH_FILE', `no file ${request.params.id}`);
     }
     return fileStatus(rt, file);
   });
 
   app.get<{ Querystring: { sender?: string; limit?: number } }>('/v1/files', LIST_SCHEMA, async (request) => {
-    const { caller } = request;
-    const sender = caller.admin ? request.query.sender : caller.sender;
+    const sender = senderScope(request.caller) ?? request.query.sender;
     const files = await rt.files.list({ ...(sender ? { sender } : {}), limit: request.query.limit ?? 100 });
     return { files: await Promise.all(files.map((f) => fileStatus(rt, f))) };
   });

@@ -3,6 +3,7 @@
 export * from './cwr/index.ts';
 export { loadReferenceFiles } from './refdata/load.ts';
 export type { LoadReport, LoadRejection } from './refdata/load.ts';
+export { refdataRoutes } from './refdata/routes.ts';
 export { parseLinkTable } from './refdata/link-table.ts';
 export { registerMatcherCommands } from './cli.ts';
 export { MatcherService } from './service/matcher-service.ts';

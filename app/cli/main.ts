@@ -17,6 +17,10 @@ import { registerLedgerCommands } from '../../ledger/index.ts';
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('tallyline')
     .description('Usage reports in, record-level events on Kafka, matched usage out to rights holders.')
+    .addHelpText(
+      'after',
+      "\nThe CLI holds the database and broker credentials: its commands are an operator's (the API's\nroles, for senders and rights holders, are in docs/api.md).",
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerStackCommands(program, ctx);

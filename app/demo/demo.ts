@@ -93,7 +93,7 @@ async function demoStack(ctx: CliContext, say: Say): Promise<void> {
   say(`== schemas: ${schemas.map((s) => `${s.schema} ${s.state}`).join(', ')}`);
 }
 
-/** A throwaway admin key for this run, the fixture reports, and the fixture CSV's column mapping. */
+/** A throwaway operator key for this run, the fixture reports, and the fixture CSV's column mapping. */
 function demoConfig(ctx: CliContext): { key: string; names: string[]; config: Config } {
   const key = `demo_${randomBytes(12).toString('hex')}`;
   const names = readdirSync(reportsDir)
@@ -109,7 +109,10 @@ function demoConfig(ctx: CliContext): { key: string; names: string[]; config: Co
     ingest: {
       ...ctx.config.ingest,
       csvMappings,
-      apiKeys: [...ctx.config.ingest.apiKeys, { sender: 'demo', sha256: hashKey(key), admin: true }],
+      apiKeys: [
+        ...ctx.config.ingest.apiKeys,
+        { role: 'operator' as const, name: 'demo', sha256: hashKey(key) },
+      ],
     },
   };
   return { key, names, config };

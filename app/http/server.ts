@@ -7,9 +7,13 @@ import type { Config } from '../../core/config/index.ts';
 import { type IngestRuntime, filesRoutes } from '../../ingest/index.ts';
 import { apiKeyAuth, codedErrors, hashKey } from '../../core/http/index.ts';
 import { exportRoutes } from '../../export/index.ts';
+import { deadLetterRoutes } from '../../dead-letters/index.ts';
+import { refdataRoutes } from '../../matcher/index.ts';
 
 /**
- * The HTTP API: uploads, file status and export downloads. OpenAPI at /v1/openapi.json.
+ * The HTTP API: uploads and file status, dead letters and re-send requests, reference data,
+ * export downloads; each route names the roles that may call it (docs/api.md). OpenAPI at
+ * /v1/openapi.json.
  * `config`: the runtime's unless given (tests: a registry that is down, a low rate limit).
  */
 export async function buildApi(rt: IngestRuntime, config: Config = rt.config): Promise<FastifyInstance> {
@@ -75,5 +79,7 @@ export async function buildApi(rt: IngestRuntime, config: Config = rt.config): P
   );
   await app.register(filesRoutes, { rt });
   await app.register(exportRoutes, { outboxDir: rt.config.export.outboxDir });
+  await app.register(deadLetterRoutes, { rt });
+  await app.register(refdataRoutes, { config: rt.config, logger: rt.logger });
   return app;
 }

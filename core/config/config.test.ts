@@ -104,7 +104,7 @@ test('structured settings come from the environment as JSON, and are validated',
   const c = loadConfig({
     env: env({ TALLYLINE_API_KEYS: JSON.stringify([key]), TALLYLINE_CSV_MAPPINGS: '{"S1":{"columns":{}}}' }),
   });
-  assert.deepEqual(c.ingest.apiKeys, [{ ...key, admin: false }]);
+  assert.deepEqual(c.ingest.apiKeys, [{ ...key, role: 'sender', name: 'S1' }]);
   assert.deepEqual(Object.keys(c.ingest.csvMappings), ['S1']);
   assert.throws(
     () => loadConfig({ env: env({ TALLYLINE_API_KEYS: '[{"sender":"S1","sha256":"not-hex"}]' }) }),
@@ -114,6 +114,37 @@ test('structured settings come from the environment as JSON, and are validated',
     () => loadConfig({ env: env({ TALLYLINE_API_KEYS: 'not json' }) }),
     /ingest\.apiKeys \(TALLYLINE_API_KEYS\)/,
   );
+});
+
+test("an API key's role: sender by default, admin: true is an operator, a rights holder names its holder", () => {
+  const sha256 = 'b'.repeat(64);
+  const keys = (entries: unknown[]) =>
+    loadConfig({ env: env({ TALLYLINE_API_KEYS: JSON.stringify(entries) }) }).ingest.apiKeys;
+  assert.deepEqual(
+    keys([
+      { sender: 'S1', sha256 },
+      { sender: 'ops', sha256, admin: true },
+      { role: 'operator', name: 'ana', sha256 },
+      { role: 'rightsHolder', holder: 'SOC-PRS', sha256 },
+    ]),
+    [
+      { role: 'sender', sender: 'S1', name: 'S1', sha256 },
+      { role: 'operator', name: 'ops', sha256 },
+      { role: 'operator', name: 'ana', sha256 },
+      { role: 'rightsHolder', holder: 'SOC-PRS', name: 'SOC-PRS', sha256 },
+    ],
+  );
+  assert.throws(
+    () => keys([{ role: 'admin', sender: 'S1', sha256 }]),
+    /ingest\.apiKeys\.0\.role: one of sender, rightsHolder, operator/,
+  );
+  assert.throws(() => keys([{ role: 'rightsHolder', sha256 }]), /apiKeys\.0\.holder.*names its holder/);
+  assert.throws(() => keys([{ role: 'rightsHolder', holder: 'PRS', sha256 }]), /PUB-<IPI or NAME> or SOC-/);
+  assert.throws(
+    () => keys([{ role: 'sender', admin: true, sender: 'S1', sha256 }]),
+    /admin: true means role operator/,
+  );
+  assert.throws(() => keys([{ sha256 }]), /apiKeys\.0\.sender.*a sender key names its sender/);
 });
 
 test('SASL PLAIN without TLS is refused, naming the ways out; with TLS, or said on purpose, it is taken', () => {

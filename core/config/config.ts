@@ -38,13 +38,57 @@ const fromJson = <T extends z.ZodTypeAny>(type: T) =>
     }
   }, type);
 
-const apiKey = z.object({
-  /** the sender (or, for admins, the person or tool) the key identifies */
-  sender: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore or hyphen'),
-  /** SHA-256 of the key, hex; the key itself is never stored */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits (sha256 of the key)'),
-  admin: z.boolean().default(false),
-});
+/** What an API key may do (docs/api.md): a sender's own files, a rights holder's own statements, or everything. */
+export const API_ROLES = ['sender', 'rightsHolder', 'operator'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
+const principal = z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore or hyphen');
+
+/** An API key as configured; `admin: true` (before roles) still means an operator. */
+const apiKeyEntry = z
+  .object({
+    role: z.enum(API_ROLES, { message: `one of ${API_ROLES.join(', ')}` }).optional(),
+    /** a sender key: the sender it uploads for; on an old admin key, its name */
+    sender: principal.optional(),
+    /** a rights-holder key: the holder id of its statements (their file name), e.g. SOC-PRS, PUB-00000000297 */
+    holder: z
+      .string()
+      .regex(
+        /^(PUB|SOC)-[A-Za-z0-9._-]+$/,
+        'a rights holder id as in the statement file names: PUB-<IPI or NAME> or SOC-<SOCIETY>',
+      )
+      .optional(),
+    /** who holds the key, for logs and the audit (default: the sender or holder) */
+    name: principal.optional(),
+    /** SHA-256 of the key, hex; the key itself is never stored */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits (sha256 of the key)'),
+    admin: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((k, ctx) => {
+    const problem = (path: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    if (k.admin && k.role && k.role !== 'operator')
+      problem('admin', `admin: true means role operator, not ${k.role}: drop one of them`);
+    const role = k.role ?? (k.admin ? 'operator' : 'sender');
+    if (role === 'sender' && !k.sender) problem('sender', 'a sender key names its sender');
+    if (role === 'rightsHolder' && !k.holder) problem('holder', 'a rightsHolder key names its holder');
+    if (role !== 'rightsHolder' && k.holder) problem('holder', `only a rightsHolder key names a holder`);
+    if (role === 'rightsHolder' && k.sender) problem('sender', 'a rightsHolder key names no sender');
+  })
+  .transform((k): ApiKey => {
+    const role: ApiRole = k.role ?? (k.admin ? 'operator' : 'sender');
+    if (role === 'sender') return { role, sender: k.sender!, name: k.name ?? k.sender!, sha256: k.sha256 };
+    if (role === 'rightsHolder')
+      return { role, holder: k.holder!, name: k.name ?? k.holder!, sha256: k.sha256 };
+    return { role, name: k.name ?? k.sender ?? 'operator', sha256: k.sha256 };
+  });
+
+/** A configured API key, its role resolved. */
+export type ApiKey =
+  | { role: 'sender'; sender: string; name: string; sha256: string }
+  | { role: 'rightsHolder'; holder: string; name: string; sha256: string }
+  | { role: 'operator'; name: string; sha256: string };
 
 const schema = z.object({
   kafka: z.object({
@@ -148,8 +192,8 @@ const schema = z.object({
     dropDir: z.string().default(path.join(repoRoot, '.tallyline', 'drop')),
     apiHost: z.string().default('127.0.0.1'),
     apiPort: port.default(18080),
-    /** API keys; in the environment as JSON: [{"sender":"X","sha256":"…"}] */
-    apiKeys: fromJson(z.array(apiKey)).default([]),
+    /** API keys; in the environment as JSON: [{"role":"sender","sender":"X","sha256":"…"}] */
+    apiKeys: fromJson(z.array(apiKeyEntry)).default([]),
     maxUploadBytes: z.coerce
       .number()
       .int()

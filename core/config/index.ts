@@ -1,2 +1,2 @@
-export { loadConfig, describeConfig, ConfigError, ENVIRONMENT } from './config.ts';
-export type { Config, LoadOptions } from './config.ts';
+export { loadConfig, describeConfig, ConfigError, ENVIRONMENT, API_ROLES } from './config.ts';
+export type { Config, LoadOptions, ApiKey, ApiRole } from './config.ts';

@@ -7,6 +7,10 @@
 export type ErrorKind =
   /** the request or its input is wrong: fix it and ask again */
   | 'invalid'
+  /** no credentials, or ones nobody knows */
+  | 'unauthenticated'
+  /** the caller's role may not do this (a role, not a particular thing: that is not-found) */
+  | 'forbidden'
   /** what was asked about does not exist (or is not the caller's to see) */
   | 'not-found'
   /** it cannot be done now: something else holds it, or it was done already */
@@ -39,6 +43,8 @@ export class TallylineError<Code extends string = string> extends Error {
 
 const HTTP_STATUS: Record<ErrorKind, number> = {
   invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
   'not-found': 404,
   conflict: 409,
   'too-large': 413,

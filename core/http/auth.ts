@@ -1,24 +1,30 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { sendError } from './errors.ts';
+import type { ApiKey, ApiRole } from '../config/index.ts';
+import { ApiError, forbiddenRole, sendCoded } from './errors.ts';
 
+/** Who calls: the key's role, and the sender or rights holder it acts for. */
 export interface Caller {
-  /** the sender the key belongs to */
-  sender: string;
-  admin: boolean;
+  role: ApiRole;
+  /** who holds the key (logs, audit records) */
+  name: string;
+  /** a sender key's sender */
+  sender?: string;
+  /** a rights-holder key's holder id (as in its statements' file names) */
+  holder?: string;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     caller: Caller;
   }
-}
-
-export interface ApiKeyEntry {
-  sender: string;
-  sha256: string;
-  admin: boolean;
+  interface FastifyContextConfig {
+    /** no API key needed (health, the OpenAPI document) */
+    public?: boolean;
+    /** the roles whose keys may call the route; every other route must say */
+    roles?: readonly ApiRole[];
+  }
 }
 
 export function hashKey(key: string): string {
@@ -32,28 +38,67 @@ function keyOf(request: FastifyRequest): string | null {
   return typeof header === 'string' ? header.trim() : null;
 }
 
+function callerOf(key: ApiKey): Caller {
+  if (key.role === 'sender') return { role: key.role, name: key.name, sender: key.sender };
+  if (key.role === 'rightsHolder') return { role: key.role, name: key.name, holder: key.holder };
+  return { role: key.role, name: key.name };
+}
+
 /**
  * API-key authentication: `Authorization: Bearer <key>` or `X-Api-Key: <key>`. Keys are
- * configured as SHA-256 hashes; the key identifies the sender. Routes with
- * `config: { public: true }` skip it.
+ * configured as SHA-256 hashes, each with its role. Routes with `config: { public: true }`
+ * skip it; every other route names the roles that may call it (`config: { roles }`): a
+ * route that does not is refused when it is registered, so none is open by oversight.
  */
-export const apiKeyAuth = fp<{ keys: ApiKeyEntry[] }>(
+export const apiKeyAuth = fp<{ keys: readonly ApiKey[] }>(
   async (app: FastifyInstance, options) => {
-    const keys = options.keys.map((k) => ({ ...k, digest: Buffer.from(k.sha256, 'hex') }));
-    app.decorateRequest('caller', { getter: () => ({ sender: '', admin: false }) });
+    const keys = options.keys.map((k) => ({ key: k, digest: Buffer.from(k.sha256, 'hex') }));
+    app.decorateRequest('caller', { getter: (): Caller => ({ role: 'sender', name: '' }) });
+    app.addHook('onRoute', (route) => {
+      if (route.config?.public) return;
+      const roles = route.config?.roles;
+      if (!roles?.length)
+        throw new Error(
+          `${route.method} ${route.url}: a route names the roles that may call it (config.roles)`,
+        );
+      // Said in the OpenAPI document too, where a client's author reads it.
+      if (route.schema)
+        route.schema = {
+          ...route.schema,
+          description: `${route.schema.description ? `${route.schema.description} ` : ''}Roles: ${roles.join(', ')}.`,
+        };
+    });
     app.addHook('onRequest', async (request, reply) => {
-      if ((request.routeOptions.config as { public?: boolean } | undefined)?.public) return;
+      const config = request.routeOptions.config;
+      if (config?.public) return;
       const key = keyOf(request);
-      if (!key) {
-        return sendError(reply, 401, 'NO_API_KEY', 'send an API key: Authorization: Bearer <key>');
-      }
+      if (!key)
+        return sendCoded(reply, new ApiError('NO_API_KEY', 'send an API key: Authorization: Bearer <key>'));
       const digest = Buffer.from(hashKey(key), 'hex');
       const match = keys.find((k) => timingSafeEqual(k.digest, digest));
-      if (!match) {
-        return sendError(reply, 401, 'BAD_API_KEY', 'unknown API key');
-      }
-      Object.defineProperty(request, 'caller', { value: { sender: match.sender, admin: match.admin } });
+      if (!match) return sendCoded(reply, new ApiError('BAD_API_KEY', 'unknown API key'));
+      const caller = callerOf(match.key);
+      Object.defineProperty(request, 'caller', { value: caller });
+      // No route (Fastify answers 404): nothing to allow or forbid.
+      if (request.routeOptions.url === undefined) return;
+      const roles = config?.roles ?? [];
+      if (!roles.includes(caller.role))
+        return sendCoded(
+          reply,
+          forbiddenRole(roles, `${request.method} ${request.routeOptions.url}`, caller.role),
+        );
     });
   },
   { name: 'api-key-auth' },
 );
+
+/**
+ * The sender whose files (and dead letters) a caller sees: a sender key its own, an
+ * operator every sender's (undefined). Rights holders have no files: their routes are
+ * closed to them by config.roles, and this refuses them again should one slip through.
+ */
+export function senderScope(caller: Caller): string | undefined {
+  if (caller.role === 'operator') return undefined;
+  if (caller.role === 'sender' && caller.sender) return caller.sender;
+  throw forbiddenRole(['sender', 'operator'], "see a sender's files", caller.role);
+}

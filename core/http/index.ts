@@ -1,4 +1,4 @@
-// What every component's HTTP routes stand on: the callers' keys and the error answers.
-export { apiKeyAuth, hashKey, type Caller, type ApiKeyEntry } from './auth.ts';
+// What every component's HTTP routes stand on: the callers' keys and roles, and the error answers.
+export { apiKeyAuth, hashKey, senderScope, type Caller } from './auth.ts';
 export { errorSchema } from './error-schema.ts';
-export { codedErrors, sendError } from './errors.ts';
+export { ApiError, codedErrors, forbiddenRole, sendCoded, sendError, type ApiErrorCode } from './errors.ts';

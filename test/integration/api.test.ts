@@ -236,9 +236,15 @@ test('a file name that is missing or not a DSR name is refused with the reason',
 test('the OpenAPI document lists the routes', async () => {
   const doc = (await (await fetch(`${base}/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
   assert.deepEqual(Object.keys(doc.paths).sort(), [
+    '/v1/dead-letters',
+    '/v1/dead-letters/purge',
+    '/v1/dead-letters/replay',
+    '/v1/dead-letters/{id}',
     '/v1/exports',
     '/v1/exports/{period}/{folder}/{name}',
     '/v1/files',
     '/v1/files/{id}',
+    '/v1/refdata',
+    '/v1/resend-requests',
   ]);
 });

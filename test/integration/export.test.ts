@@ -42,7 +42,7 @@ const env = ingestEnv('export', {
   TALLYLINE_EXPORT_QUIET_MS: '500',
   TALLYLINE_LOG_LEVEL: 'warn',
   TALLYLINE_API_KEYS: JSON.stringify([
-    { sender: 'SOC-PRS', sha256: hashKey('prs-key'), admin: false },
+    { role: 'rightsHolder', holder: 'SOC-PRS', sha256: hashKey('prs-key') },
     { sender: 'ops', sha256: hashKey('admin-key'), admin: true },
   ]),
 });
