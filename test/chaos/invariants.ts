@@ -93,7 +93,7 @@ export async function checkTopics(
     tally.lost += Math.max(0, f.emitted - got) + Math.max(0, f.deadLettered - deadGot);
     tally.duplicated += Math.max(0, got - f.emitted) + Math.max(0, deadGot - f.deadLettered);
   }
-  for (const [key, n] of dead) if (n > 1) tally.duplicated += n - 1;
+  for (const n of dead.values()) if (n > 1) tally.duplicated += n - 1;
 
   if (options.decisions) await checkDecisions(kafka, registry, topic, wanted, events, tally, problem);
   return tally;
