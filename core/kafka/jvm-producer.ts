@@ -481,6 +481,10 @@ class BridgeProcess {
 
   private async request(buf: Buffer): Promise<void> {
     const reply = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    // A write that fails (the bridge died while the pipe was full) throws before the reply is
+    // awaited, and the bridge's exit then rejects the reply too: that second rejection must
+    // not go unhandled, or it ends the whole process (found by the chaos suite).
+    reply.catch(() => undefined);
     await this.write(buf);
     await reply;
   }

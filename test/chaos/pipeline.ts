@@ -8,7 +8,9 @@ import { repoRoot } from '../../core/paths/index.ts';
 import { deleteKeys } from '../../core/stack/index.ts';
 import { dropSchema } from '../../core/db/index.ts';
 import { runGenerate, type GenerateResult, type GroundTruth } from '../../fixtures/index.ts';
-import { Intake, IngestRuntime } from '../../ingest/index.ts';
+import { Intake, IngestRuntime, checkpointGroup } from '../../ingest/index.ts';
+import { KafkaClient } from '../../core/kafka/index.ts';
+import { topicName } from '../../core/topics/index.ts';
 import { logger } from '../support/harness.ts';
 import { provision } from '../support/ingest.ts';
 import { checkTopics, type ExpectedFile, type Tally } from './invariants.ts';
@@ -155,6 +157,52 @@ export class Pipeline {
     )
       return null;
     return (Date.now() - t0) / 1000;
+  }
+
+  /** The file's split checkpoint: the last line committed (0 before the first commit). */
+  async splitLine(fileId: string): Promise<number> {
+    const admin = await new KafkaClient(this.config, logger).admin();
+    try {
+      const group = checkpointGroup(await this.rt(), fileId);
+      const offsets = await admin.groupOffsets(
+        group,
+        topicName(this.config.kafka.topicPrefix, 'usage.files'),
+      );
+      return Math.max(0, Number(offsets.find((o) => o.partition === 0)?.offset ?? -1));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Records of usage.lines the matcher group has committed past, over all partitions. */
+  async matcherCommitted(): Promise<number> {
+    const admin = await new KafkaClient(this.config, logger).admin();
+    try {
+      const offsets = await admin.groupOffsets(
+        this.config.matcher.groupId,
+        topicName(this.config.kafka.topicPrefix, 'usage.lines'),
+      );
+      return offsets.reduce((a, o) => a + Math.max(0, Number(o.offset)), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * Once the export has followed every matched line, `tallyline reconcile --file` checks each
+   * report's accounting chain to the cent; a gap is a problem of the scenario.
+   */
+  async reconciled(reports: Report[], r: { problems: string[] }): Promise<void> {
+    const deadline = Date.now() + 5 * 60_000;
+    if (!(await groupCaughtUp(this.config, this.config.export.groupId, 'usage.matched', deadline))) {
+      r.problems.push('the export did not follow every matched line within 5 minutes');
+      return;
+    }
+    for (const report of reports) {
+      await this.cli(['reconcile', '--file', report.fileId]).catch((err: Error) =>
+        r.problems.push(`reconcile --file ${report.fileId}: ${err.message}`),
+      );
+    }
   }
 
   check(reports: Report[], options: { decisions: boolean }): Promise<Tally> {

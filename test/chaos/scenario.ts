@@ -60,3 +60,36 @@ export function table(results: ScenarioResult[]): string {
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
+
+/** An empty row for a scenario, to fill in as it runs. */
+export function resultOf(scenario: string, rounds: number): ScenarioResult {
+  return {
+    scenario,
+    rounds,
+    lines: 0,
+    lost: 0,
+    duplicated: 0,
+    stuck: 0,
+    recoverSeconds: 0,
+    problems: [],
+    notes: [],
+  };
+}
+
+/** Folds the topics' tally into the row. */
+export function addTally(
+  r: ScenarioResult,
+  t: { lines: number; lost: number; duplicated: number; stuck: number; problems: string[] },
+): void {
+  r.lines += t.lines;
+  r.lost += t.lost;
+  r.duplicated += t.duplicated;
+  r.stuck = Math.max(r.stuck, t.stuck);
+  r.problems.push(...t.problems);
+}
+
+/** A recovery measured (null: it did not happen in time, the file is stuck). */
+export function addRecovery(r: ScenarioResult, seconds: number | null): void {
+  if (seconds === null) r.stuck = Math.max(r.stuck, 1);
+  else r.recoverSeconds = Math.max(r.recoverSeconds ?? 0, seconds);
+}

@@ -1,7 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KafkaClient } from '../../../core/kafka/index.ts';
-import { checkpointGroup } from '../../../ingest/index.ts';
-import { logger } from '../../support/harness.ts';
 import { Pipeline } from '../pipeline.ts';
 import { killQuietly } from '../procs.ts';
 import type { ChaosOptions, Scenario, ScenarioResult } from '../scenario.ts';
@@ -11,19 +8,6 @@ import type { ChaosOptions, Scenario, ScenarioResult } from '../scenario.ts';
 // the first round within 50 ms of a commit (the checkpoint moving is the commit).
 
 type Target = 'worker' | 'producer';
-
-async function checkpointLine(p: Pipeline, fileId: string): Promise<number> {
-  const admin = await new KafkaClient(p.config, logger).admin();
-  try {
-    const offsets = await admin.groupOffsets(
-      checkpointGroup(await p.rt(), fileId),
-      p.config.kafka.topicPrefix + 'usage.files',
-    );
-    return Math.max(0, Number(offsets.find((o) => o.partition === 0)?.offset ?? -1));
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 function splitKills(target: Target): Scenario {
   return {
@@ -54,7 +38,7 @@ function splitKills(target: Target): Scenario {
           const nearCommit = round === 0;
           const at = Math.floor(total * (0.1 + Math.random() * 0.7));
           // Watch the checkpoint; kill at the chosen point, or just after a commit moved it.
-          let seen = await checkpointLine(p, report.fileId);
+          let seen = await p.splitLine(report.fileId);
           // The file's producer bridge, found before the moment of the kill (/proc is slow to walk).
           let bridges: number[] = [];
           while (target === 'producer' && !bridges.length) {
@@ -63,7 +47,7 @@ function splitKills(target: Target): Scenario {
           }
           let killedAfterCommitMs: number | null = null;
           for (let i = 0; ; i++) {
-            const now = await checkpointLine(p, report.fileId);
+            const now = await p.splitLine(report.fileId);
             const t = performance.now();
             const moved = now !== seen && now > 0;
             seen = now;
